@@ -1,0 +1,3 @@
+export { encodeGguf, type GgufTensor, type GgufValue } from './gguf-writer.ts';
+export { type RegisterGgufOptions, registerGguf } from './register-gguf.ts';
+export { TINY_MODEL_NAME, TINY_MODEL_TEMPLATE, tinyModelGguf } from './tiny-model.ts';

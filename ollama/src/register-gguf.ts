@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import { type CreateRequest, Ollama } from 'ollama/browser';
+
+export interface RegisterGgufOptions {
+  host: string;
+  /** The model name to create, e.g. "zerochat-tiny". */
+  model: string;
+  gguf: Buffer;
+  template?: string;
+  system?: string;
+  parameters?: Record<string, unknown>;
+  fetch?: typeof fetch;
+}
+
+/**
+ * Creates an Ollama model from a GGUF file without any download: the file is pushed as a
+ * blob (skipped when Ollama has it already) and the model created from that blob.
+ */
+export async function registerGguf(options: RegisterGgufOptions): Promise<void> {
+  const doFetch = options.fetch ?? fetch;
+  const digest = `sha256:${createHash('sha256').update(options.gguf).digest('hex')}`;
+  const blob = `${options.host}/api/blobs/${digest}`;
+  if (!(await doFetch(blob, { method: 'HEAD' })).ok) {
+    const pushed = await doFetch(blob, { method: 'POST', body: options.gguf });
+    if (!pushed.ok) throw new Error(`pushing ${digest} to Ollama failed: ${pushed.status} ${await pushed.text()}`);
+  }
+  const ollama = new Ollama({ host: options.host, fetch: doFetch });
+  // ollama-js passes the request through but does not type `files` (Ollama 0.5.5+).
+  const request: CreateRequest & { files: Record<string, string>; stream: false } = {
+    model: options.model,
+    files: { [`${options.model}.gguf`]: digest },
+    ...(options.template === undefined ? {} : { template: options.template }),
+    ...(options.system === undefined ? {} : { system: options.system }),
+    ...(options.parameters === undefined ? {} : { parameters: options.parameters }),
+    stream: false,
+  };
+  await ollama.create(request);
+}

@@ -1,0 +1,68 @@
+import { mkdir } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { freePort } from './free-port.ts';
+import { type ServiceProcess, startServiceProcess } from './service-process.ts';
+
+export interface FerretDbOptions {
+  binary: string;
+  /** SQLite files and FerretDB's state live here. */
+  dataDir: string;
+  registryDir: string;
+  port?: number;
+}
+
+/** A FerretDB (SQLite backend) on loopback that can be stopped and started again on the same port and data. */
+export interface FerretDb {
+  readonly uri: string;
+  readonly port: number;
+  readonly pid: number | undefined;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function acceptsConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export async function createFerretDb(options: FerretDbOptions): Promise<FerretDb> {
+  const port = options.port ?? (await freePort());
+  let process: ServiceProcess | undefined;
+  return {
+    uri: `mongodb://127.0.0.1:${port}/`,
+    port,
+    get pid() {
+      return process?.pid;
+    },
+    async start() {
+      await mkdir(options.dataDir, { recursive: true });
+      process = await startServiceProcess({
+        name: 'FerretDB',
+        command: options.binary,
+        args: [
+          '--handler=sqlite',
+          `--sqlite-url=file:${options.dataDir}/`,
+          `--state-dir=${options.dataDir}`,
+          `--listen-addr=127.0.0.1:${port}`,
+          '--debug-addr=-',
+          '--telemetry=disable',
+          '--log-level=warn',
+        ],
+        logFile: join(options.dataDir, 'ferretdb.log'),
+        isReady: () => acceptsConnections(port),
+        registryDir: options.registryDir,
+      });
+    },
+    async stop() {
+      await process?.stop();
+      process = undefined;
+    },
+  };
+}

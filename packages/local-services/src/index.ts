@@ -1,0 +1,19 @@
+export { cacheDir, REPO_ROOT } from './cache.ts';
+export { createFerretDb, type FerretDb, type FerretDbOptions } from './ferretdb.ts';
+export { findOnPath } from './find-binary.ts';
+export { freePort } from './free-port.ts';
+export {
+  type BuildOptions,
+  ensureFerretDb,
+  ensureOllama,
+  FERRETDB_VERSION,
+  MissingToolError,
+  OLLAMA_VERSION,
+} from './go-build.ts';
+export { createOllamaServer, type OllamaServer, type OllamaServerOptions } from './ollama-server.ts';
+export {
+  reapLeftovers,
+  type ServiceProcess,
+  type ServiceProcessOptions,
+  startServiceProcess,
+} from './service-process.ts';

@@ -1,0 +1,130 @@
+import type { MiddlewareHandler } from 'hono';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors,
+  type JSONWebKeySet,
+  type JWTVerifyGetKey,
+  jwtVerify,
+} from 'jose';
+import type { AppError } from '../errors/app-error.ts';
+import { forbidden, unauthorized, upstreamUnavailable } from '../errors/problems.ts';
+
+export const ROLES = ['user', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is calling, as proven by a verified access token. */
+export interface Principal {
+  userId: string;
+  role: Role;
+  tokenId: string;
+}
+
+export type AccessTokenKeys = { jwks: JSONWebKeySet } | { jwksUrl: URL };
+
+export interface AccessTokenVerifierOptions {
+  keys: AccessTokenKeys;
+  issuer: string;
+  audience: string;
+  /** Injected so tests can freeze time. */
+  now?: () => Date;
+}
+
+export type VerifyAccessToken = (token: string) => Promise<Principal>;
+
+/** Access tokens are ES256 only: the algorithm is pinned, never taken from the token. */
+export const ACCESS_TOKEN_ALGORITHM = 'ES256';
+export const ACCESS_TOKEN_TYPE = 'access';
+
+export function keySet(keys: AccessTokenKeys): JWTVerifyGetKey {
+  return 'jwks' in keys ? createLocalJWKSet(keys.jwks) : createRemoteJWKSet(keys.jwksUrl);
+}
+
+export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): VerifyAccessToken {
+  const getKey = keySet(options.keys);
+  const now = options.now ?? (() => new Date());
+
+  return async function verifyAccessToken(token) {
+    let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
+    try {
+      ({ payload } = await jwtVerify(token, getKey, {
+        algorithms: [ACCESS_TOKEN_ALGORITHM],
+        issuer: options.issuer,
+        audience: options.audience,
+        currentDate: now(),
+        requiredClaims: ['sub', 'iat', 'exp', 'jti'],
+      }));
+    } catch (error) {
+      throw rejection(error);
+    }
+    if (payload.typ !== ACCESS_TOKEN_TYPE) {
+      throw unauthorized('token_type_invalid', 'The token is not an access token.');
+    }
+    const role = payload.role;
+    if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
+      throw unauthorized('token_claims_invalid', 'The token carries no valid role.');
+    }
+    return { userId: payload.sub as string, role: role as Role, tokenId: payload.jti as string };
+  };
+}
+
+function rejection(error: unknown): AppError {
+  if (error instanceof errors.JWTExpired) return unauthorized('token_expired', 'The access token has expired.');
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    switch (error.claim) {
+      case 'nbf':
+      case 'iat':
+        return unauthorized('token_not_yet_valid', 'The access token is not valid yet.');
+      case 'iss':
+        return unauthorized('token_issuer_invalid', 'The access token was issued by someone else.');
+      case 'aud':
+        return unauthorized('token_audience_invalid', 'The access token is meant for another audience.');
+      default:
+        return unauthorized('token_claims_invalid', `The access token's "${error.claim}" claim is missing or invalid.`);
+    }
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
+    return unauthorized('token_algorithm_invalid', `Access tokens must be signed with ${ACCESS_TOKEN_ALGORITHM}.`);
+  }
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
+    return unauthorized('token_key_unknown', 'The access token was signed with a key that is not published.');
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return unauthorized('token_signature_invalid', 'The access token signature does not verify.');
+  }
+  if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError)) {
+    // A remote key set that cannot be fetched is a dependency failure, not the caller's fault.
+    return upstreamUnavailable('The token signing keys cannot be loaded right now.', error);
+  }
+  return unauthorized('token_malformed', 'The access token is not a well-formed JWT.');
+}
+
+const BEARER = /^Bearer[ ]+([A-Za-z0-9\-_.~+/]+=*)$/i;
+
+/** Parses `Authorization: Bearer <token>`; the token is verified by the caller. */
+export function bearerToken(header: string | undefined): string {
+  if (!header) throw unauthorized('token_missing', 'Send an access token: "Authorization: Bearer <token>".');
+  const match = BEARER.exec(header.trim());
+  if (!match?.[1]) throw unauthorized('token_malformed', 'The Authorization header is not "Bearer <token>".');
+  return match[1];
+}
+
+export interface PrincipalVariables {
+  principal: Principal;
+}
+
+/** Middleware: a verified access token is required; its principal is stored as `principal`. */
+export function requireAccessToken(verify: VerifyAccessToken): MiddlewareHandler<{ Variables: PrincipalVariables }> {
+  return async function requireAccessToken(c, next) {
+    c.set('principal', await verify(bearerToken(c.req.header('authorization'))));
+    await next();
+  };
+}
+
+/** Middleware, after requireAccessToken: the principal must have `role`. */
+export function requireRole(role: Role): MiddlewareHandler<{ Variables: PrincipalVariables }> {
+  return async function requireRole(c, next) {
+    if (c.get('principal').role !== role) throw forbidden(`This needs the ${role} role.`);
+    await next();
+  };
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { LOG_LEVELS } from '../log/logger.ts';
+
+// Environment variables that more than one function reads. Each function's config.ts spreads
+// the groups it needs into its own z.object, so every variable is declared exactly once.
+
+export const envInteger = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const envBoolean = z
+  .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1');
+
+const integer = envInteger;
+
+export const serverEnv = {
+  PORT: integer(1, 65_535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** How long in-flight requests (streams too) may run on after SIGTERM. */
+  SHUTDOWN_GRACE_MS: integer(0, 3_600_000).default(25_000),
+  BODY_LIMIT_BYTES: integer(1024, 16 * 1024 * 1024).default(64 * 1024),
+};
+
+export const mongoEnv = {
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\/\S+$/, 'must be a mongodb:// or mongodb+srv:// URI'),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be 1 to 63 letters, digits, "_" or "-"')
+    .default('zerochat'),
+  /** How long an operation waits for a reachable server before it fails with 503. */
+  MONGODB_TIMEOUT_MS: integer(100, 120_000).default(3000),
+};
+
+const publicJwk = z.looseObject({
+  kty: z.literal('EC', { message: 'keys must be EC keys' }),
+  crv: z.literal('P-256', { message: 'keys must be on curve P-256' }),
+  x: z.string().min(1),
+  y: z.string().min(1),
+  kid: z.string().min(1, 'every key needs a kid'),
+  alg: z.literal('ES256').optional(),
+});
+
+const publicJwks = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON Web Key Set (JSON)' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.object({ keys: z.array(publicJwk).min(1, 'must hold at least one key') }))
+  .refine((set) => set.keys.every((key) => !('d' in key)), 'must hold public keys only (found "d")');
+
+export type PublicJwks = z.output<typeof publicJwks>;
+
+export const accessTokenEnv = {
+  AUTH_ISSUER: z.string().min(1).default('zerochat'),
+  AUTH_AUDIENCE: z.string().min(1).default('zerochat'),
+  /** The public key set inline: preferred, a cold start needs no network fetch. */
+  AUTH_PUBLIC_JWKS: publicJwks.optional(),
+  AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+};
+
+/** Refinement for configs that verify access tokens: they need a key source. */
+export function requireKeySource(
+  config: { AUTH_PUBLIC_JWKS?: unknown; AUTH_JWKS_URL?: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  if (config.AUTH_PUBLIC_JWKS === undefined && config.AUTH_JWKS_URL === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['AUTH_PUBLIC_JWKS'], message: 'is required (or set AUTH_JWKS_URL)' });
+  }
+}

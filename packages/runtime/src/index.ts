@@ -1,0 +1,69 @@
+export {
+  ACCESS_TOKEN_ALGORITHM,
+  ACCESS_TOKEN_TYPE,
+  type AccessTokenKeys,
+  type AccessTokenVerifierOptions,
+  bearerToken,
+  createAccessTokenVerifier,
+  keySet,
+  type Principal,
+  type PrincipalVariables,
+  ROLES,
+  type Role,
+  requireAccessToken,
+  requireRole,
+  type VerifyAccessToken,
+} from './auth/access-token.ts';
+export {
+  accessTokenEnv,
+  envBoolean,
+  envInteger,
+  mongoEnv,
+  type PublicJwks,
+  requireKeySource,
+  serverEnv,
+} from './config/env.ts';
+export { ConfigError, parseConfig, type ReadConfigOptions, readConfigOrExit } from './config/load-config.ts';
+export { AppError, type AppErrorInit, type FieldError } from './errors/app-error.ts';
+export {
+  PROBLEM_CONTENT_TYPE,
+  type Problem,
+  problemResponse,
+  problemTypeUri,
+  toAppError,
+  toProblem,
+} from './errors/problem-response.ts';
+export {
+  conflict,
+  databaseUnavailable,
+  forbidden,
+  internalError,
+  malformedJson,
+  notFound,
+  payloadTooLarge,
+  rateLimited,
+  shuttingDown,
+  unauthorized,
+  unsupportedMediaType,
+  upstreamUnavailable,
+  validationFailed,
+} from './errors/problems.ts';
+export { type ApiInfo, addApiDocs } from './http/api-docs.ts';
+export { createFunctionApp, type FunctionApp, type FunctionAppOptions, type FunctionEnv } from './http/function-app.ts';
+export { addHealthRoutes, type HealthOptions, type ReadinessCheck } from './http/health-routes.ts';
+export { createOpenApiApp, jsonBody, jsonResponse, ProblemSchema, problem, toFieldErrors } from './http/openapi.ts';
+export { limitBody, refuseWhileDraining, requireJsonBodies } from './http/request-guards.ts';
+export { type LogVariables, requestLog } from './http/request-log.ts';
+export {
+  createLogger,
+  LOG_LEVELS,
+  type LogFields,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+} from './log/logger.ts';
+export { createHttpMetrics, type HttpMetrics } from './metrics/http-metrics.ts';
+export { Counter, Gauge, Histogram, MetricsRegistry, PROMETHEUS_CONTENT_TYPE } from './metrics/registry.ts';
+export { connectMongo, type Mongo, type MongoOptions } from './mongo/connect-mongo.ts';
+export { createLifecycle, type Lifecycle } from './server/lifecycle.ts';
+export { type RunningFunction, type ServeFunctionOptions, serveFunction } from './server/serve-function.ts';

@@ -1,0 +1,87 @@
+import { once } from 'node:events';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import type { Logger } from '../log/logger.ts';
+import type { Lifecycle } from './lifecycle.ts';
+
+export interface ServeFunctionOptions {
+  fetch: (request: Request, env: object) => Response | Promise<Response>;
+  port: number;
+  host: string;
+  log: Logger;
+  lifecycle: Lifecycle;
+  /** How long in-flight requests (streams too) may run on after a shutdown signal. */
+  graceMs: number;
+  /** Closes dependencies (MongoDB) once no request is left. */
+  close?: () => Promise<void>;
+  signals?: readonly NodeJS.Signals[];
+  exit?: (code: number) => void;
+}
+
+export interface RunningFunction {
+  server: Server;
+  port: number;
+  /** Drains and stops, as on SIGTERM; resolves when the process may exit. */
+  shutdown(reason: string): Promise<void>;
+}
+
+/** Serves an app on Node's http server and shuts down gracefully on SIGTERM/SIGINT. */
+export async function serveFunction(options: ServeFunctionOptions): Promise<RunningFunction> {
+  const { log, lifecycle } = options;
+  const inFlight = new Set<ServerResponse>();
+  let idle: (() => void) | undefined;
+
+  const server = createServer(getRequestListener(options.fetch));
+  server.on('request', (_request, response: ServerResponse) => {
+    inFlight.add(response);
+    response.once('close', () => {
+      inFlight.delete(response);
+      if (inFlight.size === 0) idle?.();
+    });
+  });
+
+  server.listen(options.port, options.host);
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  log.info('listening', { port, startupMs: Math.round(performance.now()) });
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (reason: string) => {
+    stopping ??= drain(reason);
+    return stopping;
+  };
+
+  async function drain(reason: string) {
+    lifecycle.startDraining();
+    log.info('shutting down', { reason, inFlight: inFlight.size, graceMs: options.graceMs });
+    server.close();
+    server.closeIdleConnections();
+    const grace = AbortSignal.timeout(options.graceMs);
+    if (inFlight.size > 0) {
+      await new Promise<void>((resolve) => {
+        idle = resolve;
+        grace.addEventListener('abort', () => resolve());
+      });
+    }
+    if (inFlight.size > 0) {
+      log.warn('grace period over, closing open connections', { inFlight: inFlight.size });
+      server.closeAllConnections();
+    }
+    // Work that outlives its response (a stream's final save) still needs the database.
+    await lifecycle.settled(Math.max(1000, options.graceMs / 10));
+    try {
+      await options.close?.();
+    } catch (error) {
+      log.error('closing dependencies failed', { err: error });
+    }
+    log.info('stopped');
+  }
+
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  for (const signal of options.signals ?? ['SIGTERM', 'SIGINT']) {
+    process.once(signal, () => void shutdown(signal).then(() => exit(0)));
+  }
+
+  return { server, port, shutdown };
+}
