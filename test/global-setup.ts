@@ -36,7 +36,7 @@ async function describeMongo(uri: string): Promise<string> {
   const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000 });
   try {
     const info = await client.db('admin').command({ buildInfo: 1 });
-    return info['ferretdbVersion'] ? `FerretDB ${info['ferretdbVersion']}` : `MongoDB ${info['version']}`;
+    return info.ferretdbVersion ? `FerretDB ${info.ferretdbVersion}` : `MongoDB ${info.version}`;
   } finally {
     await client.close();
   }
@@ -57,7 +57,7 @@ export default async function setup(project: TestProject) {
   };
 
   try {
-    let mongoUri = process.env['MONGODB_URI'];
+    let mongoUri = process.env.MONGODB_URI;
     if (mongoUri) {
       report(`MongoDB: ${await describeMongo(mongoUri)} at ${redact(mongoUri)} (from MONGODB_URI)`);
     } else {
@@ -69,7 +69,7 @@ export default async function setup(project: TestProject) {
       report(`MongoDB: started FerretDB ${FERRETDB_VERSION} (SQLite) at ${mongoUri}, pid ${ferretdb.pid}`);
     }
 
-    let ollamaHost = process.env['OLLAMA_HOST'];
+    let ollamaHost = process.env.OLLAMA_HOST;
     if (ollamaHost) {
       if (!/^https?:\/\//.test(ollamaHost)) ollamaHost = `http://${ollamaHost}`;
       report(`Ollama: ${ollamaHost} (from OLLAMA_HOST)`);

@@ -7,5 +7,5 @@ export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
  * git-ignored `.cache/` of the checkout. Several checkouts can share one with the variable.
  */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env['ZEROCHAT_CACHE_DIR'] || resolve(REPO_ROOT, '.cache'));
+  return resolve(env.ZEROCHAT_CACHE_DIR || resolve(REPO_ROOT, '.cache'));
 }

@@ -2,7 +2,7 @@ import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 
 /** The first executable called `name` on PATH, if any. */
-export async function findOnPath(name: string, path = process.env['PATH'] ?? ''): Promise<string | undefined> {
+export async function findOnPath(name: string, path = process.env.PATH ?? ''): Promise<string | undefined> {
   for (const dir of path.split(delimiter).filter(Boolean)) {
     const candidate = join(dir, name);
     try {

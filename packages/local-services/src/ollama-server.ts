@@ -40,7 +40,7 @@ export async function createOllamaServer(options: OllamaServerOptions): Promise<
         command: options.binary,
         args: ['serve'],
         env: {
-          PATH: globalThis.process.env['PATH'],
+          PATH: globalThis.process.env.PATH,
           HOME: options.dataDir,
           OLLAMA_HOST: `127.0.0.1:${port}`,
           OLLAMA_MODELS: models,

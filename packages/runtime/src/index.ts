@@ -66,4 +66,10 @@ export { createHttpMetrics, type HttpMetrics } from './metrics/http-metrics.ts';
 export { Counter, Gauge, Histogram, MetricsRegistry, PROMETHEUS_CONTENT_TYPE } from './metrics/registry.ts';
 export { connectMongo, type Mongo, type MongoOptions } from './mongo/connect-mongo.ts';
 export { createLifecycle, type Lifecycle } from './server/lifecycle.ts';
+export {
+  type FunctionConfig,
+  type FunctionContext,
+  type RunFunctionOptions,
+  runFunction,
+} from './server/run-function.ts';
 export { type RunningFunction, type ServeFunctionOptions, serveFunction } from './server/serve-function.ts';

@@ -35,6 +35,8 @@ export type VerifyAccessToken = (token: string) => Promise<Principal>;
 /** Access tokens are ES256 only: the algorithm is pinned, never taken from the token. */
 export const ACCESS_TOKEN_ALGORITHM = 'ES256';
 export const ACCESS_TOKEN_TYPE = 'access';
+/** Allowed clock skew between the auth function and the verifier, in seconds. */
+const CLOCK_TOLERANCE_S = 30;
 
 export function keySet(keys: AccessTokenKeys): JWTVerifyGetKey {
   return 'jwks' in keys ? createLocalJWKSet(keys.jwks) : createRemoteJWKSet(keys.jwksUrl);
@@ -46,16 +48,22 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
 
   return async function verifyAccessToken(token) {
     let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
+    const currentDate = now();
     try {
       ({ payload } = await jwtVerify(token, getKey, {
         algorithms: [ACCESS_TOKEN_ALGORITHM],
         issuer: options.issuer,
         audience: options.audience,
-        currentDate: now(),
+        currentDate,
+        clockTolerance: CLOCK_TOLERANCE_S,
         requiredClaims: ['sub', 'iat', 'exp', 'jti'],
       }));
     } catch (error) {
       throw rejection(error);
+    }
+    // jose accepts an iat in the future; a token minted "later" is forged or from a broken clock.
+    if ((payload.iat ?? 0) > currentDate.getTime() / 1000 + CLOCK_TOLERANCE_S) {
+      throw unauthorized('token_not_yet_valid', 'The access token is not valid yet.');
     }
     if (payload.typ !== ACCESS_TOKEN_TYPE) {
       throw unauthorized('token_type_invalid', 'The token is not an access token.');

@@ -13,7 +13,8 @@ export const envBoolean = z
 const integer = envInteger;
 
 export const serverEnv = {
-  PORT: integer(1, 65_535).default(8080),
+  /** 0 picks a free port (tests); the `listening` log line names it. */
+  PORT: integer(0, 65_535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** How long in-flight requests (streams too) may run on after SIGTERM. */

@@ -22,8 +22,10 @@ export function parseConfig<S extends z.ZodType>(schema: S, env: Env): z.output<
   const result = schema.safeParse(present);
   if (result.success) return result.data;
   const [issue] = result.error.issues;
-  const variable = issue?.path.length ? issue.path.map(String).join('.') : 'environment';
-  throw new ConfigError(variable, issue?.message ?? 'invalid');
+  const [variable = 'environment', ...inner] = (issue?.path ?? []).map(String);
+  const missing = issue?.code === 'invalid_type' && inner.length === 0 && !(variable in present);
+  const where = inner.length ? `${inner.join('.')}: ` : '';
+  throw new ConfigError(variable, missing ? 'is required' : `${where}${issue?.message ?? 'is invalid'}`);
 }
 
 export interface ReadConfigOptions {

@@ -1,0 +1,163 @@
+import { base64url, SignJWT } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { captureLog } from '../../../../test/support/capture-log.ts';
+import {
+  signAccessToken,
+  TEST_AUDIENCE,
+  TEST_ISSUER,
+  type TestSigningKey,
+  testSigningKey,
+} from '../../../../test/support/keys.ts';
+import { createFunctionApp } from '../http/function-app.ts';
+import { createLifecycle } from '../server/lifecycle.ts';
+import { createAccessTokenVerifier, requireAccessToken, requireRole } from './access-token.ts';
+
+let key: TestSigningKey;
+let stranger: TestSigningKey;
+const now = new Date('2026-11-26T12:00:00Z');
+
+function appWithProtectedRoutes() {
+  const app = createFunctionApp({
+    name: 'test',
+    api: { title: 't', version: '0', description: 'd' },
+    log: captureLog().log,
+    lifecycle: createLifecycle(),
+    readiness: {},
+    bodyLimitBytes: 1024,
+  });
+  const verify = createAccessTokenVerifier({
+    keys: { jwks: { keys: [key.publicJwk] } },
+    issuer: TEST_ISSUER,
+    audience: TEST_AUDIENCE,
+    now: () => now,
+  });
+  app.get('/test/whoami', requireAccessToken(verify), (c) => c.json(c.get('principal')));
+  app.get('/test/admin', requireAccessToken(verify), requireRole('admin'), (c) => c.json({ ok: true }));
+  return app;
+}
+
+async function call(token: string | undefined, path = '/test/whoami', scheme = 'Bearer') {
+  const headers: Record<string, string> = token === undefined ? {} : { authorization: `${scheme} ${token}` };
+  const response = await appWithProtectedRoutes().request(path, { headers });
+  return {
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown>,
+    headers: response.headers,
+  };
+}
+
+beforeAll(async () => {
+  key = await testSigningKey('k1');
+  stranger = await testSigningKey('k1');
+});
+
+describe('access-token middleware', () => {
+  it('accepts a valid token and exposes the principal', async () => {
+    const token = await signAccessToken(key, { now, claims: { sub: 'u42', role: 'admin', jti: 'j1' } });
+    const { status, body } = await call(token);
+    expect(status).toBe(200);
+    expect(body).toEqual({ userId: 'u42', role: 'admin', tokenId: 'j1' });
+  });
+
+  const unsigned = (header: object, payload: object) =>
+    `${base64url.encode(JSON.stringify(header))}.${base64url.encode(JSON.stringify(payload))}.`;
+
+  const cases: Array<[string, () => Promise<string | undefined>, string, string?]> = [
+    ['no Authorization header', async () => undefined, 'token_missing'],
+    [
+      'an expired token',
+      () => signAccessToken(key, { now, claims: { exp: now.getTime() / 1000 - 60 } }),
+      'token_expired',
+    ],
+    [
+      'a token not yet valid (nbf)',
+      () => signAccessToken(key, { now, claims: { nbf: now.getTime() / 1000 + 3600 } }),
+      'token_not_yet_valid',
+    ],
+    [
+      'a token issued in the future (iat)',
+      () => signAccessToken(key, { now, claims: { iat: now.getTime() / 1000 + 3600 } }),
+      'token_not_yet_valid',
+    ],
+    [
+      'a wrong audience',
+      () => signAccessToken(key, { now, claims: { aud: 'someone-else' } }),
+      'token_audience_invalid',
+    ],
+    [
+      'a wrong issuer',
+      () => signAccessToken(key, { now, claims: { iss: 'https://evil.example' } }),
+      'token_issuer_invalid',
+    ],
+    ['a refresh-type token', () => signAccessToken(key, { now, claims: { typ: 'refresh' } }), 'token_type_invalid'],
+    ['a token without typ', () => signAccessToken(key, { now, claims: { typ: undefined } }), 'token_type_invalid'],
+    [
+      'a token without a role',
+      () => signAccessToken(key, { now, claims: { role: undefined } }),
+      'token_claims_invalid',
+    ],
+    [
+      'a token with an unknown role',
+      () => signAccessToken(key, { now, claims: { role: 'root' } }),
+      'token_claims_invalid',
+    ],
+    ['a token without sub', () => signAccessToken(key, { now, claims: { sub: undefined } }), 'token_claims_invalid'],
+    ['an unknown kid', () => signAccessToken(key, { now, header: { kid: 'k-unknown' } }), 'token_key_unknown'],
+    [
+      'a signature from another key with the same kid',
+      () => signAccessToken(stranger, { now }),
+      'token_signature_invalid',
+    ],
+    [
+      'alg: none',
+      async () =>
+        unsigned(
+          { alg: 'none', kid: 'k1' },
+          {
+            sub: 'u1',
+            role: 'admin',
+            typ: 'access',
+            iss: TEST_ISSUER,
+            aud: TEST_AUDIENCE,
+            exp: now.getTime() / 1000 + 60,
+          },
+        ),
+      'token_algorithm_invalid',
+    ],
+    [
+      'HS256 signed with the public key as the secret',
+      async () =>
+        new SignJWT({ sub: 'u1', role: 'admin', typ: 'access', jti: 'x' })
+          .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+          .setIssuer(TEST_ISSUER)
+          .setAudience(TEST_AUDIENCE)
+          .setIssuedAt(now)
+          .setExpirationTime(now.getTime() / 1000 + 60)
+          .sign(new TextEncoder().encode(JSON.stringify(key.publicJwk))),
+      'token_algorithm_invalid',
+    ],
+    ['garbage', async () => 'not-a-jwt', 'token_malformed'],
+    ['three garbage segments', async () => 'aaa.bbb.ccc', 'token_malformed'],
+    ['a Basic credential', async () => 'dXNlcjpwYXNz', 'token_malformed', 'Basic'],
+  ];
+
+  it.each(cases)('rejects %s with 401', async (_name, makeToken, code, scheme) => {
+    const { status, body, headers } = await call(await makeToken(), '/test/whoami', scheme);
+    expect(status).toBe(401);
+    expect(headers.get('content-type')).toBe('application/problem+json');
+    expect(headers.get('www-authenticate')).toContain('Bearer');
+    expect(body).toMatchObject({ status: 401, code });
+  });
+
+  it('gives every failure class its own code', () => {
+    const codes = new Set(cases.map(([, , code]) => code));
+    expect(codes.size).toBeGreaterThanOrEqual(10);
+  });
+
+  it('answers 403 when the role is not enough', async () => {
+    const userToken = await signAccessToken(key, { now, claims: { role: 'user' } });
+    expect(await call(userToken, '/test/admin')).toMatchObject({ status: 403, body: { code: 'forbidden' } });
+    const adminToken = await signAccessToken(key, { now, claims: { role: 'admin' } });
+    expect((await call(adminToken, '/test/admin')).status).toBe(200);
+  });
+});

@@ -1,0 +1,67 @@
+import { createLogger, type Logger } from '../log/logger.ts';
+import { connectMongo, type Mongo } from '../mongo/connect-mongo.ts';
+import { createLifecycle, type Lifecycle } from './lifecycle.ts';
+import { type RunningFunction, serveFunction } from './serve-function.ts';
+
+/** The config fields every function has (serverEnv and mongoEnv). */
+export interface FunctionConfig {
+  PORT: number;
+  HOST: string;
+  LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error';
+  SHUTDOWN_GRACE_MS: number;
+  MONGODB_URI: string;
+  MONGODB_DB: string;
+  MONGODB_TIMEOUT_MS: number;
+}
+
+export interface FunctionContext {
+  log: Logger;
+  lifecycle: Lifecycle;
+  mongo: Mongo;
+}
+
+export interface RunFunctionOptions<C extends FunctionConfig> {
+  name: string;
+  config: C;
+  /** Builds the app from the shared dependencies; `close` runs after the last request. */
+  build(context: FunctionContext): {
+    fetch: (request: Request, env: object) => Response | Promise<Response>;
+    close?: () => Promise<void>;
+  };
+}
+
+/**
+ * What every entry file does: logger, MongoDB client, app, listen, graceful shutdown. The
+ * socket opens before MongoDB has answered; the connection is warmed in the background.
+ */
+export async function runFunction<C extends FunctionConfig>(options: RunFunctionOptions<C>): Promise<RunningFunction> {
+  const { config, name } = options;
+  const log = createLogger({
+    level: config.LOG_LEVEL,
+    fields: { service: name, ...(process.env.K_REVISION ? { revision: process.env.K_REVISION } : {}) },
+  });
+  const lifecycle = createLifecycle();
+  const mongo = connectMongo({
+    uri: config.MONGODB_URI,
+    dbName: config.MONGODB_DB,
+    timeoutMs: config.MONGODB_TIMEOUT_MS,
+    appName: `zerochat-${name}`,
+  });
+  const app = options.build({ log, lifecycle, mongo });
+  const running = await serveFunction({
+    fetch: app.fetch,
+    port: config.PORT,
+    host: config.HOST,
+    log,
+    lifecycle,
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    close: async () => {
+      await app.close?.();
+      await mongo.close();
+    },
+  });
+  mongo.connectInBackground((error, attempt) =>
+    log.warn('MongoDB not reachable yet, retrying', { attempt, error: error instanceof Error ? error.message : error }),
+  );
+  return running;
+}

@@ -1,0 +1,81 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { streamSSE } from 'hono/streaming';
+import { describe, expect, it } from 'vitest';
+import { captureLog } from '../../../../test/support/capture-log.ts';
+import { createFunctionApp } from '../http/function-app.ts';
+import { createLifecycle } from './lifecycle.ts';
+import { serveFunction } from './serve-function.ts';
+
+async function startDemo(graceMs: number) {
+  const { log, lines } = captureLog();
+  const lifecycle = createLifecycle();
+  const app = createFunctionApp({
+    name: 'demo',
+    api: { title: 'demo', version: '1', description: 'd' },
+    log,
+    lifecycle,
+    readiness: {},
+    bodyLimitBytes: 1024,
+  });
+  app.get('/demo/slow', async (c) => {
+    await sleep(400);
+    return c.json({ done: true });
+  });
+  app.get('/demo/stream', (c) =>
+    streamSSE(c, async (stream) => {
+      for (let i = 0; i < 6; i++) {
+        await stream.writeSSE({ event: 'tick', data: String(i) });
+        await sleep(100);
+      }
+      // Work that outlives the response, as saving a finished stream does.
+      void lifecycle.track(sleep(200).then(() => events.push('saved')));
+    }),
+  );
+  const events: string[] = [];
+  const running = await serveFunction({
+    fetch: app.fetch,
+    port: 0,
+    host: '127.0.0.1',
+    log,
+    lifecycle,
+    graceMs,
+    signals: [],
+    close: async () => {
+      events.push('closed');
+    },
+  });
+  return { running, events, lines, base: `http://127.0.0.1:${running.port}` };
+}
+
+describe('serveFunction shutdown', () => {
+  it('lets in-flight requests and streams finish, refuses new ones, then closes dependencies', async () => {
+    const { running, events, base } = await startDemo(5000);
+    const slow = fetch(`${base}/demo/slow`);
+    const stream = fetch(`${base}/demo/stream`).then((response) => response.text());
+    await sleep(100);
+
+    const stopped = running.shutdown('test');
+    await sleep(50);
+    await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+
+    const slowResponse = await slow;
+    expect(slowResponse.status).toBe(200);
+    expect(await slowResponse.json()).toEqual({ done: true });
+    const streamed = await stream;
+    expect(streamed.match(/event: tick/g)).toHaveLength(6);
+
+    await stopped;
+    // The stream's final save ran before the database was closed.
+    expect(events).toEqual(['saved', 'closed']);
+  });
+
+  it('cuts requests that outlast the grace period, and still closes', async () => {
+    const { running, events, base, lines } = await startDemo(150);
+    const stream = fetch(`${base}/demo/stream`).then((response) => response.text());
+    await sleep(50);
+    await running.shutdown('test');
+    expect(events.at(-1)).toBe('closed');
+    await expect(stream).rejects.toThrow();
+    expect(lines.some((line) => line.msg === 'grace period over, closing open connections')).toBe(true);
+  });
+});

@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startFunctionProcess } from './support/function-process.ts';
+import { testServices } from './support/test-services.ts';
+
+const run = promisify(execFile);
+const FUNCTIONS = ['auth', 'chat', 'admin'] as const;
+let outdir: string;
+
+// The same bundler `npm run build` runs, writing to a scratch folder so a developer's dist/ stays put.
+beforeAll(async () => {
+  outdir = await mkdtemp(join(tmpdir(), 'zerochat-bundles-'));
+  await Promise.all(
+    FUNCTIONS.map((fn) => run(process.execPath, ['tools/bundle-function.ts', `functions/${fn}`, join(outdir, fn)])),
+  );
+}, 120_000);
+
+describe.each(FUNCTIONS)('the %s bundle', (fn) => {
+  it('runs on Node 24', () => {
+    expect(process.versions.node.split('.')[0]).toBe('24');
+  });
+
+  it('serves /healthz, /readyz and /metrics, and exits 0 on SIGTERM', async () => {
+    const { mongoUri } = testServices();
+    const server = await startFunctionProcess(join(outdir, fn, 'server.js'), {
+      MONGODB_URI: mongoUri,
+      MONGODB_DB: `bundle_${fn}`,
+    });
+    try {
+      expect(await (await fetch(`${server.baseUrl}/healthz`)).json()).toEqual({ status: 'ok' });
+      const ready = await fetch(`${server.baseUrl}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ status: 'ready', checks: { mongodb: { status: 'ok' } } });
+      const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
+      expect(metrics).toContain(`zerochat_cold_start_seconds{service="${fn}"}`);
+      expect(metrics).toContain(`http_requests_total{service="${fn}",method="GET",route="/readyz",status="200"} 1`);
+      const openapi = await fetch(`${server.baseUrl}/${fn}/openapi.json`);
+      expect(openapi.status).toBe(200);
+    } finally {
+      expect(await server.stop('SIGTERM')).toBe(0);
+    }
+    expect(server.logs.map((line) => line.msg)).toEqual(
+      expect.arrayContaining(['listening', 'shutting down', 'stopped']),
+    );
+  });
+
+  it('stops with exit 1 and one line naming a bad variable', async () => {
+    const result = await run(process.execPath, [join(outdir, fn, 'server.js')], {
+      env: { PATH: process.env.PATH ?? '', MONGODB_URI: 'postgres://nope' },
+    }).catch((error: { code: number; stderr: string; stdout: string }) => error);
+    expect('code' in result ? result.code : 0).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({
+      variable: 'MONGODB_URI',
+      msg: expect.stringContaining('MONGODB_URI'),
+    });
+  });
+});

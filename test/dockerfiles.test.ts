@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+
+// Docker cannot run here; these checks hold the Dockerfiles to what the deployment relies on.
+describe.each(['auth', 'chat', 'admin'])('the %s Dockerfile', (fn) => {
+  const stages = async () => {
+    const text = await readFile(`functions/${fn}/Dockerfile`, 'utf8');
+    const lines = text.split('\n').filter((line) => line.trim() && !line.trimStart().startsWith('#'));
+    return lines
+      .join('\n')
+      .split(/^(?=FROM )/m)
+      .map((stage) => stage.trim());
+  };
+
+  it('builds the bundle on Node 24 in a build stage', async () => {
+    const [build] = await stages();
+    expect(build).toMatch(/^FROM node:24[\w.-]* AS build/);
+    expect(build).toContain(`RUN node tools/bundle-function.ts functions/${fn}`);
+  });
+
+  it('ships only the bundle, on Node 24, as a non-root user, without HEALTHCHECK', async () => {
+    const all = await stages();
+    const runtime = all.at(-1) ?? '';
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    expect(runtime).toMatch(/^FROM gcr\.io\/distroless\/nodejs24-debian12:nonroot/);
+    const copies = runtime.split('\n').filter((line) => line.startsWith('COPY'));
+    expect(copies).toEqual([`COPY --from=build /src/functions/${fn}/dist/server.js ./`]);
+    expect(runtime).toContain('CMD ["server.js"]');
+    expect(all.join('\n')).not.toContain('HEALTHCHECK');
+  });
+});
