@@ -1,0 +1,14 @@
+export {
+  COLLECTIONS,
+  type CollectionName,
+  type ConversationDocument,
+  type MessageDocument,
+  type MessageRole,
+  type MessageStatus,
+  type MessageUsage,
+  type ProcessedEventDocument,
+  type RefreshTokenDocument,
+  type UserDocument,
+  type UserRole,
+} from './collections.ts';
+export { ensureIndexes, INDEXES, type IndexDefinition, type IndexOutcome } from './indexes.ts';

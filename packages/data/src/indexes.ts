@@ -1,0 +1,75 @@
+import type { CreateIndexesOptions, Db, IndexSpecification } from 'mongodb';
+import { COLLECTIONS, type CollectionName } from './collections.ts';
+
+export interface IndexDefinition {
+  collection: CollectionName;
+  name: string;
+  key: IndexSpecification;
+  options?: Omit<CreateIndexesOptions, 'name'>;
+}
+
+/**
+ * Every index zerochat relies on. Unique indexes carry the consistency guarantees (one
+ * account per email, one spend per refresh token). TTL indexes tidy up on MongoDB; FerretDB
+ * (SQLite) refuses the TTL option, so there the index is made without it. Either way,
+ * queries check expiry themselves: expired data never counts, deleted or not.
+ */
+export const INDEXES: readonly IndexDefinition[] = [
+  { collection: COLLECTIONS.users, name: 'email_unique', key: { email: 1 }, options: { unique: true } },
+  { collection: COLLECTIONS.users, name: 'createdAt', key: { createdAt: -1, _id: -1 } },
+  { collection: COLLECTIONS.refreshTokens, name: 'tokenHash_unique', key: { tokenHash: 1 }, options: { unique: true } },
+  { collection: COLLECTIONS.refreshTokens, name: 'familyId', key: { familyId: 1 } },
+  { collection: COLLECTIONS.refreshTokens, name: 'userId', key: { userId: 1 } },
+  {
+    collection: COLLECTIONS.refreshTokens,
+    name: 'expiresAt_ttl',
+    key: { expiresAt: 1 },
+    options: { expireAfterSeconds: 0 },
+  },
+  { collection: COLLECTIONS.conversations, name: 'userId_updatedAt', key: { userId: 1, updatedAt: -1, _id: -1 } },
+  {
+    collection: COLLECTIONS.messages,
+    name: 'conversationId_createdAt',
+    key: { conversationId: 1, createdAt: 1, _id: 1 },
+  },
+];
+
+export type IndexOutcome = 'ok' | 'changed';
+
+/**
+ * Creates the indexes that are missing; an index that exists with the same name is left as
+ * it is. Returns, per index, whether anything was created. Safe to run any number of times.
+ */
+export async function ensureIndexes(
+  db: Db,
+  indexes: readonly IndexDefinition[] = INDEXES,
+): Promise<Array<{ index: string; outcome: IndexOutcome }>> {
+  const results: Array<{ index: string; outcome: IndexOutcome }> = [];
+  for (const definition of indexes) {
+    const collection = db.collection(definition.collection);
+    const existing = await collection.indexes().catch((error: { codeName?: string }) => {
+      if (error.codeName === 'NamespaceNotFound') return [];
+      throw error;
+    });
+    const id = `${definition.collection}.${definition.name}`;
+    if (existing.some((index) => index.name === definition.name)) {
+      results.push({ index: id, outcome: 'ok' });
+      continue;
+    }
+    try {
+      await collection.createIndex(definition.key, { ...definition.options, name: definition.name });
+    } catch (error) {
+      if (!isTtlNotImplemented(error, definition)) throw error;
+      const { expireAfterSeconds: _ttl, ...options } = definition.options ?? {};
+      await collection.createIndex(definition.key, { ...options, name: definition.name });
+    }
+    results.push({ index: id, outcome: 'changed' });
+  }
+  return results;
+}
+
+const NOT_IMPLEMENTED = 238;
+
+function isTtlNotImplemented(error: unknown, definition: IndexDefinition): boolean {
+  return definition.options?.expireAfterSeconds !== undefined && (error as { code?: unknown }).code === NOT_IMPLEMENTED;
+}
