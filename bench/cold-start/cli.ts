@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // npm run bench:cold-start -- [--target local|knative] [--runs N] [--functions auth,chat,admin]
 //   [--out DIR] [--json | --md | --svg]
+//   knative only: --url KONG_PROXY_URL [--namespace zerochat] [--scale-down-window 6s],
+//   with an admin account in ZEROCHAT_EMAIL and ZEROCHAT_PASSWORD.
 // Prints a table on stdout (or, with --json/--md/--svg, that format instead), progress on
 // stderr, and writes cold-start.json, .md and .svg into --out (default bench/results).
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -21,6 +23,9 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     md: { type: 'boolean', default: false },
     svg: { type: 'boolean', default: false },
+    url: { type: 'string' },
+    namespace: { type: 'string', default: 'zerochat' },
+    'scale-down-window': { type: 'string' },
   },
 });
 
@@ -31,7 +36,28 @@ const functions = values.functions.split(',').filter(Boolean);
 
 const target = values.target;
 if (target !== 'local' && target !== 'knative') throw new Error(`--target must be local or knative, not ${target}`);
-const measured = await runLocalBenchmark({ runs, functions, progress, hashPassword: async () => 'unset' });
+async function measure() {
+  if (target === 'local') return runLocalBenchmark({ runs, functions, progress, hashPassword: async () => 'unset' });
+  const { email = '', password = '' } = { email: process.env.ZEROCHAT_EMAIL, password: process.env.ZEROCHAT_PASSWORD };
+  if (!values.url || !email || !password) {
+    throw new Error('--target knative needs --url (Kong proxy) and ZEROCHAT_EMAIL/ZEROCHAT_PASSWORD of an admin');
+  }
+  // Loaded only here: @kubernetes/client-node is large and the local target does not need it.
+  const { connectCluster } = await import('./knative/cluster.ts');
+  const { runKnativeBenchmark } = await import('./knative/run-knative.ts');
+  return runKnativeBenchmark({
+    runs,
+    functions,
+    namespace: values.namespace,
+    gatewayUrl: values.url.replace(/\/$/, ''),
+    email,
+    password,
+    ...(values['scale-down-window'] ? { scaleDownWindow: values['scale-down-window'] } : {}),
+    cluster: await connectCluster(),
+    progress,
+  });
+}
+const measured = await measure();
 
 const report = buildReport({ target, runs, ...measured });
 const outputs = { json: `${JSON.stringify(report, null, 2)}\n`, md: renderMarkdown(report), svg: renderSvg(report) };

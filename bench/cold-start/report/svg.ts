@@ -10,7 +10,7 @@ const LABEL_WIDTH = 230;
 const VALUE_WIDTH = 150;
 const ROW = 34;
 const BAR = 20;
-const TOP = 70;
+const TOP = 86;
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -36,17 +36,18 @@ export function renderSvg(report: ColdStartReport): string {
   parts.push(
     `<text x="${LABEL_WIDTH}" y="24" font-size="16" font-weight="bold">Cold start to first correct answer (${escape(report.target)}, median of ${report.runs} runs)</text>`,
   );
-  phaseNames.forEach((label, i) => {
-    const lx = LABEL_WIDTH + i * 150;
-    parts.push(`<rect x="${lx}" y="38" width="12" height="12" fill="${color(label)}"/>`);
-    parts.push(`<text x="${lx + 16}" y="49" font-size="12">${escape(label)}</text>`);
-  });
+  let legendX = LABEL_WIDTH;
+  for (const label of phaseNames) {
+    parts.push(`<rect x="${legendX}" y="38" width="12" height="12" fill="${color(label)}"/>`);
+    parts.push(`<text x="${legendX + 16}" y="49" font-size="12">${escape(label)}</text>`);
+    legendX += 16 + label.length * 7 + 18; // roughly the text's width at 12px
+  }
 
   const step = niceStep(max);
   for (let tick = 0; tick <= max; tick += step) {
     const tx = x(tick).toFixed(1);
     parts.push(`<line x1="${tx}" y1="${TOP - 6}" x2="${tx}" y2="${height - 40}" stroke="#e5e5e5"/>`);
-    parts.push(`<text x="${tx}" y="${height - 24}" font-size="11" text-anchor="middle">${ms(tick)} ms</text>`);
+    parts.push(`<text x="${tx}" y="${height - 24}" font-size="11" text-anchor="middle">${Math.round(tick)} ms</text>`);
   }
 
   report.subjects.forEach((subject, row) => {
