@@ -1,5 +1,6 @@
-import { ConfigError, parseConfig } from '@zerochat/runtime';
+import { parseConfig } from '@zerochat/runtime';
 import { describe, expect, it } from 'vitest';
+import { configFailure } from '../../../test/support/config-failure.ts';
 import { authConfigSchema } from './config.ts';
 import { testSigningKeys } from './testing/auth-settings.ts';
 
@@ -11,15 +12,7 @@ async function env(overrides: Record<string, string | undefined> = {}) {
   };
 }
 
-function failure(values: Record<string, string | undefined>): ConfigError {
-  try {
-    parseConfig(authConfigSchema, values);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const failure = (values: Record<string, string | undefined>) => configFailure(authConfigSchema, values);
 
 describe('the auth configuration', () => {
   it('has safe defaults', async () => {

@@ -1,17 +1,9 @@
 import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject, sign, verify } from 'node:crypto';
-import { ACCESS_TOKEN_ALGORITHM } from '@zerochat/runtime';
+import { ACCESS_TOKEN_ALGORITHM, envJwkSet, p256Jwk } from '@zerochat/runtime';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { z } from 'zod';
 
-const privateJwk = z.looseObject({
-  kty: z.literal('EC', { message: 'keys must be EC keys' }),
-  crv: z.literal('P-256', { message: 'keys must be on curve P-256' }),
-  x: z.string().min(1),
-  y: z.string().min(1),
-  d: z.string().min(1, 'every key needs its private part "d"'),
-  kid: z.string().min(1, 'every key needs a kid'),
-  alg: z.literal(ACCESS_TOKEN_ALGORITHM).optional(),
-});
+const privateJwk = p256Jwk.extend({ d: z.string().min(1, 'every key needs its private part "d"') });
 
 export type PrivateJwk = z.output<typeof privateJwk>;
 export interface PrivateJwks {
@@ -19,26 +11,15 @@ export interface PrivateJwks {
 }
 
 /** `AUTH_SIGNING_KEYS`: a private JWK set; the first key signs, every key is published. */
-export const signingKeySetEnv = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON Web Key Set (JSON)' });
-      return z.NEVER;
+export const signingKeySetEnv = envJwkSet(privateJwk).superRefine((set, ctx) => {
+  const kids = set.keys.map((key) => key.kid);
+  if (new Set(kids).size !== kids.length) ctx.addIssue({ code: 'custom', message: 'kids must be unique' });
+  set.keys.forEach((key, index) => {
+    if (!isKeyPair(key)) {
+      ctx.addIssue({ code: 'custom', path: ['keys', index], message: 'is not a valid P-256 key pair' });
     }
-  })
-  .pipe(z.object({ keys: z.array(privateJwk).min(1, 'must hold at least one key') }))
-  .superRefine((set, ctx) => {
-    const kids = set.keys.map((key) => key.kid);
-    if (new Set(kids).size !== kids.length) ctx.addIssue({ code: 'custom', message: 'kids must be unique' });
-    set.keys.forEach((key, index) => {
-      if (!isKeyPair(key)) {
-        ctx.addIssue({ code: 'custom', path: ['keys', index], message: 'is not a valid P-256 key pair' });
-      }
-    });
   });
+});
 
 /**
  * Node accepts a JWK whose "d" does not belong to its "x" and "y"; tokens signed with it
