@@ -109,7 +109,8 @@ export function createUserStore({ collection, hasher, now }: UserStoreOptions): 
       if (user.disabled) return { ok: false, reason: 'disabled' };
       if (check.needsRehash) {
         const passwordHash = await hasher.hash(password);
-        // Conditional, so a password changed meanwhile is not overwritten with the old one.
+        // Conditional, so a password changed meanwhile is not overwritten with the old one
+        // (atomic on MongoDB; on FerretDB the condition is checked just before the write).
         await collection.updateOne({ _id: user._id, passwordHash: user.passwordHash }, { $set: { passwordHash } });
         user.passwordHash = passwordHash;
       }

@@ -11,7 +11,7 @@ import {
   passwordChangedConcurrently,
   registrationClosed,
 } from '../problems.ts';
-import { NewEmail, NewPassword, Password, TokenPair, User } from './schemas.ts';
+import { NewEmail, NewPassword, NO_STORE, Password, TokenPair, User } from './schemas.ts';
 
 const register = createRoute({
   method: 'post',
@@ -85,14 +85,14 @@ export function addAccountRoutes(app: FunctionApp, services: AuthServices): void
     await services.accountIndexesReady();
     const registration = await users.register({ email, password, displayName: displayName ?? null });
     if (!registration.ok) throw emailTaken();
-    return c.json(userView(registration.user), 201);
+    return c.json(userView(registration.user), 201, NO_STORE);
   });
 
   app.openapi({ ...me, middleware: [authenticated] }, async (c) => {
     const user = await users.findById(c.get('principal').userId);
     if (!user) throw accountNotFound();
     if (user.disabled) throw accountDisabled();
-    return c.json(userView(user), 200, { 'cache-control': 'no-store' });
+    return c.json(userView(user), 200, NO_STORE);
   });
 
   app.openapi({ ...changePassword, middleware: [authenticated] }, async (c) => {
@@ -116,6 +116,6 @@ export function addAccountRoutes(app: FunctionApp, services: AuthServices): void
     await services.throttle.forgive(user.email);
     await sessions.revokeAllForUser(user._id);
     const session = await sessions.start(user._id);
-    return c.json(await services.tokens.pair(change.user, session), 200, { 'cache-control': 'no-store' });
+    return c.json(await services.tokens.pair(change.user, session), 200, NO_STORE);
   });
 }

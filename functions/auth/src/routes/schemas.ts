@@ -1,14 +1,16 @@
 import { z } from '@hono/zod-openapi';
 import { EMAIL_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordLength } from '@zerochat/accounts';
+import { ROLES } from '@zerochat/runtime';
+
+/** For every response that carries tokens or account data (RFC 6749 §5.1). */
+export const NO_STORE = { 'cache-control': 'no-store' } as const;
 
 /** Trimmed and lower-cased before it is checked, stored or compared. */
-export const NewEmail = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(EMAIL_MAX_LENGTH)
-  .pipe(z.email())
-  .openapi({ description: 'Compared and stored trimmed and lower-cased.', example: 'ada@example.com' });
+export const NewEmail = z.string().trim().toLowerCase().max(EMAIL_MAX_LENGTH).pipe(z.email()).openapi({
+  format: 'email',
+  description: 'Compared and stored trimmed and lower-cased.',
+  example: 'ada@example.com',
+});
 
 export const Email = z
   .string()
@@ -40,7 +42,7 @@ export const User = z
     id: z.string().openapi({ example: '6650c0ffee0123456789abcd' }),
     email: z.string(),
     displayName: z.string().nullable(),
-    role: z.enum(['user', 'admin']),
+    role: z.enum(ROLES),
     disabled: z.boolean(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),

@@ -3,7 +3,7 @@ import { type FunctionApp, jsonBody, jsonResponse, problem } from '@zerochat/run
 import type { AuthServices } from '../app.ts';
 import { clientAddress } from '../client-address.ts';
 import { accountDisabled, invalidCredentials, refreshTokenRejected } from '../problems.ts';
-import { Email, Password, RefreshTokenBody, TokenPair } from './schemas.ts';
+import { Email, NO_STORE, Password, RefreshTokenBody, TokenPair } from './schemas.ts';
 
 const login = createRoute({
   method: 'post',
@@ -46,8 +46,6 @@ const logout = createRoute({
     401: problem('Not a refresh token issued here (refresh_token_invalid)'),
   },
 });
-
-const NO_STORE = { 'cache-control': 'no-store' };
 
 export function addSessionRoutes(app: FunctionApp, services: AuthServices): void {
   const { users, sessions } = services.accounts;
