@@ -88,6 +88,6 @@ describe('argon2id password hashes', () => {
     }
     const median = (values: number[]) => values.sort((a, b) => a - b)[2] ?? 0;
     expect(median(spend)).toBeGreaterThan(median(verify) * 0.5);
-    expect(median(spend)).toBeLessThan(median(verify) * 2);
+    expect(median(spend)).toBeLessThan(median(verify) * 3);
   });
 });

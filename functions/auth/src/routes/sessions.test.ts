@@ -100,6 +100,22 @@ describe('POST /auth/login', () => {
     expect(median(unknown)).toBeGreaterThan(median(known) * 0.5);
   });
 
+  it('upgrades a hash made with older parameters at the next successful login', async () => {
+    const { email, password } = await account();
+    const stronger = await startAuthServer(database.db, {
+      clock: auth.clock,
+      config: { ...auth.config, AUTH_PASSWORD_MEMORY_KIB: 24_576, AUTH_PASSWORD_PASSES: 3 },
+    });
+    const stored = async () => (await database.db.collection(COLLECTIONS.users).findOne({ email }))?.passwordHash;
+    expect(await stored()).toContain('$m=19456,t=2,p=1$');
+    expect((await stronger.post('/auth/login', { email, password: 'wrong password' })).status).toBe(401);
+    expect(await stored()).toContain('$m=19456,t=2,p=1$');
+    expect((await stronger.post('/auth/login', { email, password })).status).toBe(200);
+    expect(await stored()).toContain('$m=24576,t=3,p=1$');
+    expect((await auth.post('/auth/login', { email, password })).status).toBe(200);
+    await stronger.stop();
+  });
+
   it('refuses a disabled account, and only tells someone who knows the password', async () => {
     const { email, password, id } = await account();
     await database.db.collection(COLLECTIONS.users).updateOne({ email }, { $set: { disabled: true } });
