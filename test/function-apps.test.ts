@@ -1,7 +1,8 @@
 import { connectMongo, createLifecycle } from '@zerochat/runtime';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp as createAdminApp } from '../functions/admin/src/app.ts';
-import { createApp as createAuthApp } from '../functions/auth/src/app.ts';
+import { type AuthSettings, createApp as createAuthApp } from '../functions/auth/src/app.ts';
+import { testAuthSettings } from '../functions/auth/src/testing/auth-settings.ts';
 import { createApp as createChatApp } from '../functions/chat/src/app.ts';
 import { captureLog } from './support/capture-log.ts';
 import { documentedOperations, routedOperations } from './support/openapi-coverage.ts';
@@ -9,9 +10,14 @@ import { testServices } from './support/test-services.ts';
 
 const mongo = connectMongo({ uri: testServices().mongoUri, dbName: 'apps', timeoutMs: 3000, appName: 'test' });
 afterAll(() => mongo.close());
+// A superset of what each function reads; chat and admin take only what they need.
+let config: AuthSettings;
+beforeAll(async () => {
+  config = await testAuthSettings();
+});
 
 const deps = () => ({
-  config: { BODY_LIMIT_BYTES: 65_536 },
+  config,
   log: captureLog().log,
   lifecycle: createLifecycle(),
   mongo,
