@@ -96,6 +96,13 @@ else
   rm -f "$download"
 fi
 
+# kubectl and kn of your own find the cluster through ~/.kube/config; an existing file is left alone.
+if [[ ! -e "$HOME/.kube/config" ]]; then
+  mkdir -p "$HOME/.kube"
+  (umask 077 && microk8s config >"$HOME/.kube/config")
+  echo "    wrote $HOME/.kube/config for MicroK8s (kn and kubectl use it)"
+fi
+
 step "MicroK8s is ready for zerochat"
 k get pods --namespace knative-serving
 k get pods --namespace knative-eventing

@@ -41,7 +41,7 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<'default' | RateLimitTier, Rat
 
 /** Per function: how long Kong waits for the first byte of a reply (and between two reads). */
 const READ_TIMEOUT_MS: Readonly<Record<FunctionName, number>> = {
-  auth: 60_000,
+  auth: 120_000,
   // A cold start of chat can include loading the model into Ollama before the first token.
   chat: 300_000,
   // A synchronous bootstrap may pull the base model.
