@@ -78,6 +78,21 @@ describe('compose.yaml', () => {
     }
   });
 
+  it("builds from Dockerfiles that copy every workspace folder, so the image's npm ci finds them all", async () => {
+    const { workspaces } = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      workspaces: string[];
+    };
+    const folders = new Set(workspaces.map((workspace) => workspace.split('/')[0]));
+    for (const fn of Object.keys(FUNCTIONS)) {
+      const dockerfile = await readFile(join(REPO_ROOT, `functions/${fn}/Dockerfile`), 'utf8');
+      const copied = [...dockerfile.matchAll(/^COPY (\S+)\/ \1\/$/gm)].map((match) => match[1]);
+      expect(
+        [...folders].filter((folder) => !copied.includes(folder)),
+        fn,
+      ).toEqual([]);
+    }
+  });
+
   it('mounts only files that exist', () => {
     for (const service of Object.values(services())) {
       for (const volume of (service.volumes ?? []) as string[]) {
