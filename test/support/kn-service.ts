@@ -45,6 +45,13 @@ function probe(handler: string, options?: string): Json {
   return result;
 }
 
+/** kn's autoscaling flags and the revision annotations they set. */
+const SCALE_ANNOTATIONS: Readonly<Record<string, string>> = {
+  '--scale-min': 'min-scale',
+  '--scale-max': 'max-scale',
+  '--scale-target': 'target',
+};
+
 const STRICT_SECURITY_CONTEXT = {
   allowPrivilegeEscalation: false,
   runAsNonRoot: true,
@@ -64,8 +71,7 @@ export function knServiceFromArgs(args: readonly string[]): Json {
   const env: Json[] = [];
   const resources: Record<string, Record<string, string>> = {};
   let namespace: string | undefined;
-  let liveness: [string, string?] | undefined;
-  let readiness: [string, string?] | undefined;
+  const probes: Partial<Record<'readinessProbe' | 'livenessProbe', { handler: string; options?: string }>> = {};
   for (let index = 0; index < flags.length; index++) {
     const flag = flags[index];
     const value = () => {
@@ -73,6 +79,11 @@ export function knServiceFromArgs(args: readonly string[]): Json {
       if (next === undefined) throw new Error(`${flag} needs a value`);
       return next;
     };
+    const annotation = SCALE_ANNOTATIONS[flag ?? ''];
+    if (annotation) {
+      annotations[`autoscaling.knative.dev/${annotation}`] = value();
+      continue;
+    }
     switch (flag) {
       case '--namespace':
         namespace = value();
@@ -93,15 +104,6 @@ export function knServiceFromArgs(args: readonly string[]): Json {
         labels[key] = label;
         break;
       }
-      case '--scale-min':
-        annotations['autoscaling.knative.dev/min-scale'] = value();
-        break;
-      case '--scale-max':
-        annotations['autoscaling.knative.dev/max-scale'] = value();
-        break;
-      case '--scale-target':
-        annotations['autoscaling.knative.dev/target'] = value();
-        break;
       case '--concurrency-limit':
         spec.containerConcurrency = Number(value());
         break;
@@ -128,17 +130,16 @@ export function knServiceFromArgs(args: readonly string[]): Json {
         resources[flag === '--request' ? 'requests' : 'limits'] = keyValues(value());
         break;
       case '--probe-readiness':
-        readiness = [value(), readiness?.[1]];
-        break;
-      case '--probe-readiness-opts':
-        readiness = [readiness?.[0] ?? '', value()];
-        break;
       case '--probe-liveness':
-        liveness = [value(), liveness?.[1]];
+      case '--probe-readiness-opts':
+      case '--probe-liveness-opts': {
+        const kind = flag.includes('readiness') ? 'readinessProbe' : 'livenessProbe';
+        const parts = probes[kind] ?? { handler: '' };
+        if (flag.endsWith('-opts')) parts.options = value();
+        else parts.handler = value();
+        probes[kind] = parts;
         break;
-      case '--probe-liveness-opts':
-        liveness = [liveness?.[0] ?? '', value()];
-        break;
+      }
       case '--security-context':
         if (value() !== 'strict') throw new Error('only --security-context strict is known');
         container.securityContext = STRICT_SECURITY_CONTEXT;
@@ -149,8 +150,7 @@ export function knServiceFromArgs(args: readonly string[]): Json {
   }
   if (envFrom.length) container.envFrom = envFrom;
   if (env.length) container.env = env;
-  if (readiness) container.readinessProbe = probe(...readiness);
-  if (liveness) container.livenessProbe = probe(...liveness);
+  for (const [kind, { handler, options }] of Object.entries(probes)) container[kind] = probe(handler, options);
   if (Object.keys(resources).length) container.resources = resources;
   return {
     apiVersion: 'serving.knative.dev/v1',
