@@ -1,0 +1,53 @@
+import { composeUpstreams, INTERNAL_PATHS, type KongDeclarativeConfig, renderKongConfig } from '@zerochat/kong';
+import { createLifecycle } from '@zerochat/runtime';
+import { describe, expect, it } from 'vitest';
+import { createApp as createAdminApp } from '../functions/admin/src/app.ts';
+import { createApp as createAuthApp } from '../functions/auth/src/app.ts';
+import { createApp as createChatApp } from '../functions/chat/src/app.ts';
+import { captureLog } from './support/capture-log.ts';
+import { documentedOperations } from './support/openapi-coverage.ts';
+
+// The gateway must route every operation the functions document, except the internal ones.
+// The apps are only built to read their OpenAPI documents; no request reaches a dependency.
+const deps = () => ({
+  config: { BODY_LIMIT_BYTES: 65_536 },
+  log: captureLog().log,
+  lifecycle: createLifecycle(),
+  mongo: { ping: async () => {} },
+});
+const apps = { auth: createAuthApp, chat: createChatApp, admin: createAdminApp };
+
+const config = renderKongConfig({ upstreams: composeUpstreams() });
+
+/** The service Kong would send a request to, or undefined when no route matches. */
+function routedService(gateway: KongDeclarativeConfig, method: string, path: string): string | undefined {
+  return gateway.services?.find((service) =>
+    service.routes?.some(
+      (route) =>
+        route.methods?.includes(method as never) &&
+        route.paths?.some((pattern) => new RegExp(`^${pattern.replace(/^~/, '')}`).test(path)),
+    ),
+  )?.name;
+}
+
+describe.each(Object.entries(apps))('Kong in front of the %s function', (name, createApp) => {
+  const operations = documentedOperations(createApp(deps())).map((operation) => {
+    const [method = '', path = ''] = operation.split(' ');
+    return { method, path, sample: path.replace(/:\w+/g, '65a1f0c2b3d4e5f6a7b8c9d0') };
+  });
+
+  it('routes every public operation to this function', () => {
+    const publicOperations = operations.filter(({ path }) => !INTERNAL_PATHS.includes(path));
+    expect(publicOperations.length).toBeGreaterThan(0);
+    const unrouted = publicOperations.filter(({ method, sample }) => routedService(config, method, sample) !== name);
+    expect(unrouted.map(({ method, path }) => `${method} ${path}`)).toEqual([]);
+  });
+
+  it('routes none of the internal operations', () => {
+    for (const path of INTERNAL_PATHS) {
+      for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) {
+        expect(routedService(config, method, path), `${method} ${path}`).toBeUndefined();
+      }
+    }
+  });
+});
