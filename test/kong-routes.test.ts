@@ -1,21 +1,13 @@
 import { composeUpstreams, INTERNAL_PATHS, type KongDeclarativeConfig, renderKongConfig } from '@zerochat/kong';
-import { createLifecycle } from '@zerochat/runtime';
+import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { createApp as createAdminApp } from '../functions/admin/src/app.ts';
-import { createApp as createAuthApp } from '../functions/auth/src/app.ts';
-import { createApp as createChatApp } from '../functions/chat/src/app.ts';
-import { captureLog } from './support/capture-log.ts';
+import { buildFunctionApps } from './support/function-apps.ts';
 import { documentedOperations } from './support/openapi-coverage.ts';
 
 // The gateway must route every operation the functions document, except the internal ones.
-// The apps are only built to read their OpenAPI documents; no request reaches a dependency.
-const deps = () => ({
-  config: { BODY_LIMIT_BYTES: 65_536 },
-  log: captureLog().log,
-  lifecycle: createLifecycle(),
-  mongo: { ping: async () => {} },
-});
-const apps = { auth: createAuthApp, chat: createChatApp, admin: createAdminApp };
+// The apps are only built to read their OpenAPI documents; the client never connects.
+const neverConnected = new MongoClient('mongodb://127.0.0.1:1/').db('unused');
+const apps = await buildFunctionApps({ db: neverConnected, ping: async () => {} });
 
 const config = renderKongConfig({ upstreams: composeUpstreams() });
 
@@ -30,8 +22,8 @@ function routedService(gateway: KongDeclarativeConfig, method: string, path: str
   )?.name;
 }
 
-describe.each(Object.entries(apps))('Kong in front of the %s function', (name, createApp) => {
-  const operations = documentedOperations(createApp(deps())).map((operation) => {
+describe.each(Object.entries(apps))('Kong in front of the %s function', (name, app) => {
+  const operations = documentedOperations(app).map((operation) => {
     const [method = '', path = ''] = operation.split(' ');
     return { method, path, sample: path.replace(/:\w+/g, '65a1f0c2b3d4e5f6a7b8c9d0') };
   });
