@@ -4,12 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { testSigningKeys } from '../functions/auth/src/testing/auth-settings.ts';
 import { startFunctionProcess } from './support/function-process.ts';
 import { testServices } from './support/test-services.ts';
 
 const run = promisify(execFile);
 const FUNCTIONS = ['auth', 'chat', 'admin'] as const;
 let outdir: string;
+/** What each function needs beyond MongoDB to start. */
+const requiredEnv: Record<string, Record<string, string>> = {};
 
 // The same bundler `npm run build` runs, writing to a scratch folder so a developer's dist/ stays put.
 beforeAll(async () => {
@@ -17,6 +20,7 @@ beforeAll(async () => {
   await Promise.all(
     FUNCTIONS.map((fn) => run(process.execPath, ['tools/bundle-function.ts', `functions/${fn}`, join(outdir, fn)])),
   );
+  requiredEnv.auth = { AUTH_SIGNING_KEYS: JSON.stringify(await testSigningKeys()) };
 }, 120_000);
 
 describe.each(FUNCTIONS)('the %s bundle', (fn) => {
@@ -29,6 +33,7 @@ describe.each(FUNCTIONS)('the %s bundle', (fn) => {
     const server = await startFunctionProcess(join(outdir, fn, 'server.js'), {
       MONGODB_URI: mongoUri,
       MONGODB_DB: `bundle_${fn}`,
+      ...requiredEnv[fn],
     });
     try {
       expect(await (await fetch(`${server.baseUrl}/healthz`)).json()).toEqual({ status: 'ok' });

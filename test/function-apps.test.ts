@@ -1,35 +1,27 @@
-import { connectMongo, createLifecycle } from '@zerochat/runtime';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createApp as createAdminApp } from '../functions/admin/src/app.ts';
-import { createApp as createAuthApp } from '../functions/auth/src/app.ts';
-import { createApp as createChatApp } from '../functions/chat/src/app.ts';
-import { captureLog } from './support/capture-log.ts';
+import { connectMongo, type FunctionApp } from '@zerochat/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFunctionApps, type FunctionName } from './support/function-apps.ts';
 import { documentedOperations, routedOperations } from './support/openapi-coverage.ts';
 import { testServices } from './support/test-services.ts';
 
 const mongo = connectMongo({ uri: testServices().mongoUri, dbName: 'apps', timeoutMs: 3000, appName: 'test' });
+let apps: Record<FunctionName, FunctionApp>;
+beforeAll(async () => {
+  apps = await buildFunctionApps(mongo);
+});
 afterAll(() => mongo.close());
 
-const deps = () => ({
-  config: { BODY_LIMIT_BYTES: 65_536 },
-  log: captureLog().log,
-  lifecycle: createLifecycle(),
-  mongo,
-});
-const apps = { auth: createAuthApp, chat: createChatApp, admin: createAdminApp };
-
-describe.each(Object.entries(apps))('the %s app', (name, createApp) => {
+describe.each(['auth', 'chat', 'admin'] as const)('the %s app', (name) => {
   it('documents every route it serves in its OpenAPI document', () => {
-    const app = createApp(deps());
-    const documented = documentedOperations(app);
-    expect(routedOperations(app).filter((operation) => !documented.includes(operation))).toEqual([]);
+    const documented = documentedOperations(apps[name]);
+    expect(routedOperations(apps[name]).filter((operation) => !documented.includes(operation))).toEqual([]);
     expect(documented).toEqual(
       expect.arrayContaining(['GET /healthz', 'GET /readyz', 'GET /metrics', `GET /${name}/docs`]),
     );
   });
 
   it('is ready when MongoDB answers', async () => {
-    const response = await createApp(deps()).request('/readyz');
+    const response = await apps[name].request('/readyz');
     expect(response.status).toBe(200);
   });
 });

@@ -1,17 +1,107 @@
-import { createFunctionApp, type FunctionApp, type Lifecycle, type Logger } from '@zerochat/runtime';
+import { type Accounts, createAccounts, ensureAccountIndexes } from '@zerochat/accounts';
+import { COLLECTIONS, type LoginFailureDocument } from '@zerochat/data';
+import {
+  createAccessTokenVerifier,
+  createFunctionApp,
+  type FunctionApp,
+  type Lifecycle,
+  type Logger,
+  type VerifyAccessToken,
+} from '@zerochat/runtime';
+import type { Db } from 'mongodb';
 import packageJson from '../package.json' with { type: 'json' };
 import type { AuthConfig } from './config.ts';
+import { createLoginThrottle, type LoginThrottle } from './login-throttle.ts';
+import { addAccountRoutes } from './routes/accounts.ts';
+import { addKeyRoutes } from './routes/keys.ts';
+import { addSessionRoutes } from './routes/sessions.ts';
+import { signingKeyRing } from './signing-keys.ts';
+import { createTokenIssuer, type TokenIssuer } from './tokens.ts';
+
+/** The settings createApp reads: everything but where to listen and which database to open. */
+export type AuthSettings = Omit<
+  AuthConfig,
+  'PORT' | 'HOST' | 'LOG_LEVEL' | 'SHUTDOWN_GRACE_MS' | 'MONGODB_URI' | 'MONGODB_DB' | 'MONGODB_TIMEOUT_MS'
+>;
 
 export interface AuthDeps {
-  config: Pick<AuthConfig, 'BODY_LIMIT_BYTES'>;
+  config: AuthSettings;
   log: Logger;
   lifecycle: Lifecycle;
-  mongo: { ping(): Promise<void> };
+  mongo: { db: Db; ping(): Promise<void> };
+  /** Injected so tests can move time. */
+  now?: () => Date;
+}
+
+/** What the routes work with, built once from the deps. */
+export interface AuthServices {
+  accounts: Accounts;
+  tokens: TokenIssuer;
+  throttle: LoginThrottle;
+  verifyAccessToken: VerifyAccessToken;
+  registrationEnabled: boolean;
+  trustedProxyHops: number;
+  /**
+   * Resolves once the account indexes exist. Registration relies on the unique email index,
+   * refresh on the unique parentHash index; both run this first (once per process).
+   */
+  accountIndexesReady(): Promise<void>;
 }
 
 /** The auth function as a Hono app; no side effects, everything it touches comes in `deps`. */
 export function createApp(deps: AuthDeps): FunctionApp {
-  return createFunctionApp({
+  const { config, mongo } = deps;
+  const now = deps.now ?? (() => new Date());
+  const keys = signingKeyRing(config.AUTH_SIGNING_KEYS);
+  const accounts = createAccounts({
+    db: mongo.db,
+    passwordHash: {
+      memoryKiB: config.AUTH_PASSWORD_MEMORY_KIB,
+      passes: config.AUTH_PASSWORD_PASSES,
+      parallelism: config.AUTH_PASSWORD_PARALLELISM,
+    },
+    refreshTokenTtlSeconds: config.AUTH_REFRESH_TOKEN_TTL_SECONDS,
+    now,
+  });
+  // Checked on the first registration or refresh rather than at start: a cold login need not wait.
+  let indexes: Promise<void> | undefined;
+  const services: AuthServices = {
+    accounts,
+    tokens: createTokenIssuer({
+      keys,
+      issuer: config.AUTH_ISSUER,
+      audience: config.AUTH_AUDIENCE,
+      accessTokenTtlSeconds: config.AUTH_ACCESS_TOKEN_TTL_SECONDS,
+      now,
+    }),
+    throttle: createLoginThrottle({
+      collection: mongo.db.collection<LoginFailureDocument>(COLLECTIONS.loginThrottle),
+      now,
+      windowSeconds: config.AUTH_LOGIN_WINDOW_SECONDS,
+      maxFailuresPerAccount: config.AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerAddress: config.AUTH_LOGIN_MAX_FAILURES_PER_ADDRESS,
+    }),
+    verifyAccessToken: createAccessTokenVerifier({
+      keys: { jwks: keys.publicJwks },
+      issuer: config.AUTH_ISSUER,
+      audience: config.AUTH_AUDIENCE,
+      now,
+    }),
+    registrationEnabled: config.AUTH_REGISTRATION_ENABLED,
+    trustedProxyHops: config.AUTH_TRUSTED_PROXY_HOPS,
+    accountIndexesReady() {
+      indexes ??= ensureAccountIndexes(mongo.db).then(
+        () => undefined,
+        (error: unknown) => {
+          indexes = undefined;
+          throw error;
+        },
+      );
+      return indexes;
+    },
+  };
+
+  const app = createFunctionApp({
     name: 'auth',
     api: {
       title: 'zerochat auth',
@@ -20,7 +110,11 @@ export function createApp(deps: AuthDeps): FunctionApp {
     },
     log: deps.log,
     lifecycle: deps.lifecycle,
-    readiness: { mongodb: () => deps.mongo.ping() },
-    bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
+    readiness: { mongodb: () => mongo.ping() },
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
   });
+  addSessionRoutes(app, services);
+  addAccountRoutes(app, services);
+  addKeyRoutes(app, keys);
+  return app;
 }

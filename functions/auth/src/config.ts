@@ -1,6 +1,45 @@
-import { mongoEnv, serverEnv } from '@zerochat/runtime';
+import { accessTokenEnv, envBoolean, envInteger, mongoEnv, serverEnv } from '@zerochat/runtime';
 import { z } from 'zod';
+import { signingKeySetEnv } from './signing-keys.ts';
 
-export const authConfigSchema = z.object({ ...serverEnv, ...mongoEnv });
+/** ASVS 2.2.1: no more than 100 failed attempts per account per hour. */
+export const MAX_ACCOUNT_FAILURES_PER_HOUR = 100;
+
+/** The most failures the sliding window lets through in any hour. */
+export function accountFailuresPerHour(maxPerWindow: number, windowSeconds: number): number {
+  return maxPerWindow * Math.ceil(3600 / windowSeconds);
+}
+
+export const authConfigSchema = z
+  .object({
+    ...serverEnv,
+    ...mongoEnv,
+    AUTH_ISSUER: accessTokenEnv.AUTH_ISSUER,
+    AUTH_AUDIENCE: accessTokenEnv.AUTH_AUDIENCE,
+    AUTH_SIGNING_KEYS: signingKeySetEnv,
+    AUTH_ACCESS_TOKEN_TTL_SECONDS: envInteger(60, 86_400).default(900),
+    AUTH_REFRESH_TOKEN_TTL_SECONDS: envInteger(300, 31_536_000).default(2_592_000),
+    AUTH_REGISTRATION_ENABLED: envBoolean.default(true),
+    AUTH_PASSWORD_MEMORY_KIB: envInteger(19_456, 1_048_576).default(19_456),
+    AUTH_PASSWORD_PASSES: envInteger(2, 64).default(2),
+    AUTH_PASSWORD_PARALLELISM: envInteger(1, 16).default(1),
+    AUTH_LOGIN_WINDOW_SECONDS: envInteger(60, 86_400).default(900),
+    AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT: envInteger(1, MAX_ACCOUNT_FAILURES_PER_HOUR).default(10),
+    AUTH_LOGIN_MAX_FAILURES_PER_ADDRESS: envInteger(1, 1_000_000).default(100),
+    AUTH_TRUSTED_PROXY_HOPS: envInteger(0, 10).default(0),
+  })
+  .superRefine((config, ctx) => {
+    const perHour = accountFailuresPerHour(
+      config.AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      config.AUTH_LOGIN_WINDOW_SECONDS,
+    );
+    if (perHour > MAX_ACCOUNT_FAILURES_PER_HOUR) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT'],
+        message: `with AUTH_LOGIN_WINDOW_SECONDS=${config.AUTH_LOGIN_WINDOW_SECONDS} this lets up to ${perHour} failed logins per account through in an hour; at most ${MAX_ACCOUNT_FAILURES_PER_HOUR} are allowed`,
+      });
+    }
+  });
 
 export type AuthConfig = z.output<typeof authConfigSchema>;

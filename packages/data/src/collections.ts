@@ -36,10 +36,32 @@ export interface RefreshTokenDocument {
   familyId: string;
   /** SHA-256 of the opaque token, hex; the token itself is never stored. */
   tokenHash: string;
+  /**
+   * The `tokenHash` of the token this one replaced, or `family:<familyId>` for the first of a
+   * family. Unique: a token can be spent once, because only one successor can name it. (An
+   * insert guarded by a unique index is atomic on MongoDB and FerretDB alike; a conditional
+   * update is not atomic on FerretDB's SQLite backend.)
+   */
+  parentHash: string;
   createdAt: Date;
   expiresAt: Date;
+  /** Not written by the auth function: a token is spent once a successor names it as parent. */
   usedAt?: Date;
   revokedAt?: Date;
+}
+
+/**
+ * One failed login, counted against its account and its client address (one document each);
+ * the failures of the last window are counted when a login is attempted.
+ */
+export interface LoginFailureDocument {
+  _id: ObjectId;
+  /** `account:<SHA-256 of the email>` or `address:<client address or IPv6 /64>`. */
+  key: string;
+  kind: 'account' | 'address';
+  at: Date;
+  /** When the failure stops counting; MongoDB deletes it then (TTL index). */
+  expiresAt: Date;
 }
 
 export type MessageRole = 'system' | 'user' | 'assistant';

@@ -26,6 +26,19 @@ export const INDEXES: readonly IndexDefinition[] = [
     key: { expiresAt: 1 },
     options: { expireAfterSeconds: 0 },
   },
+  {
+    collection: COLLECTIONS.refreshTokens,
+    name: 'parentHash_unique',
+    key: { parentHash: 1 },
+    options: { unique: true },
+  },
+  { collection: COLLECTIONS.loginThrottle, name: 'key_at', key: { key: 1, at: 1 } },
+  {
+    collection: COLLECTIONS.loginThrottle,
+    name: 'expiresAt_ttl',
+    key: { expiresAt: 1 },
+    options: { expireAfterSeconds: 0 },
+  },
   { collection: COLLECTIONS.conversations, name: 'userId_updatedAt', key: { userId: 1, updatedAt: -1, _id: -1 } },
   {
     collection: COLLECTIONS.messages,
@@ -45,12 +58,19 @@ export async function ensureIndexes(
   indexes: readonly IndexDefinition[] = INDEXES,
 ): Promise<Array<{ index: string; outcome: IndexOutcome }>> {
   const results: Array<{ index: string; outcome: IndexOutcome }> = [];
+  // One listIndexes per collection, not per index: the auth function runs this on its first
+  // registration or refresh, so it is part of a cold start.
+  const existingIn = new Map<string, Array<{ name?: string }>>();
   for (const definition of indexes) {
     const collection = db.collection(definition.collection);
-    const existing = await collection.indexes().catch((error: { codeName?: string }) => {
-      if (error.codeName === 'NamespaceNotFound') return [];
-      throw error;
-    });
+    let existing = existingIn.get(definition.collection);
+    if (!existing) {
+      existing = await collection.indexes().catch((error: { codeName?: string }) => {
+        if (error.codeName === 'NamespaceNotFound') return [];
+        throw error;
+      });
+      existingIn.set(definition.collection, existing);
+    }
     const id = `${definition.collection}.${definition.name}`;
     if (existing.some((index) => index.name === definition.name)) {
       results.push({ index: id, outcome: 'ok' });

@@ -18,8 +18,10 @@ export {
   accessTokenEnv,
   envBoolean,
   envInteger,
+  envJwkSet,
   mongoEnv,
   type PublicJwks,
+  p256Jwk,
   requireKeySource,
   serverEnv,
 } from './config/env.ts';

@@ -32,7 +32,8 @@ export const mongoEnv = {
   MONGODB_TIMEOUT_MS: integer(100, 120_000).default(3000),
 };
 
-const publicJwk = z.looseObject({
+/** An ES256 (P-256) key as a JWK; extra members such as `use` are allowed. */
+export const p256Jwk = z.looseObject({
   kty: z.literal('EC', { message: 'keys must be EC keys' }),
   crv: z.literal('P-256', { message: 'keys must be on curve P-256' }),
   x: z.string().min(1),
@@ -41,18 +42,25 @@ const publicJwk = z.looseObject({
   alg: z.literal('ES256').optional(),
 });
 
-const publicJwks = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON Web Key Set (JSON)' });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.object({ keys: z.array(publicJwk).min(1, 'must hold at least one key') }))
-  .refine((set) => set.keys.every((key) => !('d' in key)), 'must hold public keys only (found "d")');
+/** A variable that holds a JSON Web Key Set of at least one key, each matching `key`. */
+export function envJwkSet<K extends z.ZodType>(key: K) {
+  return z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON Web Key Set (JSON)' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.object({ keys: z.array(key).min(1, 'must hold at least one key') }));
+}
+
+const publicJwks = envJwkSet(p256Jwk).refine(
+  (set) => set.keys.every((key) => !('d' in key)),
+  'must hold public keys only (found "d")',
+);
 
 export type PublicJwks = z.output<typeof publicJwks>;
 

@@ -1,21 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { configFailure } from '../../../../test/support/config-failure.ts';
 import { accessTokenEnv, mongoEnv, requireKeySource, serverEnv } from './env.ts';
-import { ConfigError, parseConfig, readConfigOrExit } from './load-config.ts';
+import { parseConfig, readConfigOrExit } from './load-config.ts';
 
 const schema = z.object({ ...serverEnv, ...mongoEnv, ...accessTokenEnv }).superRefine(requireKeySource);
 const jwks = JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'eA', y: 'eQ', kid: 'k1' }] });
 const valid = { MONGODB_URI: 'mongodb://localhost:27017', AUTH_PUBLIC_JWKS: jwks };
 
-function failure(env: Record<string, string | undefined>): ConfigError {
-  try {
-    parseConfig(schema, env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const failure = (env: Record<string, string | undefined>) => configFailure(schema, env);
 
 describe('parseConfig', () => {
   it('applies defaults and coerces numbers', () => {

@@ -38,6 +38,8 @@ export function payloadTooLarge(limitBytes: number): AppError {
     status: 413,
     title: 'Payload too large',
     detail: `The request body is larger than ${limitBytes} bytes.`,
+    // The rest of the body is not read, so this connection cannot carry another request.
+    headers: { connection: 'close' },
   });
 }
 

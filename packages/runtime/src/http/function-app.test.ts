@@ -69,6 +69,8 @@ describe('createFunctionApp', () => {
     const declared = await post(big);
     expect(declared.status).toBe(413);
     expect(await declared.json()).toMatchObject({ code: 'payload_too_large', detail: expect.stringContaining('1024') });
+    // The unread rest of the body would be taken for the next request on a kept-alive connection.
+    expect(declared.headers.get('connection')).toBe('close');
 
     const chunks = new ReadableStream<Uint8Array>({
       start(controller) {

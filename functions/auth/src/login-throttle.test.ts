@@ -1,0 +1,125 @@
+import { COLLECTIONS } from '@zerochat/data';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../../../test/support/test-services.ts';
+import { addressBucket } from './login-throttle.ts';
+import { startAuthServer, testClock } from './testing/auth-server.ts';
+import { testAuthSettings } from './testing/auth-settings.ts';
+
+const database = useTestDatabase();
+const failures = () => database.db.collection(COLLECTIONS.loginThrottle);
+const PASSWORD = 'correct horse battery';
+
+async function serverWith(env: Record<string, string> = {}) {
+  const auth = await startAuthServer(database.db, {
+    config: await testAuthSettings({
+      AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
+      AUTH_LOGIN_WINDOW_SECONDS: '600',
+      ...env,
+    }),
+  });
+  return auth;
+}
+
+describe('login throttling', () => {
+  it('locks an account after its failures, answers 429 with Retry-After, and lets it go when the window slides', async () => {
+    const auth = await serverWith();
+    const email = 'locked@example.com';
+    await auth.post('/auth/register', { email, password: PASSWORD });
+    for (let i = 0; i < 3; i++) {
+      expect((await auth.post('/auth/login', { email, password: `wrong ${i}` })).status).toBe(401);
+      auth.clock.advance(60);
+    }
+    // Even the right password is refused while the account is locked; the attempt is not counted.
+    const before = await failures().countDocuments();
+    const locked = await auth.post('/auth/login', { email, password: PASSWORD });
+    expect(locked.status).toBe(429);
+    expect(locked.body.code).toBe('rate_limited');
+    // The oldest failure (3 minutes ago) leaves the 10-minute window in 7 minutes.
+    expect(locked.headers.get('retry-after')).toBe('420');
+    expect(await failures().countDocuments()).toBe(before);
+
+    auth.clock.advance(419);
+    expect((await auth.post('/auth/login', { email, password: PASSWORD })).status).toBe(429);
+    auth.clock.advance(1);
+    expect((await auth.post('/auth/login', { email, password: PASSWORD })).status).toBe(200);
+    // Success forgives the account: three new failures are needed to lock it again.
+    expect((await auth.post('/auth/login', { email, password: 'wrong again' })).status).toBe(401);
+    expect((await auth.post('/auth/login', { email, password: PASSWORD })).status).toBe(200);
+  });
+
+  it('treats an unknown email exactly like a known one', async () => {
+    const auth = await serverWith();
+    const known = 'known@example.com';
+    await auth.post('/auth/register', { email: known, password: PASSWORD });
+    const answers: Record<string, Array<[number, string | null]>> = { [known]: [], 'ghost@example.com': [] };
+    for (const email of Object.keys(answers)) {
+      for (let i = 0; i < 4; i++) {
+        const answer = await auth.post('/auth/login', { email, password: 'wrong password' });
+        answers[email]?.push([answer.status, answer.headers.get('retry-after')]);
+      }
+    }
+    expect(answers[known]).toEqual([
+      [401, null],
+      [401, null],
+      [401, null],
+      [429, '600'],
+    ]);
+    expect(answers['ghost@example.com']).toEqual(answers[known]);
+  });
+
+  it('holds across instances: the counters live in MongoDB', async () => {
+    const clock = testClock();
+    const config = await testAuthSettings({ AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT: '2' });
+    const one = await startAuthServer(database.db, { config, clock });
+    const two = await startAuthServer(database.db, { config, clock });
+    const email = 'spread@example.com';
+    expect((await one.post('/auth/login', { email, password: 'wrong one' })).status).toBe(401);
+    expect((await two.post('/auth/login', { email, password: 'wrong two' })).status).toBe(401);
+    expect((await one.post('/auth/login', { email, password: 'wrong three' })).status).toBe(429);
+    expect((await two.post('/auth/login', { email, password: 'wrong three' })).status).toBe(429);
+  });
+
+  it('counts failures per client address across accounts, by X-Forwarded-For only behind a trusted proxy', async () => {
+    const trusting = await serverWith({ AUTH_LOGIN_MAX_FAILURES_PER_ADDRESS: '4', AUTH_TRUSTED_PROXY_HOPS: '1' });
+    const from = (address: string) => ({ 'x-forwarded-for': `203.0.113.99, ${address}` });
+    for (let i = 0; i < 4; i++) {
+      const answer = await trusting.post(
+        '/auth/login',
+        { email: `spray${i}@example.com`, password: 'x' },
+        from('198.51.100.7'),
+      );
+      expect(answer.status).toBe(401);
+    }
+    const blocked = await trusting.post(
+      '/auth/login',
+      { email: 'spray9@example.com', password: 'x' },
+      from('198.51.100.7'),
+    );
+    expect(blocked.status).toBe(429);
+    // Another client behind the same proxy is not affected; the spoofed left entry does not count.
+    const other = await trusting.post(
+      '/auth/login',
+      { email: 'spray9@example.com', password: 'x' },
+      from('198.51.100.8'),
+    );
+    expect(other.status).toBe(401);
+
+    // Not trusting the proxy: the header is ignored and every request counts for the socket's peer.
+    const direct = await serverWith({ AUTH_LOGIN_MAX_FAILURES_PER_ADDRESS: '4' });
+    for (let i = 0; i < 4; i++) {
+      await direct.post('/auth/login', { email: `direct${i}@example.com`, password: 'x' }, from(`192.0.2.${i}`));
+    }
+    const peer = await direct.post('/auth/login', { email: 'direct9@example.com', password: 'x' }, from('192.0.2.200'));
+    expect(peer.status).toBe(429);
+  });
+
+  it('groups addresses: IPv4 one by one, IPv6 by /64, IPv4-mapped IPv6 as IPv4', () => {
+    expect(addressBucket('192.0.2.1')).toBe('192.0.2.1');
+    expect(addressBucket('::ffff:192.0.2.1')).toBe('192.0.2.1');
+    expect(addressBucket('2001:db8:0:1:aaaa::1')).toBe('2001:db8:0:1::/64');
+    expect(addressBucket('2001:0DB8:0000:0001:ffff:ffff:ffff:ffff')).toBe('2001:db8:0:1::/64');
+    expect(addressBucket('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(addressBucket('::1')).toBe('0:0:0:0::/64');
+    expect(addressBucket('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+  });
+});

@@ -1,0 +1,77 @@
+import type { RefreshTokenRejection } from '@zerochat/accounts';
+import { AppError, conflict } from '@zerochat/runtime';
+
+// The problems only the auth function raises (docs/auth.md lists them).
+
+/** The same answer for an unknown email and a wrong password. */
+export function invalidCredentials(): AppError {
+  return new AppError({
+    code: 'invalid_credentials',
+    status: 401,
+    title: 'Invalid credentials',
+    detail: 'The email address or the password is wrong.',
+  });
+}
+
+export function currentPasswordInvalid(): AppError {
+  return new AppError({
+    code: 'current_password_invalid',
+    status: 403,
+    title: 'Current password invalid',
+    detail: 'The current password is wrong.',
+  });
+}
+
+export function accountDisabled(): AppError {
+  return new AppError({
+    code: 'account_disabled',
+    status: 403,
+    title: 'Account disabled',
+    detail: 'This account is disabled. An administrator can enable it again.',
+  });
+}
+
+/** A valid access token whose user no longer exists. */
+export function accountNotFound(): AppError {
+  return new AppError({
+    code: 'account_not_found',
+    status: 401,
+    title: 'Account not found',
+    detail: 'The account of this access token does not exist any more.',
+  });
+}
+
+export function registrationClosed(): AppError {
+  return new AppError({
+    code: 'registration_closed',
+    status: 403,
+    title: 'Registration closed',
+    detail: 'This installation does not accept new accounts. An administrator can create one for you.',
+  });
+}
+
+export function emailTaken(): AppError {
+  return conflict('An account with this email address exists already.');
+}
+
+export function passwordChangedConcurrently(): AppError {
+  return conflict('The password was changed by another request meanwhile. Log in again.');
+}
+
+const REFRESH_TOKEN_PROBLEMS: Record<RefreshTokenRejection, { code: string; detail: string }> = {
+  unknown: { code: 'refresh_token_invalid', detail: 'This is not a refresh token issued here.' },
+  expired: { code: 'refresh_token_expired', detail: 'The refresh token has expired. Log in again.' },
+  revoked: {
+    code: 'refresh_token_revoked',
+    detail: 'The session has ended (logout, password change or admin). Log in again.',
+  },
+  reused: {
+    code: 'refresh_token_reused',
+    detail: 'The refresh token was used before; the session has been ended for safety. Log in again.',
+  },
+};
+
+export function refreshTokenRejected(reason: RefreshTokenRejection): AppError {
+  const { code, detail } = REFRESH_TOKEN_PROBLEMS[reason];
+  return new AppError({ code, status: 401, title: 'Refresh token rejected', detail });
+}

@@ -1,0 +1,121 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { userView } from '@zerochat/accounts';
+import { type FunctionApp, jsonBody, jsonResponse, problem, requireAccessToken } from '@zerochat/runtime';
+import type { AuthServices } from '../app.ts';
+import { clientAddress } from '../client-address.ts';
+import {
+  accountDisabled,
+  accountNotFound,
+  currentPasswordInvalid,
+  emailTaken,
+  passwordChangedConcurrently,
+  registrationClosed,
+} from '../problems.ts';
+import { NewEmail, NewPassword, NO_STORE, Password, TokenPair, User } from './schemas.ts';
+
+const register = createRoute({
+  method: 'post',
+  path: '/auth/register',
+  tags: ['accounts'],
+  summary: 'Create an account (unless registration is switched off)',
+  request: {
+    body: jsonBody(
+      z.strictObject({
+        email: NewEmail,
+        password: NewPassword,
+        displayName: z.string().trim().min(1).max(100).optional(),
+      }),
+    ),
+  },
+  responses: {
+    201: jsonResponse(User, 'The new account'),
+    400: problem('Invalid input'),
+    403: problem('Registration is switched off (registration_closed)'),
+    409: problem('The email address is taken'),
+    413: problem('Body too large'),
+  },
+});
+
+const me = createRoute({
+  method: 'get',
+  path: '/auth/me',
+  tags: ['accounts'],
+  summary: 'The account of the access token',
+  security: [{ bearerAuth: [] }],
+  responses: {
+    200: jsonResponse(User, 'The account'),
+    401: problem('No valid access token, or the account is gone'),
+    403: problem('The account is disabled'),
+  },
+});
+
+const changePassword = createRoute({
+  method: 'post',
+  path: '/auth/password',
+  tags: ['accounts'],
+  summary: 'Change the password; ends every session and starts a new one',
+  security: [{ bearerAuth: [] }],
+  request: {
+    body: jsonBody(
+      z
+        .strictObject({ currentPassword: Password, newPassword: NewPassword })
+        .refine((body) => body.currentPassword !== body.newPassword, {
+          path: ['newPassword'],
+          message: 'Must differ from the current password.',
+        }),
+    ),
+  },
+  responses: {
+    200: jsonResponse(TokenPair, 'Changed; every other session is ended, this is the new one'),
+    400: problem('Invalid input'),
+    401: problem('No valid access token'),
+    403: problem('The current password is wrong (current_password_invalid), or the account is disabled'),
+    409: problem('The password was changed by another request meanwhile'),
+    429: problem('Too many wrong passwords for this account; see Retry-After'),
+  },
+});
+
+export function addAccountRoutes(app: FunctionApp, services: AuthServices): void {
+  const { users, sessions } = services.accounts;
+  const authenticated = requireAccessToken(services.verifyAccessToken);
+
+  app.openapi(register, async (c) => {
+    if (!services.registrationEnabled) throw registrationClosed();
+    const { email, password, displayName } = c.req.valid('json');
+    await services.accountIndexesReady();
+    const registration = await users.register({ email, password, displayName: displayName ?? null });
+    if (!registration.ok) throw emailTaken();
+    return c.json(userView(registration.user), 201, NO_STORE);
+  });
+
+  app.openapi({ ...me, middleware: [authenticated] }, async (c) => {
+    const user = await users.findById(c.get('principal').userId);
+    if (!user) throw accountNotFound();
+    if (user.disabled) throw accountDisabled();
+    return c.json(userView(user), 200, NO_STORE);
+  });
+
+  app.openapi({ ...changePassword, middleware: [authenticated] }, async (c) => {
+    const { currentPassword, newPassword } = c.req.valid('json');
+    const user = await users.findById(c.get('principal').userId);
+    if (!user) throw accountNotFound();
+    if (user.disabled) throw accountDisabled();
+    // A stolen access token must not allow guessing the password faster than a login would.
+    const attempt = { email: user.email, address: clientAddress(c, services.trustedProxyHops) };
+    await services.throttle.assertAllowed(attempt);
+    const change = await users.changePassword(user._id.toHexString(), currentPassword, newPassword);
+    if (!change.ok) {
+      if (change.reason === 'invalid_credentials') {
+        await services.throttle.recordFailure(attempt);
+        throw currentPasswordInvalid();
+      }
+      if (change.reason === 'disabled') throw accountDisabled();
+      if (change.reason === 'not_found') throw accountNotFound();
+      throw passwordChangedConcurrently();
+    }
+    await services.throttle.forgive(user.email);
+    await sessions.revokeAllForUser(user._id);
+    const session = await sessions.start(user._id);
+    return c.json(await services.tokens.pair(change.user, session), 200, NO_STORE);
+  });
+}

@@ -1,0 +1,64 @@
+import { z } from '@hono/zod-openapi';
+import { EMAIL_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordLength } from '@zerochat/accounts';
+import { ROLES } from '@zerochat/runtime';
+
+/** For every response that carries tokens or account data (RFC 6749 §5.1). */
+export const NO_STORE = { 'cache-control': 'no-store' } as const;
+
+/** Trimmed and lower-cased before it is checked, stored or compared. */
+export const NewEmail = z.string().trim().toLowerCase().max(EMAIL_MAX_LENGTH).pipe(z.email()).openapi({
+  format: 'email',
+  description: 'Compared and stored trimmed and lower-cased.',
+  example: 'ada@example.com',
+});
+
+export const Email = z
+  .string()
+  .trim()
+  .min(1)
+  .max(EMAIL_MAX_LENGTH)
+  .openapi({ description: 'Compared trimmed and lower-cased.', example: 'ada@example.com' });
+
+/** Lengths count characters (code points), not bytes; passwords are never trimmed, cut or case-folded. */
+function passwordOf(minLength: number) {
+  return z
+    .string()
+    .max(PASSWORD_MAX_LENGTH * 2)
+    .refine(
+      (password) => passwordLength(password) >= minLength && passwordLength(password) <= PASSWORD_MAX_LENGTH,
+      minLength === 1
+        ? `Must be at most ${PASSWORD_MAX_LENGTH} characters.`
+        : `Must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.`,
+    )
+    .openapi({ minLength, maxLength: PASSWORD_MAX_LENGTH, format: 'password' });
+}
+
+export const NewPassword = passwordOf(PASSWORD_MIN_LENGTH);
+/** A password to check, not to set: any length a stored one can have. */
+export const Password = passwordOf(1);
+
+export const User = z
+  .object({
+    id: z.string().openapi({ example: '6650c0ffee0123456789abcd' }),
+    email: z.string(),
+    displayName: z.string().nullable(),
+    role: z.enum(ROLES),
+    disabled: z.boolean(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .openapi('User');
+
+export const TokenPair = z
+  .object({
+    accessToken: z.string().openapi({ description: 'ES256 JWT; send as "Authorization: Bearer <accessToken>".' }),
+    tokenType: z.literal('Bearer'),
+    expiresIn: z.number().int().openapi({ description: 'Seconds until the access token expires.' }),
+    refreshToken: z.string().openapi({ description: 'Opaque; spend it once at POST /auth/refresh.' }),
+    user: User,
+  })
+  .openapi('TokenPair');
+
+export const RefreshTokenBody = z.strictObject({
+  refreshToken: z.string().min(1).max(4096),
+});

@@ -1,0 +1,82 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { type FunctionApp, jsonBody, jsonResponse, problem } from '@zerochat/runtime';
+import type { AuthServices } from '../app.ts';
+import { clientAddress } from '../client-address.ts';
+import { accountDisabled, invalidCredentials, refreshTokenRejected } from '../problems.ts';
+import { Email, NO_STORE, Password, RefreshTokenBody, TokenPair } from './schemas.ts';
+
+const login = createRoute({
+  method: 'post',
+  path: '/auth/login',
+  tags: ['sessions'],
+  summary: 'Log in: an access token and a refresh token',
+  request: { body: jsonBody(z.strictObject({ email: Email, password: Password })) },
+  responses: {
+    200: jsonResponse(TokenPair, 'Logged in'),
+    400: problem('Invalid input'),
+    401: problem('Unknown email or wrong password (invalid_credentials)'),
+    403: problem('The account is disabled'),
+    429: problem('Too many failed logins for this account or address; see Retry-After'),
+  },
+});
+
+const refresh = createRoute({
+  method: 'post',
+  path: '/auth/refresh',
+  tags: ['sessions'],
+  summary: 'Spend a refresh token for a new pair; a spent one presented again ends its session',
+  request: { body: jsonBody(RefreshTokenBody) },
+  responses: {
+    200: jsonResponse(TokenPair, 'A new pair; the refresh token sent is spent'),
+    400: problem('Invalid input'),
+    401: problem('refresh_token_invalid, _expired, _revoked or _reused'),
+    403: problem('The account is disabled'),
+  },
+});
+
+const logout = createRoute({
+  method: 'post',
+  path: '/auth/logout',
+  tags: ['sessions'],
+  summary: 'End the session of a refresh token',
+  request: { body: jsonBody(RefreshTokenBody) },
+  responses: {
+    204: { description: 'The session is ended (also when it had ended before)' },
+    400: problem('Invalid input'),
+    401: problem('Not a refresh token issued here (refresh_token_invalid)'),
+  },
+});
+
+export function addSessionRoutes(app: FunctionApp, services: AuthServices): void {
+  const { users, sessions } = services.accounts;
+
+  app.openapi(login, async (c) => {
+    const { email, password } = c.req.valid('json');
+    const attempt = { email, address: clientAddress(c, services.trustedProxyHops) };
+    await services.throttle.assertAllowed(attempt);
+    const authentication = await users.authenticate(email, password);
+    if (!authentication.ok) {
+      if (authentication.reason === 'disabled') throw accountDisabled();
+      await services.throttle.recordFailure(attempt);
+      throw invalidCredentials();
+    }
+    await services.throttle.forgive(email);
+    const user = authentication.user;
+    return c.json(await services.tokens.pair(user, await sessions.start(user._id)), 200, NO_STORE);
+  });
+
+  app.openapi(refresh, async (c) => {
+    await services.accountIndexesReady();
+    const rotation = await sessions.rotate(c.req.valid('json').refreshToken);
+    if (!rotation.ok) throw refreshTokenRejected(rotation.reason);
+    const user = await users.findById(rotation.userId.toHexString());
+    if (user && !user.disabled) return c.json(await services.tokens.pair(user, rotation.next), 200, NO_STORE);
+    await sessions.revokeFamily(rotation.next.familyId);
+    throw user ? accountDisabled() : refreshTokenRejected('revoked');
+  });
+
+  app.openapi(logout, async (c) => {
+    if (!(await sessions.endSessionOf(c.req.valid('json').refreshToken))) throw refreshTokenRejected('unknown');
+    return c.body(null, 204);
+  });
+}

@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+// Writes the per-install secrets that are never committed, from fresh random values: an ES256
+// signing key (private set for auth, public set for chat and admin), MongoDB passwords and the
+// first admin's password. Existing files and values are kept, so it is safe to rerun.
+//
+//   npm run kube:secrets      knative/base/secrets/{mongodb,auth,admin,public-keys}.env
+//   npm run compose:secrets   .env (adds what is missing)
+import { createHash, generateKeyPairSync, type JsonWebKey, randomBytes } from 'node:crypto';
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export interface SigningKeySets {
+  /** AUTH_SIGNING_KEYS: the private JWK set. */
+  privateSet: { keys: JsonWebKey[] };
+  /** AUTH_PUBLIC_JWKS: the same keys without their private part. */
+  publicSet: { keys: JsonWebKey[] };
+}
+
+/** RFC 7638 thumbprint of an EC key, base64url: a stable kid. */
+function thumbprint(key: JsonWebKey): string {
+  const canonical = JSON.stringify({ crv: key.crv, kty: key.kty, x: key.x, y: key.y });
+  return createHash('sha256').update(canonical).digest('base64url');
+}
+
+export function publicSetOf(privateSet: { keys: JsonWebKey[] }): { keys: JsonWebKey[] } {
+  return { keys: privateSet.keys.map(({ d: _private, ...publicKey }) => publicKey) };
+}
+
+export function generateSigningKeySets(): SigningKeySets {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = privateKey.export({ format: 'jwk' });
+  const key = { ...jwk, kid: thumbprint(jwk), alg: 'ES256', use: 'sig' };
+  const privateSet = { keys: [key] };
+  return { privateSet, publicSet: publicSetOf(privateSet) };
+}
+
+/** A password of URL-safe characters, so it can sit in a connection string as it is. */
+export const randomPassword = () => randomBytes(24).toString('base64url');
+
+export const DEFAULT_ADMIN_EMAIL = 'admin@example.com';
+
+/** MONGODB_URI for the functions in the cluster, with the app user's password. */
+export const clusterMongoUri = (password: string) =>
+  `mongodb://zerochat:${password}@mongodb.zerochat.svc.cluster.local:27017/zerochat?authSource=zerochat`;
+
+/** KEY=VALUE lines of an env file (kustomize and docker compose both read them). */
+export function parseEnvFile(text: string): Record<string, string> {
+  const entries = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#') && line.includes('='))
+    .map((line) => {
+      const at = line.indexOf('=');
+      const value = line.slice(at + 1);
+      return [line.slice(0, at), /^'.*'$/.test(value) ? value.slice(1, -1) : value] as const;
+    });
+  return Object.fromEntries(entries);
+}
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+const envLines = (values: Record<string, string>) =>
+  Object.entries(values)
+    .map(([key, value]) => `${key}=${value}\n`)
+    .join('');
+
+/** Writes the cluster's secret env files that are missing; returns the files it wrote. */
+export async function writeClusterSecrets(secretsDir: string): Promise<string[]> {
+  const written: string[] = [];
+  const write = async (name: string, header: string, values: Record<string, string>) => {
+    const path = join(secretsDir, name);
+    if (await exists(path)) return;
+    await writeFile(path, `# ${header}\n${envLines(values)}`, { mode: 0o600 });
+    written.push(path);
+  };
+  const appPassword = randomPassword();
+  await write('mongodb.env', 'MongoDB credentials (Secret zerochat-mongodb); generated, never commit.', {
+    MONGO_INITDB_ROOT_PASSWORD: randomPassword(),
+    MONGODB_APP_PASSWORD: appPassword,
+    MONGODB_URI: clusterMongoUri(appPassword),
+  });
+  const authPath = join(secretsDir, 'auth.env');
+  const privateSet = (await exists(authPath))
+    ? (JSON.parse(parseEnvFile(await readFile(authPath, 'utf8')).AUTH_SIGNING_KEYS ?? '{"keys":[]}') as {
+        keys: JsonWebKey[];
+      })
+    : generateSigningKeySets().privateSet;
+  await write('auth.env', 'Private signing keys (Secret zerochat-auth); generated, never commit.', {
+    AUTH_SIGNING_KEYS: JSON.stringify(privateSet),
+  });
+  await write('public-keys.env', 'Public signing keys (ConfigMap zerochat-public-keys); generated with auth.env.', {
+    AUTH_PUBLIC_JWKS: JSON.stringify(publicSetOf(privateSet)),
+  });
+  await write('admin.env', 'The first admin (Secret zerochat-admin); generated, never commit.', {
+    BOOTSTRAP_ADMIN_EMAIL: DEFAULT_ADMIN_EMAIL,
+    BOOTSTRAP_ADMIN_PASSWORD: randomPassword(),
+  });
+  return written;
+}
+
+/**
+ * Fills in the secrets compose.yaml needs in a .env file: empty values (as copied from
+ * .env.example) are replaced, missing ones appended, values already set kept. Returns the keys written.
+ */
+export async function writeComposeSecrets(envPath: string): Promise<string[]> {
+  const text = (await exists(envPath)) ? await readFile(envPath, 'utf8') : '';
+  const current = parseEnvFile(text);
+  const keys = current.AUTH_SIGNING_KEYS
+    ? {
+        privateSet: JSON.parse(current.AUTH_SIGNING_KEYS) as { keys: JsonWebKey[] },
+        publicSet: publicSetOf(JSON.parse(current.AUTH_SIGNING_KEYS)),
+      }
+    : generateSigningKeySets();
+  const wanted: Record<string, string> = {
+    MONGO_INITDB_ROOT_PASSWORD: randomPassword(),
+    MONGODB_APP_PASSWORD: randomPassword(),
+    // Single quotes: compose takes the JSON literally.
+    AUTH_SIGNING_KEYS: `'${JSON.stringify(keys.privateSet)}'`,
+    AUTH_PUBLIC_JWKS: `'${JSON.stringify(keys.publicSet)}'`,
+    BOOTSTRAP_ADMIN_EMAIL: DEFAULT_ADMIN_EMAIL,
+    BOOTSTRAP_ADMIN_PASSWORD: randomPassword(),
+    KONG_PG_PASSWORD: randomPassword(),
+  };
+  const missing = Object.entries(wanted).filter(([key]) => !current[key]);
+  let updated = text;
+  const appended: string[] = [];
+  for (const [key, value] of missing) {
+    const empty = new RegExp(`^${key}=[ \\t]*$`, 'm');
+    if (empty.test(updated)) updated = updated.replace(empty, () => `${key}=${value}`);
+    else appended.push(`${key}=${value}\n`);
+  }
+  if (appended.length) {
+    if (updated && !updated.endsWith('\n')) updated += '\n';
+    updated += `${updated ? '\n' : ''}# Secrets for docker compose, written by npm run compose:secrets; never commit.\n${appended.join('')}`;
+  }
+  if (missing.length) await writeFile(envPath, updated, { mode: 0o600 });
+  return missing.map(([key]) => key);
+}
+
+if (import.meta.main) {
+  const root = resolve(import.meta.dirname, '../..');
+  const { values } = parseArgs({ options: { target: { type: 'string', default: 'knative' } } });
+  if (values.target === 'knative') {
+    const written = await writeClusterSecrets(join(root, 'knative/base/secrets'));
+    process.stdout.write(
+      written.length
+        ? `wrote ${written.map((path) => path.slice(root.length + 1)).join(', ')}\n`
+        : 'knative/base/secrets/*.env exist already; nothing written\n',
+    );
+  } else if (values.target === 'compose') {
+    const added = await writeComposeSecrets(join(root, '.env'));
+    process.stdout.write(added.length ? `.env: added ${added.join(', ')}\n` : '.env has every secret already\n');
+  } else {
+    console.error('write-secrets: --target must be knative or compose');
+    process.exit(1);
+  }
+}

@@ -1,0 +1,107 @@
+// Every route that zerochat exposes through Kong. Anything not listed here (`/admin/events`,
+// `/healthz`, `/readyz`, `/metrics`, unknown paths) gets Kong's 404 and never wakes a function.
+
+export const FUNCTIONS = ['auth', 'chat', 'admin'] as const;
+export type FunctionName = (typeof FUNCTIONS)[number];
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** Which rate limit applies beyond the default one. */
+export type RateLimitTier = 'login' | 'register' | 'messages';
+
+export interface PublicRoute {
+  /** Kong route name; unique. */
+  name: string;
+  function: FunctionName;
+  methods: readonly HttpMethod[];
+  /** OpenAPI-style path; `{param}` matches one path segment. */
+  path: string;
+  /** `token`: Kong checks the access token before the request can wake the function. */
+  access: 'public' | 'token';
+  rateLimit?: RateLimitTier;
+  /** The reply is streamed (Server-Sent Events): Kong must not buffer it. */
+  streaming?: true;
+}
+
+const docs = (fn: FunctionName): PublicRoute[] => [
+  { name: `${fn}-openapi`, function: fn, methods: ['GET'], path: `/${fn}/openapi.json`, access: 'public' },
+  { name: `${fn}-docs`, function: fn, methods: ['GET'], path: `/${fn}/docs`, access: 'public' },
+];
+
+export const PUBLIC_ROUTES: readonly PublicRoute[] = [
+  {
+    name: 'auth-register',
+    function: 'auth',
+    methods: ['POST'],
+    path: '/auth/register',
+    access: 'public',
+    rateLimit: 'register',
+  },
+  {
+    name: 'auth-login',
+    function: 'auth',
+    methods: ['POST'],
+    path: '/auth/login',
+    access: 'public',
+    rateLimit: 'login',
+  },
+  // Refresh and logout carry an opaque refresh token in the body, which only the function can check.
+  { name: 'auth-refresh', function: 'auth', methods: ['POST'], path: '/auth/refresh', access: 'public' },
+  { name: 'auth-logout', function: 'auth', methods: ['POST'], path: '/auth/logout', access: 'public' },
+  { name: 'auth-me', function: 'auth', methods: ['GET'], path: '/auth/me', access: 'token' },
+  {
+    name: 'auth-password',
+    function: 'auth',
+    methods: ['POST'],
+    path: '/auth/password',
+    access: 'token',
+    rateLimit: 'login',
+  },
+  { name: 'auth-jwks', function: 'auth', methods: ['GET'], path: '/auth/.well-known/jwks.json', access: 'public' },
+  ...docs('auth'),
+  { name: 'chat-models', function: 'chat', methods: ['GET'], path: '/chat/models', access: 'token' },
+  {
+    name: 'chat-conversations',
+    function: 'chat',
+    methods: ['GET', 'POST'],
+    path: '/chat/conversations',
+    access: 'token',
+  },
+  {
+    name: 'chat-conversation',
+    function: 'chat',
+    methods: ['GET', 'PATCH', 'DELETE'],
+    path: '/chat/conversations/{id}',
+    access: 'token',
+  },
+  {
+    name: 'chat-messages',
+    function: 'chat',
+    methods: ['POST'],
+    path: '/chat/conversations/{id}/messages',
+    access: 'token',
+    rateLimit: 'messages',
+    streaming: true,
+  },
+  ...docs('chat'),
+  { name: 'admin-bootstrap', function: 'admin', methods: ['POST'], path: '/admin/bootstrap', access: 'token' },
+  { name: 'admin-status', function: 'admin', methods: ['GET'], path: '/admin/status', access: 'token' },
+  { name: 'admin-users', function: 'admin', methods: ['GET'], path: '/admin/users', access: 'token' },
+  { name: 'admin-user', function: 'admin', methods: ['PATCH'], path: '/admin/users/{id}', access: 'token' },
+  ...docs('admin'),
+];
+
+/** Paths a function serves that must never be reachable through Kong. */
+export const INTERNAL_PATHS: readonly string[] = ['/admin/events', '/healthz', '/readyz', '/metrics'];
+
+/**
+ * The Kong path of a route: a regex (`~` prefix) anchored at both ends, so `/auth/me/x` or
+ * `/auth/login.php` do not match and are answered by Kong without waking a function.
+ */
+export function kongPath(path: string): string {
+  const pattern = path
+    .split(/(\{\w+\})/)
+    .map((part) => (/^\{\w+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
+    .join('');
+  return `~${pattern}$`;
+}

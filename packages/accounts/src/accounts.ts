@@ -1,0 +1,82 @@
+import {
+  COLLECTIONS,
+  ensureIndexes,
+  INDEXES,
+  type IndexOutcome,
+  type RefreshTokenDocument,
+  type UserDocument,
+} from '@zerochat/data';
+import type { Db } from 'mongodb';
+import { createPasswordHasher, type PasswordHasher, type PasswordHashParams } from './password-hash.ts';
+import { createSessionStore, type SessionStore } from './sessions.ts';
+import { createUserStore, type UserStore } from './users.ts';
+
+export interface AccountsOptions {
+  db: Db;
+  passwordHash: PasswordHashParams;
+  refreshTokenTtlSeconds: number;
+  /** Injected so tests can move time. */
+  now?: () => Date;
+}
+
+export interface Accounts {
+  users: UserStore;
+  sessions: SessionStore;
+  passwords: PasswordHasher;
+}
+
+/** The users store and the refresh-token sessions on one database, sharing one clock. */
+export function createAccounts(options: AccountsOptions): Accounts {
+  const now = options.now ?? (() => new Date());
+  const passwords = createPasswordHasher(options.passwordHash);
+  return {
+    passwords,
+    users: createUserStore({
+      collection: options.db.collection<UserDocument>(COLLECTIONS.users),
+      hasher: passwords,
+      now,
+    }),
+    sessions: createSessionStore({
+      collection: options.db.collection<RefreshTokenDocument>(COLLECTIONS.refreshTokens),
+      ttlSeconds: options.refreshTokenTtlSeconds,
+      now,
+    }),
+  };
+}
+
+const ACCOUNT_COLLECTIONS: ReadonlySet<string> = new Set([
+  COLLECTIONS.users,
+  COLLECTIONS.refreshTokens,
+  COLLECTIONS.loginThrottle,
+]);
+
+/** Creates the missing indexes of the account collections (above all: one account per email). */
+export function ensureAccountIndexes(db: Db): Promise<Array<{ index: string; outcome: IndexOutcome }>> {
+  return ensureIndexes(
+    db,
+    INDEXES.filter((index) => ACCOUNT_COLLECTIONS.has(index.collection)),
+  );
+}
+
+/** A user as the API shows it: no password hash, id and dates as strings. */
+export interface UserView {
+  id: string;
+  email: string;
+  displayName: string | null;
+  role: UserDocument['role'];
+  disabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function userView(user: UserDocument): UserView {
+  return {
+    id: user._id.toHexString(),
+    email: user.email,
+    displayName: user.displayName,
+    role: user.role,
+    disabled: user.disabled,
+    createdAt: user.createdAt.toISOString(),
+    updatedAt: user.updatedAt.toISOString(),
+  };
+}

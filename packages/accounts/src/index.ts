@@ -1,0 +1,50 @@
+export {
+  type Accounts,
+  type AccountsOptions,
+  createAccounts,
+  ensureAccountIndexes,
+  type UserView,
+  userView,
+} from './accounts.ts';
+export {
+  EMAIL_MAX_LENGTH,
+  normalizeEmail,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  passwordLength,
+  passwordPolicyViolation,
+} from './credentials.ts';
+export {
+  assertPasswordHashParams,
+  createPasswordHasher,
+  DEFAULT_PASSWORD_HASH_PARAMS,
+  formatPasswordHash,
+  PASSWORD_HASH_FLOOR,
+  type PasswordCheck,
+  type PasswordHash,
+  type PasswordHasher,
+  PasswordHashFormatError,
+  type PasswordHashParams,
+  parsePasswordHash,
+} from './password-hash.ts';
+export {
+  createSessionStore,
+  hashRefreshToken,
+  type IssuedRefreshToken,
+  type RefreshTokenRejection,
+  type Rotation,
+  type SessionStore,
+  type SessionStoreOptions,
+} from './sessions.ts';
+export {
+  type Authentication,
+  createUserStore,
+  type NewUser,
+  type PasswordChange,
+  parseObjectId,
+  type Registration,
+  type UserChanges,
+  type UserPage,
+  type UserStore,
+  type UserStoreOptions,
+} from './users.ts';

@@ -1,0 +1,182 @@
+import type { UserDocument, UserRole } from '@zerochat/data';
+import { type Collection, MongoServerError, ObjectId } from 'mongodb';
+import { normalizeEmail, passwordPolicyViolation } from './credentials.ts';
+import type { PasswordHasher } from './password-hash.ts';
+
+export interface NewUser {
+  email: string;
+  password: string;
+  displayName?: string | null;
+  role?: UserRole;
+}
+
+export type Registration = { ok: true; user: UserDocument } | { ok: false; reason: 'email_taken' };
+
+export type Authentication =
+  | { ok: true; user: UserDocument }
+  /** `invalid_credentials` is the answer for an unknown email and for a wrong password alike. */
+  | { ok: false; reason: 'invalid_credentials' | 'disabled' };
+
+export type PasswordChange =
+  | { ok: true; user: UserDocument }
+  | { ok: false; reason: 'not_found' | 'disabled' | 'invalid_credentials' | 'changed_concurrently' };
+
+export interface UserChanges {
+  role?: UserRole;
+  disabled?: boolean;
+  displayName?: string | null;
+}
+
+export interface UserPage {
+  users: UserDocument[];
+  /** Pass as `after` for the next page; absent on the last page. */
+  next?: string;
+}
+
+export interface UserStore {
+  /** Hashes the password and inserts the user; the unique email index decides a race. */
+  register(user: NewUser): Promise<Registration>;
+  /** Checks email and password; upgrades a hash made with older parameters on success. */
+  authenticate(email: string, password: string): Promise<Authentication>;
+  changePassword(userId: string, currentPassword: string, newPassword: string): Promise<PasswordChange>;
+  findById(userId: string): Promise<UserDocument | null>;
+  findByEmail(email: string): Promise<UserDocument | null>;
+  /** Newest first. `after` is the `next` of the previous page. */
+  list(options: { limit: number; after?: string }): Promise<UserPage>;
+  /**
+   * Changes role, disabled flag or display name; null when there is no such user. Disabling
+   * does not end sessions by itself: call `SessionStore.revokeAllForUser` too.
+   */
+  update(userId: string, changes: UserChanges): Promise<UserDocument | null>;
+}
+
+export interface UserStoreOptions {
+  collection: Collection<UserDocument>;
+  hasher: PasswordHasher;
+  now: () => Date;
+}
+
+/** A 24-hex-digit id as an ObjectId, or undefined for anything else (never throws). */
+export function parseObjectId(id: string): ObjectId | undefined {
+  return /^[0-9a-f]{24}$/i.test(id) ? new ObjectId(id) : undefined;
+}
+
+const DUPLICATE_KEY = 11000;
+
+export function createUserStore({ collection, hasher, now }: UserStoreOptions): UserStore {
+  const findById = async (userId: string) => {
+    const _id = parseObjectId(userId);
+    return _id ? collection.findOne({ _id }) : null;
+  };
+
+  return {
+    async register(input) {
+      const violation = passwordPolicyViolation(input.password);
+      if (violation) throw new RangeError(`password ${violation}`);
+      const email = normalizeEmail(input.email);
+      // Saves the hash for a taken address; the unique index still decides a race.
+      if (await collection.findOne({ email }, { projection: { _id: 1 } })) return { ok: false, reason: 'email_taken' };
+      const at = now();
+      const user: UserDocument = {
+        _id: new ObjectId(),
+        email,
+        passwordHash: await hasher.hash(input.password),
+        displayName: input.displayName ?? null,
+        role: input.role ?? 'user',
+        disabled: false,
+        createdAt: at,
+        updatedAt: at,
+      };
+      try {
+        await collection.insertOne(user);
+      } catch (error) {
+        if (error instanceof MongoServerError && error.code === DUPLICATE_KEY)
+          return { ok: false, reason: 'email_taken' };
+        throw error;
+      }
+      return { ok: true, user };
+    },
+
+    async authenticate(email, password) {
+      const user = await collection.findOne({ email: normalizeEmail(email) });
+      if (!user) {
+        await hasher.spendVerifyTime(password);
+        return { ok: false, reason: 'invalid_credentials' };
+      }
+      const check = await hasher.verify(password, user.passwordHash);
+      if (!check.valid) return { ok: false, reason: 'invalid_credentials' };
+      // Only someone who knows the password learns that the account is disabled.
+      if (user.disabled) return { ok: false, reason: 'disabled' };
+      if (check.needsRehash) {
+        const passwordHash = await hasher.hash(password);
+        // Conditional, so a password changed meanwhile is not overwritten with the old one
+        // (atomic on MongoDB; on FerretDB the condition is checked just before the write).
+        await collection.updateOne({ _id: user._id, passwordHash: user.passwordHash }, { $set: { passwordHash } });
+        user.passwordHash = passwordHash;
+      }
+      return { ok: true, user };
+    },
+
+    async changePassword(userId, currentPassword, newPassword) {
+      const violation = passwordPolicyViolation(newPassword);
+      if (violation) throw new RangeError(`password ${violation}`);
+      const user = await findById(userId);
+      if (!user) return { ok: false, reason: 'not_found' };
+      if (user.disabled) return { ok: false, reason: 'disabled' };
+      if (!(await hasher.verify(currentPassword, user.passwordHash)).valid) {
+        return { ok: false, reason: 'invalid_credentials' };
+      }
+      const changed = await collection.findOneAndUpdate(
+        { _id: user._id, passwordHash: user.passwordHash },
+        { $set: { passwordHash: await hasher.hash(newPassword), updatedAt: now() } },
+        { returnDocument: 'after' },
+      );
+      return changed ? { ok: true, user: changed } : { ok: false, reason: 'changed_concurrently' };
+    },
+
+    findById,
+
+    findByEmail(email) {
+      return collection.findOne({ email: normalizeEmail(email) });
+    },
+
+    async list({ limit, after }) {
+      const cursor = after ? parseCursor(after) : undefined;
+      const filter = cursor
+        ? {
+            $or: [{ createdAt: { $lt: cursor.createdAt } }, { createdAt: cursor.createdAt, _id: { $lt: cursor.id } }],
+          }
+        : {};
+      const users = await collection
+        .find(filter)
+        .sort({ createdAt: -1, _id: -1 })
+        .limit(limit + 1)
+        .toArray();
+      const page = users.slice(0, limit);
+      const last = page.at(-1);
+      return users.length > limit && last ? { users: page, next: formatCursor(last) } : { users: page };
+    },
+
+    async update(userId, changes) {
+      const _id = parseObjectId(userId);
+      if (!_id) return null;
+      const set: Partial<UserDocument> = { updatedAt: now() };
+      if (changes.role !== undefined) set.role = changes.role;
+      if (changes.disabled !== undefined) set.disabled = changes.disabled;
+      if (changes.displayName !== undefined) set.displayName = changes.displayName;
+      return collection.findOneAndUpdate({ _id }, { $set: set }, { returnDocument: 'after' });
+    },
+  };
+}
+
+// A page cursor is the last user's creation time and id: "<ms>.<hex id>", opaque to clients.
+function formatCursor(user: UserDocument): string {
+  return `${user.createdAt.getTime()}.${user._id.toHexString()}`;
+}
+
+/** Throws RangeError for a cursor this store did not make. */
+function parseCursor(cursor: string): { createdAt: Date; id: ObjectId } {
+  const match = /^(\d{1,15})\.([0-9a-f]{24})$/.exec(cursor);
+  if (!match?.[1] || !match[2]) throw new RangeError('not a user list cursor');
+  return { createdAt: new Date(Number(match[1])), id: new ObjectId(match[2]) };
+}

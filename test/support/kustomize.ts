@@ -1,0 +1,96 @@
+import { execFile } from 'node:child_process';
+import { access, constants, cp, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { cacheDir, findOnPath, REPO_ROOT } from '@zerochat/local-services';
+import { parseAllDocuments } from 'yaml';
+import { writeClusterSecrets } from '../../knative/scripts/write-secrets.ts';
+
+const run = promisify(execFile);
+
+/** The kustomize built from its Go module when no kustomize v5 is at hand (Debian's kubectl 1.20 has v2). */
+export const KUSTOMIZE_VERSION = 'v5.5.0';
+
+export type Kustomize = (dir: string) => Promise<string>;
+
+async function kustomizeMajor(command: string, args: string[]): Promise<number | undefined> {
+  try {
+    const { stdout } = await run(command, args);
+    const match = /Kustomize Version: v(\d+)|^v?(\d+)\./m.exec(stdout);
+    return Number(match?.[1] ?? match?.[2]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A kustomize v5: `kustomize` on PATH, else `kubectl kustomize`, else one built once with Go
+ * into the cache folder (ZEROCHAT_CACHE_DIR). KUSTOMIZE names a binary to use instead.
+ */
+export async function findKustomize(): Promise<Kustomize> {
+  if (process.env.KUSTOMIZE) return async (dir) => (await run(process.env.KUSTOMIZE as string, ['build', dir])).stdout;
+  const standalone = await findOnPath('kustomize');
+  if (standalone && (await kustomizeMajor(standalone, ['version'])) === 5) {
+    return async (dir) => (await run(standalone, ['build', dir], { maxBuffer: 32 << 20 })).stdout;
+  }
+  const kubectl = await findOnPath('kubectl');
+  if (kubectl && (await kustomizeMajor(kubectl, ['version', '--client'])) === 5) {
+    return async (dir) => (await run(kubectl, ['kustomize', dir], { maxBuffer: 32 << 20 })).stdout;
+  }
+  const binary = join(cacheDir(), 'bin', `kustomize-${KUSTOMIZE_VERSION}`);
+  try {
+    await access(binary, constants.X_OK);
+  } catch {
+    const gobin = join(cacheDir(), 'bin', `.kustomize-${process.pid}`);
+    try {
+      await run('go', ['install', `sigs.k8s.io/kustomize/kustomize/v5@${KUSTOMIZE_VERSION}`], {
+        env: { ...process.env, GOBIN: gobin, GOWORK: 'off', GOFLAGS: '-mod=mod' },
+        cwd: tmpdir(),
+      });
+    } catch (error) {
+      throw new Error(
+        `no kustomize v5: install kustomize or kubectl 1.27+, or Go so kustomize ${KUSTOMIZE_VERSION} can be built (${(error as Error).message})`,
+      );
+    }
+    await rename(join(gobin, 'kustomize'), binary);
+    await rm(gobin, { recursive: true, force: true });
+  }
+  return async (dir) => (await run(binary, ['build', dir], { maxBuffer: 32 << 20 })).stdout;
+}
+
+/**
+ * A copy of knative/ in a scratch folder, ready to render: the secret env files (per install,
+ * git-ignored) are generated as `npm run kube:secrets` does, or copied from their `.example` twins.
+ */
+export async function knativeCopy(
+  secrets: 'generated' | 'examples' = 'generated',
+): Promise<{ root: string; cleanup: () => Promise<void> }> {
+  const root = await mkdtemp(join(tmpdir(), 'zerochat-knative-'));
+  await cp(join(REPO_ROOT, 'knative'), join(root, 'knative'), {
+    recursive: true,
+    filter: (source) => !/\.env$/.test(source) || source.endsWith('config.env'),
+  });
+  const secretsDir = join(root, 'knative/base/secrets');
+  if (secrets === 'generated') await writeClusterSecrets(secretsDir);
+  else {
+    for (const file of await readdir(secretsDir)) {
+      if (file.endsWith('.env.example'))
+        await cp(join(secretsDir, file), join(secretsDir, file.replace(/\.example$/, '')));
+    }
+  }
+  return { root, cleanup: () => rm(root, { recursive: true, force: true }) };
+}
+
+export interface KubernetesObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [field: string]: unknown;
+}
+
+export function parseObjects(yamlText: string): KubernetesObject[] {
+  return parseAllDocuments(yamlText)
+    .map((document) => document.toJS() as KubernetesObject | null)
+    .filter((object): object is KubernetesObject => object !== null);
+}
