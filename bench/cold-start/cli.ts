@@ -8,6 +8,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createPasswordHasher } from '@zerochat/accounts';
 import { buildReport } from './report/build-report.ts';
 import { renderMarkdown } from './report/markdown.ts';
 import { renderSvg } from './report/svg.ts';
@@ -37,7 +38,10 @@ const functions = values.functions.split(',').filter(Boolean);
 const target = values.target;
 if (target !== 'local' && target !== 'knative') throw new Error(`--target must be local or knative, not ${target}`);
 async function measure() {
-  if (target === 'local') return runLocalBenchmark({ runs, functions, progress, hashPassword: async () => 'unset' });
+  if (target === 'local') {
+    const hasher = createPasswordHasher();
+    return runLocalBenchmark({ runs, functions, progress, hashPassword: (password) => hasher.hash(password) });
+  }
   const { email = '', password = '' } = { email: process.env.ZEROCHAT_EMAIL, password: process.env.ZEROCHAT_PASSWORD };
   if (!values.url || !email || !password) {
     throw new Error('--target knative needs --url (Kong proxy) and ZEROCHAT_EMAIL/ZEROCHAT_PASSWORD of an admin');

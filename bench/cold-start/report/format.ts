@@ -1,22 +1,32 @@
-import type { ColdStartReport, SubjectReport } from './schema.ts';
+import type { ColdStartReport } from './schema.ts';
 
 export const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(value < 10 ? 1 : 0) : '–');
 export const times = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '–');
 export const mib = (bytes: number | undefined) =>
   bytes === undefined || !Number.isFinite(bytes) ? '–' : (bytes / 1024 / 1024).toFixed(0);
 
-/** "listening 41 · ready 3.2 · first answer 17": the median duration of each phase. */
-export function phaseMedians(subject: SubjectReport): string {
-  return subject.phases.map((phase) => `${phase.label} ${ms(phase.duration.median)}`).join(' · ');
+/** Every phase label in the report, in first-seen order (local and Knative phases differ). */
+function phaseLabels(report: ColdStartReport): string[] {
+  return [...new Set(report.subjects.flatMap((subject) => subject.phases.map((phase) => phase.label)))];
 }
 
-export const HEADERS = ['subject', 'request', 'phases, median ms', 'min', 'median', 'p90', 'max', '× floor', 'RSS MiB'];
+/** Columns from this index on are numbers (right-aligned). */
+export const FIRST_NUMBER_COLUMN = 2;
 
+export function headers(report: ColdStartReport): string[] {
+  return ['subject', 'request', ...phaseLabels(report), 'total min', 'median', 'p90', 'max', '× floor', 'RSS MiB'];
+}
+
+/** One row per subject: the median of each phase, then the total's summary. */
 export function rows(report: ColdStartReport): string[][] {
+  const labels = phaseLabels(report);
   return report.subjects.map((subject) => [
     subject.name,
     subject.request,
-    phaseMedians(subject),
+    ...labels.map((label) => {
+      const phase = subject.phases.find((p) => p.label === label);
+      return phase ? ms(phase.duration.median) : '–';
+    }),
     ms(subject.total.min),
     ms(subject.total.median),
     ms(subject.total.p90),
@@ -27,5 +37,5 @@ export function rows(report: ColdStartReport): string[][] {
 }
 
 export function title(report: ColdStartReport): string {
-  return `Cold start (${report.target}), ${report.runs} runs per subject, Node ${report.node}, ${report.machine.cpus} CPUs: ms from start to first correct answer`;
+  return `Cold start (${report.target}), ${report.runs} runs per subject, Node ${report.node}, ${report.machine.cpus} CPUs: phase medians and totals in ms, start to first correct answer`;
 }

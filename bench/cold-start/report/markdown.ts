@@ -1,14 +1,15 @@
-import { HEADERS, rows, title } from './format.ts';
+import { FIRST_NUMBER_COLUMN, headers, rows, title } from './format.ts';
 import type { ColdStartReport } from './schema.ts';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 
 export function renderMarkdown(report: ColdStartReport): string {
-  const align = HEADERS.map((_, column) => (column >= 3 ? '---:' : '---'));
+  const header = headers(report);
+  const align = header.map((_, column) => (column >= FIRST_NUMBER_COLUMN ? '---:' : '---'));
   return [
     `**${title(report)}**`,
     '',
-    `| ${HEADERS.join(' | ')} |`,
+    `| ${header.join(' | ')} |`,
     `| ${align.join(' | ')} |`,
     ...rows(report).map((row) => `| ${row.map(cell).join(' | ')} |`),
     '',

@@ -48,7 +48,7 @@ describe('the cold-start report', () => {
     const lines = table.trim().split('\n');
     expect(lines[0]).toContain('3 runs');
     expect(lines.filter((line) => /^(floor|auth|peer)/.test(line))).toHaveLength(3);
-    expect(table).toMatch(/auth\s+GET \/x\s+.*\s70\s+75\s+95\s+100\s+1\.50×\s+50/);
+    expect(table).toMatch(/auth\s+GET \/x\s+45\s+7\.5\s+23\s+70\s+75\s+95\s+100\s+1\.50×\s+50/);
   });
 
   it('writes a Markdown table', () => {
