@@ -2,6 +2,7 @@ export {
   COLLECTIONS,
   type CollectionName,
   type ConversationDocument,
+  type GenerationSlotDocument,
   type MessageDocument,
   type MessageRole,
   type MessageStatus,
