@@ -9,6 +9,10 @@ import { testServices } from './support/test-services.ts';
 
 const run = promisify(execFile);
 const FUNCTIONS = ['auth', 'chat', 'admin'] as const;
+/** What a function needs beyond MongoDB to start. */
+const REQUIRED_ENV: Partial<Record<(typeof FUNCTIONS)[number], Record<string, string>>> = {
+  chat: { AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks' },
+};
 let outdir: string;
 
 // The same bundler `npm run build` runs, writing to a scratch folder so a developer's dist/ stays put.
@@ -29,6 +33,7 @@ describe.each(FUNCTIONS)('the %s bundle', (fn) => {
     const server = await startFunctionProcess(join(outdir, fn, 'server.js'), {
       MONGODB_URI: mongoUri,
       MONGODB_DB: `bundle_${fn}`,
+      ...REQUIRED_ENV[fn],
     });
     try {
       expect(await (await fetch(`${server.baseUrl}/healthz`)).json()).toEqual({ status: 'ok' });
