@@ -12,7 +12,7 @@ import {
   serveFunction,
 } from '@zerochat/runtime';
 import { ObjectId } from 'mongodb';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { captureLog } from '../../../test/support/capture-log.ts';
 import { signAccessToken, TEST_AUDIENCE, TEST_ISSUER, testSigningKey } from '../../../test/support/keys.ts';
 import { type TestDatabase, testServices } from '../../../test/support/test-services.ts';
@@ -47,6 +47,10 @@ export interface TestUser {
   token: string;
   /** A request to the app as this user; a non-string body is sent as JSON. */
   call(method: string, path: string, body?: unknown): Promise<Response>;
+  /** Creates a conversation (failing the test unless 201); resolves with its id. */
+  newConversation(body?: object): Promise<string>;
+  /** A short reply to `content` as one JSON body (`stream: false`), `tokens` long. */
+  ask(conversationId: string, content: string, tokens?: number): Promise<Response>;
 }
 
 export async function chatHarness(database: TestDatabase, options: ChatHarnessOptions = {}): Promise<ChatHarness> {
@@ -87,10 +91,22 @@ export async function chatHarness(database: TestDatabase, options: ChatHarnessOp
     async user() {
       const id = new ObjectId();
       const token = await signAccessToken(key, { claims: { sub: id.toHexString() } });
+      const call: TestUser['call'] = async (method, path, body) => app.request(path, request(method, token, body));
       return {
         id,
         token,
-        call: async (method, path, body) => app.request(path, request(method, token, body)),
+        call,
+        async newConversation(body = {}) {
+          const response = await call('POST', '/chat/conversations', body);
+          expect(response.status).toBe(201);
+          return ((await response.json()) as { id: string }).id;
+        },
+        ask: (conversationId, content, tokens = 4) =>
+          call('POST', `/chat/conversations/${conversationId}/messages`, {
+            content,
+            stream: false,
+            options: { num_predict: tokens },
+          }),
       };
     },
     sign: (claims) => signAccessToken(key, { claims }),

@@ -101,12 +101,7 @@ describe('conversations', () => {
 
   it('deletes a conversation together with its messages', async () => {
     const created = await create(alice);
-    const reply = await alice.call('POST', `/chat/conversations/${created.id}/messages`, {
-      content: 'hello',
-      stream: false,
-      options: { num_predict: 4 },
-    });
-    expect(reply.status).toBe(200);
+    expect((await alice.ask(created.id, 'hello')).status).toBe(200);
     const messages = database.db.collection(COLLECTIONS.messages);
     const conversationId = ObjectId.createFromHexString(created.id);
     expect(await messages.countDocuments({ conversationId })).toBe(2);
@@ -125,11 +120,7 @@ describe('conversations', () => {
 describe('isolation between users', () => {
   it("answers 404 for everything on another user's conversation, and changes nothing", async () => {
     const mine = await create(alice, { title: 'Private' });
-    await alice.call('POST', `/chat/conversations/${mine.id}/messages`, {
-      content: 'secret',
-      stream: false,
-      options: { num_predict: 2 },
-    });
+    expect((await alice.ask(mine.id, 'secret', 2)).status).toBe(200);
     const before = await (await alice.call('GET', `/chat/conversations/${mine.id}`)).json();
     const counts = await storedCounts(database);
 

@@ -47,16 +47,11 @@ async function askOllama(tokens: number, signal?: AbortSignal): Promise<number> 
   return performance.now() - started;
 }
 
-async function newConversation(): Promise<string> {
-  const response = await user.call('POST', '/chat/conversations', {});
-  return ((await response.json()) as { id: string }).id;
-}
-
 const slotsTaken = () => database.db.collection(COLLECTIONS.generationSlots).countDocuments();
 
 describe('a client that disconnects', () => {
   it('mid-stream stops the generation in Ollama at once, keeps the partial reply as incomplete, frees the slot', async () => {
-    const id = await newConversation();
+    const id = await user.newConversation();
     const client = new AbortController();
     const response = await fetch(
       `${base}/chat/conversations/${id}/messages`,
@@ -95,16 +90,11 @@ describe('a client that disconnects', () => {
     expect(userMessage).toMatchObject({ content: 'tell me everything', status: 'complete' });
 
     // The slot is free (the limit is 1) and the conversation goes on, the cut reply in its history.
-    const after = await user.call('POST', `/chat/conversations/${id}/messages`, {
-      content: 'and now?',
-      stream: false,
-      options: { num_predict: 4 },
-    });
-    expect(after.status).toBe(200);
+    expect((await user.ask(id, 'and now?')).status).toBe(200);
   });
 
   it('while waiting for a stream: false reply stops the generation too and keeps what was generated', async () => {
-    const id = await newConversation();
+    const id = await user.newConversation();
     const client = new AbortController();
     const pending = fetch(
       `${base}/chat/conversations/${id}/messages`,

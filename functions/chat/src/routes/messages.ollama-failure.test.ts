@@ -33,11 +33,6 @@ beforeAll(async () => {
   user = await chat.user();
 });
 
-async function newConversation(): Promise<string> {
-  const response = await user.call('POST', '/chat/conversations', {});
-  return ((await response.json()) as { id: string }).id;
-}
-
 /** Streams a long reply, runs `breakOllama` after some text arrived, and returns every event. */
 async function streamAndBreak(id: string, breakOllama: () => Promise<void>): Promise<SseEvent[]> {
   const response = await fetch(
@@ -85,7 +80,7 @@ async function expectFailedReply(id: string, events: SseEvent[], code: string): 
 
 describe('when Ollama fails mid-reply', () => {
   it('a crashed model runner ({"error"} line) ends the stream with an upstream_error event', async () => {
-    const id = await newConversation();
+    const id = await user.newConversation();
     const events = await streamAndBreak(id, async () => {
       const runners = (await childProcesses(ollama.pid ?? 0)).filter((child) => / runner /.test(`${child.command} `));
       expect(runners).toHaveLength(1);
@@ -100,16 +95,11 @@ describe('when Ollama fails mid-reply', () => {
     });
 
     // Ollama starts a new runner for the next request.
-    const again = await user.call('POST', `/chat/conversations/${id}/messages`, {
-      content: 'again',
-      stream: false,
-      options: { num_predict: 4 },
-    });
-    expect(again.status).toBe(200);
+    expect((await user.ask(id, 'again')).status).toBe(200);
   });
 
   it('a killed Ollama gives an upstream_unavailable event; while it is down, 503; once back, replies work', async () => {
-    const id = await newConversation();
+    const id = await user.newConversation();
     const events = await streamAndBreak(id, () => ollama.kill());
     await expectFailedReply(id, events, 'upstream_unavailable');
 

@@ -38,18 +38,12 @@ beforeAll(async () => {
   alice = await chat.user();
 });
 
-async function conversation(user: TestUser, body: object = {}): Promise<string> {
-  const response = await user.call('POST', '/chat/conversations', body);
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { id: string }).id;
-}
-
 const post = (user: TestUser, id: string, body: unknown, signal?: AbortSignal) =>
   fetch(`${base}/chat/conversations/${id}/messages`, request('POST', user.token, body, signal));
 
 describe('a streamed reply', () => {
   it('arrives as SSE over a real socket, and what is stored matches what was streamed', async () => {
-    const id = await conversation(alice);
+    const id = await alice.newConversation();
     const response = await post(alice, id, { content: 'hello there', options: { num_predict: 24, seed: 7 } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/event-stream');
@@ -115,35 +109,45 @@ describe('a streamed reply', () => {
     expect(metrics).toContain('zerochat_chat_replies_in_progress 0');
   });
 
-  it('sends the system prompt and the earlier messages along, oldest trimmed to the budget', async () => {
-    const small = await chatHarness(database, { fetch: recordingFetch, env: { CHAT_HISTORY_BUDGET_CHARS: '60' } });
+  it('sends the system prompt and the earlier finished messages along, oldest left out to fit the budget', async () => {
+    // system 9 + new 14 + "lost question" 13 + "second answer" 13 + "second question" 15 = 64
+    const small = await chatHarness(database, { fetch: recordingFetch, env: { CHAT_HISTORY_BUDGET_CHARS: '64' } });
     const bob = await small.user();
-    const response = await bob.call('POST', '/chat/conversations', { systemPrompt: 'Be brief.' });
-    const { id } = (await response.json()) as { id: string };
-    const replies: string[] = [];
-    for (const question of ['first question', 'second question', 'third question']) {
-      sentToOllama.length = 0;
-      const reply = await bob.call('POST', `/chat/conversations/${id}/messages`, {
-        content: question,
-        stream: false,
-        options: { num_predict: 3 },
-      });
-      expect(reply.status).toBe(200);
-      replies.push(((await reply.json()) as { message: { content: string } }).message.content);
-    }
-    const sent = sentToOllama.at(-1)?.messages ?? [];
-    expect(sent[0]).toEqual({ role: 'system', content: 'Be brief.' });
-    expect(sent.at(-1)).toEqual({ role: 'user', content: 'third question' });
-    // 9 + 14 = 23 of 60 used; the second turn fits (15 + its reply), the first does not.
-    const earlier = sent.slice(1, -1);
-    expect(earlier[0]).toEqual({ role: 'user', content: 'second question' });
-    expect(earlier).toContainEqual({ role: 'assistant', content: replies[1] });
-    expect(earlier.some((message) => message.content === 'first question')).toBe(false);
-    expect(sent.reduce((sum, message) => sum + message.content.length, 0)).toBeLessThanOrEqual(60);
+    const id = await bob.newConversation({ systemPrompt: 'Be brief.' });
+    const earlier: Array<[MessageDocument['role'], string, MessageDocument['status']]> = [
+      ['user', 'first question', 'complete'],
+      ['assistant', 'first answer', 'complete'],
+      ['user', 'second question', 'complete'],
+      ['assistant', 'second answer', 'incomplete'],
+      ['user', 'lost question', 'complete'],
+      ['assistant', 'half a repl', 'error'],
+    ];
+    await messages().insertMany(
+      earlier.map(([role, content, status], i) => ({
+        _id: new ObjectId(),
+        conversationId: ObjectId.createFromHexString(id),
+        userId: bob.id,
+        role,
+        content,
+        status,
+        model: null,
+        usage: null,
+        createdAt: new Date(Date.UTC(2030, 0, 1, 0, i)),
+      })),
+    );
+    sentToOllama.length = 0;
+    expect((await bob.ask(id, 'final question')).status).toBe(200);
+    expect(sentToOllama[0]?.messages).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'second question' },
+      { role: 'assistant', content: 'second answer' },
+      { role: 'user', content: 'lost question' },
+      { role: 'user', content: 'final question' },
+    ]);
   });
 
   it('passes model options through, with num_predict defaulting to the configured ceiling', async () => {
-    const id = await conversation(alice);
+    const id = await alice.newConversation();
     sentToOllama.length = 0;
     const options = { temperature: 0.2, top_p: 0.9, num_ctx: 1024, seed: 42, num_predict: 5 };
     const reply = await alice.call('POST', `/chat/conversations/${id}/messages`, {
@@ -157,7 +161,7 @@ describe('a streamed reply', () => {
     sentToOllama.length = 0;
     const slow = await chatHarness(database, { fetch: recordingFetch, env: { CHAT_MAX_NUM_PREDICT: '3' } });
     const carol = await slow.user();
-    const { id: other } = (await (await carol.call('POST', '/chat/conversations', {})).json()) as { id: string };
+    const other = await carol.newConversation();
     const capped = await carol.call('POST', `/chat/conversations/${other}/messages`, { content: 'x', stream: false });
     expect(((await capped.json()) as { usage: { completionTokens: number } }).usage.completionTokens).toBe(3);
     expect(sentToOllama[0]?.options).toEqual({ num_predict: 3 });
@@ -173,13 +177,13 @@ describe('a streamed reply', () => {
       return ((await response.json()) as { message: { content: string } }).message.content;
     };
     // Two fresh conversations, so both prompts are the same.
-    expect(await ask(await conversation(alice))).toBe(await ask(await conversation(alice)));
+    expect(await ask(await alice.newConversation())).toBe(await ask(await alice.newConversation()));
   });
 });
 
 describe('a reply with stream: false', () => {
   it('comes as one JSON body, stored as returned', async () => {
-    const id = await conversation(alice, { title: 'kept' });
+    const id = await alice.newConversation({ title: 'kept' });
     const response = await alice.call('POST', `/chat/conversations/${id}/messages`, {
       content: 'one body please',
       stream: false,
@@ -206,7 +210,7 @@ describe('limits', () => {
   it('cuts a reply off at the generation time limit and keeps it as incomplete', async () => {
     const limited = await chatHarness(database, { env: { CHAT_GENERATION_TIMEOUT_MS: '1500' } });
     const dave = await limited.user();
-    const { id } = (await (await dave.call('POST', '/chat/conversations', {})).json()) as { id: string };
+    const id = await dave.newConversation();
     const started = performance.now();
     const response = await dave.call('POST', `/chat/conversations/${id}/messages`, {
       content: 'go on forever',
@@ -227,7 +231,7 @@ describe('limits', () => {
 
   it('refuses a third concurrent reply with 429 and Retry-After, writes nothing, and frees slots afterwards', async () => {
     const erin = await chat.user();
-    const id = await conversation(erin);
+    const id = await erin.newConversation();
     const long = { content: 'long one', options: { num_predict: 40_000 } };
     const streams = [new AbortController(), new AbortController()];
     // Two replies in progress (the second may still wait for Ollama: its slot is taken already).
@@ -247,14 +251,13 @@ describe('limits', () => {
     for (const controller of streams) controller.abort();
     await second;
     await waitFor(async () => (await database.db.collection(COLLECTIONS.generationSlots).countDocuments()) === 0);
-    const after = await post(erin, id, { content: 'now?', stream: false, options: { num_predict: 2 } });
-    expect(after.status).toBe(200);
+    expect((await erin.ask(id, 'now?')).status).toBe(200);
   });
 });
 
 describe('when the reply cannot start', () => {
   it('answers 404 model_not_found when the conversation model is gone, and leaves no trace', async () => {
-    const id = await conversation(alice);
+    const id = await alice.newConversation();
     await database.db
       .collection(COLLECTIONS.conversations)
       .updateOne({ _id: ObjectId.createFromHexString(id) }, { $set: { model: 'vanished:latest' } });
@@ -270,7 +273,7 @@ describe('when the reply cannot start', () => {
     const closedPort = await freePort();
     const offline = await chatHarness(database, { ollamaHost: `http://127.0.0.1:${closedPort}` });
     const gina = await offline.user();
-    const { id } = (await (await gina.call('POST', '/chat/conversations', {})).json()) as { id: string };
+    const id = await gina.newConversation();
     const before = await storedCounts(database);
     const response = await gina.call('POST', `/chat/conversations/${id}/messages`, { content: 'hello?' });
     expect(response.status).toBe(503);
@@ -294,7 +297,7 @@ describe('when the reply cannot start', () => {
     };
     const slow = await chatHarness(database, { fetch: slowOllama, env: { CHAT_FIRST_TOKEN_TIMEOUT_MS: '300' } });
     const hank = await slow.user();
-    const { id } = (await (await hank.call('POST', '/chat/conversations', {})).json()) as { id: string };
+    const id = await hank.newConversation();
     const before = await storedCounts(database);
     const response = await hank.call('POST', `/chat/conversations/${id}/messages`, { content: 'quick?' });
     expect(await problemOf(response)).toEqual({ status: 504, code: 'upstream_timeout' });
@@ -311,7 +314,7 @@ describe('a client that leaves before the reply starts', () => {
     const slow = await chatHarness(database, { fetch: slowOllama });
     const slowBase = await slow.serve();
     const ivy = await slow.user();
-    const { id } = (await (await ivy.call('POST', '/chat/conversations', {})).json()) as { id: string };
+    const id = await ivy.newConversation();
     const before = await storedCounts(database);
     const client = new AbortController();
     const pending = fetch(
@@ -333,7 +336,7 @@ describe('a client that leaves before the reply starts', () => {
 describe('bad input', () => {
   let id: string;
   beforeAll(async () => {
-    id = await conversation(alice);
+    id = await alice.newConversation();
   });
 
   const cases: Array<[string, number, string, unknown]> = [

@@ -23,12 +23,7 @@ describe('GET /chat/models', () => {
 
   it('lists what Ollama has, the default marked, and whether it is loaded', async () => {
     // A reply loads the model.
-    const conversation = (await (await user.call('POST', '/chat/conversations', {})).json()) as { id: string };
-    await user.call('POST', `/chat/conversations/${conversation.id}/messages`, {
-      content: 'warm up',
-      stream: false,
-      options: { num_predict: 1 },
-    });
+    await user.ask(await user.newConversation(), 'warm up', 1);
     const { defaultModel, models } = await list(user);
     expect(defaultModel).toBe(tinyModelName());
     expect(models[0]).toEqual({
