@@ -18,7 +18,10 @@ export const Title = z.string().trim().min(1, 'must not be empty').max(200);
 
 /** Free text limited in UTF-8 bytes, as stored and sent to the model. */
 export function boundedText(maxBytes: number) {
-  return z.string().refine((text) => Buffer.byteLength(text) <= maxBytes, `must be at most ${maxBytes} bytes (UTF-8)`);
+  return z
+    .string()
+    .refine((text) => Buffer.byteLength(text) <= maxBytes, `must be at most ${maxBytes} bytes (UTF-8)`)
+    .openapi({ description: `At most ${maxBytes} bytes in UTF-8.` });
 }
 
 export const Usage = z

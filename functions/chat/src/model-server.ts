@@ -69,8 +69,10 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
   const client = (signal: AbortSignal) =>
     new Ollama({
       host: options.host,
-      fetch: (input, init) =>
-        baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal }),
+      fetch: async (input, init) =>
+        asJsonError(
+          await baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal }),
+        ),
     });
 
   return {
@@ -104,6 +106,17 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
       return classified(chunks, signal);
     },
   };
+}
+
+/**
+ * ollama-js console.logs while it reads an error body that is not JSON (a proxy's HTML page,
+ * say), which would break the JSON log lines on stdout; such bodies are wrapped as Ollama's
+ * own `{"error": ...}` first.
+ */
+async function asJsonError(response: Response): Promise<Response> {
+  if (response.ok || response.headers.get('content-type')?.includes('application/json')) return response;
+  const text = (await response.text()).slice(0, 500);
+  return Response.json({ error: text || response.statusText }, { status: response.status });
 }
 
 /** The same chunks; what breaks the stream is classified like a failure before it. */

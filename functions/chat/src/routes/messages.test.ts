@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { COLLECTIONS, type MessageDocument } from '@zerochat/data';
 import { ObjectId } from 'mongodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../../../packages/local-services/src/index.ts';
 import { useTestDatabase } from '../../../../test/support/test-services.ts';
 import {
@@ -288,6 +288,25 @@ describe('when the reply cannot start', () => {
     expect(await problemOf(models)).toEqual({ status: 503, code: 'upstream_unavailable' });
     // Readiness does not depend on Ollama.
     expect((await offline.app.request('/readyz')).status).toBe(200);
+  });
+
+  it('answers 503 when a proxy in front of Ollama answers with an error page, and keeps stdout to log lines', async () => {
+    const proxyDown: typeof fetch = async () =>
+      new Response('<html><h1>502 Bad Gateway</h1></html>', { status: 502, headers: { 'content-type': 'text/html' } });
+    const proxied = await chatHarness(database, { fetch: proxyDown });
+    const jack = await proxied.user();
+    const id = await jack.newConversation();
+    const consoleLog = vi.spyOn(console, 'log');
+    try {
+      const response = await jack.call('POST', `/chat/conversations/${id}/messages`, { content: 'hello?' });
+      expect(await problemOf(response)).toEqual({ status: 503, code: 'upstream_unavailable' });
+      expect(consoleLog).not.toHaveBeenCalled();
+    } finally {
+      consoleLog.mockRestore();
+    }
+    expect(proxied.lines.find((line) => line.msg === 'the reply could not start')).toMatchObject({
+      upstream: expect.stringContaining('502 Bad Gateway'),
+    });
   });
 
   it('answers 504 upstream_timeout when the first token takes too long', async () => {

@@ -42,7 +42,9 @@ const FINISH_REASONS = ['stop', 'length', 'cancelled', 'timeout'] as const satis
 
 function sendMessageBody(settings: ChatSettings) {
   return z.strictObject({
-    content: boundedText(settings.CHAT_MAX_MESSAGE_BYTES).refine((text) => text.trim().length > 0, 'must not be empty'),
+    content: boundedText(settings.CHAT_MAX_MESSAGE_BYTES)
+      .refine((text) => text.trim().length > 0, 'must not be empty')
+      .openapi({ description: `The message: not blank, at most ${settings.CHAT_MAX_MESSAGE_BYTES} bytes in UTF-8.` }),
     stream: z.boolean().default(true).openapi({ description: 'false: the whole reply as one JSON body.' }),
     options: z
       .strictObject({
