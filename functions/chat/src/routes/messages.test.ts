@@ -208,7 +208,8 @@ describe('a reply with stream: false', () => {
 
 describe('limits', () => {
   it('cuts a reply off at the generation time limit and keeps it as incomplete', async () => {
-    const limited = await chatHarness(database, { env: { CHAT_GENERATION_TIMEOUT_MS: '1500' } });
+    // Long enough for the first token even when other files' replies hold the shared Ollama.
+    const limited = await chatHarness(database, { env: { CHAT_GENERATION_TIMEOUT_MS: '3000' } });
     const dave = await limited.user();
     const id = await dave.newConversation();
     const started = performance.now();
@@ -217,7 +218,7 @@ describe('limits', () => {
       options: { num_predict: 40_000 },
     });
     const events = await allEvents(response);
-    expect(performance.now() - started).toBeLessThan(5000);
+    expect(performance.now() - started).toBeLessThan(10_000);
     const done = events.at(-1);
     expect(done).toMatchObject({ event: 'message.done', data: { finishReason: 'timeout', usage: null } });
     const streamed = events
