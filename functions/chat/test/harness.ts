@@ -7,7 +7,6 @@ import {
   createAccessTokenVerifier,
   createLifecycle,
   type FunctionApp,
-  type Lifecycle,
   parseConfig,
   serveFunction,
 } from '@zerochat/runtime';
@@ -17,7 +16,7 @@ import { captureLog } from '../../../test/support/capture-log.ts';
 import { signAccessToken, TEST_AUDIENCE, TEST_ISSUER, testSigningKey } from '../../../test/support/keys.ts';
 import { type TestDatabase, testServices } from '../../../test/support/test-services.ts';
 import { createApp } from '../src/app.ts';
-import { type ChatConfig, chatConfigSchema } from '../src/config.ts';
+import { chatConfigSchema } from '../src/config.ts';
 import { createModelServer } from '../src/model-server.ts';
 
 export interface ChatHarnessOptions {
@@ -31,8 +30,7 @@ export interface ChatHarnessOptions {
 
 export interface ChatHarness {
   app: FunctionApp;
-  config: ChatConfig;
-  lifecycle: Lifecycle;
+  /** Every log line the app wrote. */
   lines: Array<Record<string, unknown>>;
   /** A new user with a valid access token. */
   user(): Promise<TestUser>;
@@ -85,8 +83,6 @@ export async function chatHarness(database: TestDatabase, options: ChatHarnessOp
 
   return {
     app,
-    config,
-    lifecycle,
     lines,
     async user() {
       const id = new ObjectId();
