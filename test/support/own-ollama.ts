@@ -2,31 +2,47 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createOllamaServer, ensureOllama, findOnPath, type OllamaServer } from '@zerochat/local-services';
 import { registerGguf, TINY_MODEL_NAME, TINY_MODEL_TEMPLATE, tinyModelGguf } from '@zerochat/ollama';
-import { afterAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { testServices } from './test-services.ts';
+
+export interface OwnOllama {
+  /** The running server; usable inside tests and in beforeAll hooks declared after the call. */
+  readonly server: OllamaServer;
+}
 
 /**
  * An Ollama of the calling test file's own, with the tiny model, for tests that kill, stop or
- * time it; stopped (by pid) when the file is done. Call in beforeAll.
+ * time it. Call at the top level of the file: it starts before the file's tests and is stopped
+ * (by pid) when the file is done.
  */
-export async function startOwnOllama(env: NodeJS.ProcessEnv = {}): Promise<OllamaServer> {
-  const { cacheDir, registryDir, scratchDir } = testServices();
-  const binary = (await findOnPath('ollama')) ?? (await ensureOllama({ cacheDir, report: () => undefined }));
-  const server = await createOllamaServer({
-    binary,
-    dataDir: await mkdtemp(join(scratchDir, 'own-ollama-')),
-    registryDir,
-    env,
+export function useOwnOllama(env: NodeJS.ProcessEnv = {}): OwnOllama {
+  let server: OllamaServer | undefined;
+  beforeAll(async () => {
+    const { cacheDir, registryDir, scratchDir } = testServices();
+    const binary = (await findOnPath('ollama')) ?? (await ensureOllama({ cacheDir, report: () => undefined }));
+    server = await createOllamaServer({
+      binary,
+      dataDir: await mkdtemp(join(scratchDir, 'own-ollama-')),
+      registryDir,
+      env,
+    });
+    await server.start();
+    await registerGguf({
+      host: server.host,
+      model: TINY_MODEL_NAME,
+      gguf: tinyModelGguf(),
+      template: TINY_MODEL_TEMPLATE,
+    });
   });
-  afterAll(() => server.stop());
-  await server.start();
-  await registerGguf({
-    host: server.host,
-    model: TINY_MODEL_NAME,
-    gguf: tinyModelGguf(),
-    template: TINY_MODEL_TEMPLATE,
+  afterAll(async () => {
+    await server?.stop();
   });
-  return server;
+  return {
+    get server() {
+      if (!server) throw new Error('useOwnOllama: the server starts in beforeAll');
+      return server;
+    },
+  };
 }
 
 /** The processes whose parent is `pid` (Linux /proc), e.g. the model runners of an `ollama serve`. */

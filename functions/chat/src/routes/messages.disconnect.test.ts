@@ -4,26 +4,24 @@
 // has ended. A reply of 40,000 tokens takes the tiny model about a minute here.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { COLLECTIONS, type MessageDocument } from '@zerochat/data';
-import type { OllamaServer } from '@zerochat/local-services';
 import { ObjectId } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startOwnOllama } from '../../../../test/support/own-ollama.ts';
+import { useOwnOllama } from '../../../../test/support/own-ollama.ts';
 import { testServices, useTestDatabase } from '../../../../test/support/test-services.ts';
 import { type ChatHarness, chatHarness, request, sseEvents, type TestUser, waitFor } from '../../test/harness.ts';
 
 const database = useTestDatabase();
+const ollama = useOwnOllama({ OLLAMA_NUM_PARALLEL: '1' });
 const messages = () => database.db.collection<MessageDocument>(COLLECTIONS.messages);
 const LONG = 40_000;
 
-let ollama: OllamaServer;
 let chat: ChatHarness;
 let base: string;
 let user: TestUser;
 
 beforeAll(async () => {
-  ollama = await startOwnOllama({ OLLAMA_NUM_PARALLEL: '1' });
   // One reply at a time per user: a later request succeeding proves the slot was freed.
-  chat = await chatHarness(database, { ollamaHost: ollama.host, env: { CHAT_MAX_CONCURRENT_PER_USER: '1' } });
+  chat = await chatHarness(database, { ollamaHost: ollama.server.host, env: { CHAT_MAX_CONCURRENT_PER_USER: '1' } });
   base = await chat.serve();
   user = await chat.user();
   await askOllama(4); // Loads the model, so the timings below measure generation only.
@@ -32,7 +30,7 @@ beforeAll(async () => {
 /** A short reply straight from this file's Ollama; resolves with how long it took, in ms. */
 async function askOllama(tokens: number, signal?: AbortSignal): Promise<number> {
   const started = performance.now();
-  const response = await fetch(`${ollama.host}/api/chat`, {
+  const response = await fetch(`${ollama.server.host}/api/chat`, {
     method: 'POST',
     body: JSON.stringify({
       model: testServices().tinyModel,

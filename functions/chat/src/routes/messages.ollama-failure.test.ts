@@ -1,10 +1,9 @@
 // Ollama failing mid-reply, for real: its model runner killed (Ollama then sends an
 // {"error": ...} line) and Ollama itself killed (the connection drops), then started again.
 import { COLLECTIONS, type MessageDocument } from '@zerochat/data';
-import type { OllamaServer } from '@zerochat/local-services';
 import { ObjectId } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { childProcesses, startOwnOllama } from '../../../../test/support/own-ollama.ts';
+import { childProcesses, useOwnOllama } from '../../../../test/support/own-ollama.ts';
 import { useTestDatabase } from '../../../../test/support/test-services.ts';
 import {
   allEvents,
@@ -19,16 +18,15 @@ import {
 } from '../../test/harness.ts';
 
 const database = useTestDatabase();
+const ollama = useOwnOllama();
 const messages = () => database.db.collection<MessageDocument>(COLLECTIONS.messages);
 
-let ollama: OllamaServer;
 let chat: ChatHarness;
 let base: string;
 let user: TestUser;
 
 beforeAll(async () => {
-  ollama = await startOwnOllama();
-  chat = await chatHarness(database, { ollamaHost: ollama.host });
+  chat = await chatHarness(database, { ollamaHost: ollama.server.host });
   base = await chat.serve();
   user = await chat.user();
 });
@@ -82,7 +80,9 @@ describe('when Ollama fails mid-reply', () => {
   it('a crashed model runner ({"error"} line) ends the stream with an upstream_error event', async () => {
     const id = await user.newConversation();
     const events = await streamAndBreak(id, async () => {
-      const runners = (await childProcesses(ollama.pid ?? 0)).filter((child) => / runner /.test(`${child.command} `));
+      const runners = (await childProcesses(ollama.server.pid ?? 0)).filter((child) =>
+        / runner /.test(`${child.command} `),
+      );
       expect(runners).toHaveLength(1);
       for (const runner of runners) process.kill(runner.pid, 'SIGKILL');
     });
@@ -100,7 +100,7 @@ describe('when Ollama fails mid-reply', () => {
 
   it('a killed Ollama gives an upstream_unavailable event; while it is down, 503; once back, replies work', async () => {
     const id = await user.newConversation();
-    const events = await streamAndBreak(id, () => ollama.kill());
+    const events = await streamAndBreak(id, () => ollama.server.kill());
     await expectFailedReply(id, events, 'upstream_unavailable');
 
     const before = await storedCounts(database);
@@ -108,7 +108,7 @@ describe('when Ollama fails mid-reply', () => {
     expect(await problemOf(down)).toEqual({ status: 503, code: 'upstream_unavailable' });
     expect(await storedCounts(database)).toEqual(before);
 
-    await ollama.start();
+    await ollama.server.start();
     const back = await fetch(
       `${base}/chat/conversations/${id}/messages`,
       request('POST', user.token, { content: 'are you back?', options: { num_predict: 6 } }),
