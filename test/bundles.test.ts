@@ -12,7 +12,9 @@ const run = promisify(execFile);
 const FUNCTIONS = ['auth', 'chat', 'admin'] as const;
 let outdir: string;
 /** What each function needs beyond MongoDB to start. */
-const requiredEnv: Record<string, Record<string, string>> = {};
+const requiredEnv: Record<string, Record<string, string>> = {
+  chat: { AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks' },
+};
 
 // The same bundler `npm run build` runs, writing to a scratch folder so a developer's dist/ stays put.
 beforeAll(async () => {

@@ -1,21 +1,31 @@
-import { createLifecycle, type FunctionApp, type Mongo } from '@zerochat/runtime';
+import { createLifecycle, type FunctionApp, type Mongo, parseConfig } from '@zerochat/runtime';
 import { createApp as createAdminApp } from '../../functions/admin/src/app.ts';
 import { createApp as createAuthApp } from '../../functions/auth/src/app.ts';
 import { testAuthSettings } from '../../functions/auth/src/testing/auth-settings.ts';
 import { createApp as createChatApp } from '../../functions/chat/src/app.ts';
+import { chatConfigSchema } from '../../functions/chat/src/config.ts';
+import { createModelServer } from '../../functions/chat/src/model-server.ts';
 import { captureLog } from './capture-log.ts';
 
 export type FunctionName = 'auth' | 'chat' | 'admin';
 
 /**
  * Each function's app, built with valid test settings, for tests that look at all three
- * (OpenAPI coverage, gateway routes). `mongo` may be a stand-in where no request is sent.
+ * (OpenAPI coverage, gateway routes). No token is verified and no model asked for here.
  */
-export async function buildFunctionApps(mongo: Pick<Mongo, 'ping' | 'db'>): Promise<Record<FunctionName, FunctionApp>> {
+export async function buildFunctionApps(
+  mongo: Pick<Mongo, 'ping' | 'db'>,
+  ollamaHost = 'http://127.0.0.1:9',
+): Promise<Record<FunctionName, FunctionApp>> {
   const common = { log: captureLog().log, lifecycle: createLifecycle(), mongo };
   return {
     auth: createAuthApp({ ...common, config: await testAuthSettings() }),
-    chat: createChatApp({ ...common, config: { BODY_LIMIT_BYTES: 65_536 } }),
+    chat: createChatApp({
+      ...common,
+      config: parseConfig(chatConfigSchema, { MONGODB_URI: 'mongodb://unused', AUTH_JWKS_URL: 'http://127.0.0.1:9/' }),
+      models: createModelServer({ host: ollamaHost }),
+      verifyAccessToken: () => Promise.reject(new Error('no tokens in this test')),
+    }),
     admin: createAdminApp({ ...common, config: { BODY_LIMIT_BYTES: 65_536 } }),
   };
 }

@@ -1,17 +1,42 @@
-import { createFunctionApp, type FunctionApp, type Lifecycle, type Logger } from '@zerochat/runtime';
+import { COLLECTIONS, type GenerationSlotDocument } from '@zerochat/data';
+import {
+  createFunctionApp,
+  type FunctionApp,
+  type Lifecycle,
+  type Logger,
+  MetricsRegistry,
+  requireAccessToken,
+  type VerifyAccessToken,
+} from '@zerochat/runtime';
+import type { Db } from 'mongodb';
 import packageJson from '../package.json' with { type: 'json' };
-import type { ChatConfig } from './config.ts';
+import type { ChatContext } from './chat-context.ts';
+import { createChatStore } from './chat-store.ts';
+import type { ChatSettings } from './config.ts';
+import { createGenerationSlots } from './generation-slots.ts';
+import { createModelCatalog } from './model-catalog.ts';
+import type { ModelServer } from './model-server.ts';
+import { createReplyMetrics } from './reply-metrics.ts';
+import { addConversationRoutes } from './routes/conversations.ts';
+import { addMessageRoutes } from './routes/messages.ts';
+import { addModelRoutes } from './routes/models.ts';
 
 export interface ChatDeps {
-  config: Pick<ChatConfig, 'BODY_LIMIT_BYTES'>;
+  config: ChatSettings;
   log: Logger;
   lifecycle: Lifecycle;
-  mongo: { ping(): Promise<void> };
+  mongo: { db: Db; ping(): Promise<void> };
+  /** Ollama, through the `ollama` client (see createModelServer). */
+  models: ModelServer;
+  verifyAccessToken: VerifyAccessToken;
+  now?: () => Date;
 }
 
 /** The chat function as a Hono app; no side effects, everything it touches comes in `deps`. */
 export function createApp(deps: ChatDeps): FunctionApp {
-  return createFunctionApp({
+  const now = deps.now ?? (() => new Date());
+  const metrics = new MetricsRegistry();
+  const app = createFunctionApp({
     name: 'chat',
     api: {
       title: 'zerochat chat',
@@ -20,7 +45,40 @@ export function createApp(deps: ChatDeps): FunctionApp {
     },
     log: deps.log,
     lifecycle: deps.lifecycle,
+    // MongoDB only: a cold or busy Ollama must not take the function out of rotation;
+    // GET /chat/models shows Ollama's state instead.
     readiness: { mongodb: () => deps.mongo.ping() },
     bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
+    metrics,
   });
+
+  const chat: ChatContext = {
+    settings: deps.config,
+    store: createChatStore(deps.mongo.db, now),
+    slots: createGenerationSlots({
+      collection: deps.mongo.db.collection<GenerationSlotDocument>(COLLECTIONS.generationSlots),
+      limit: deps.config.CHAT_MAX_CONCURRENT_PER_USER,
+      now,
+      log: deps.log,
+    }),
+    models: deps.models,
+    catalog: createModelCatalog({
+      models: deps.models,
+      defaultModel: deps.config.ZEROCHAT_MODEL,
+      allowList: deps.config.CHAT_MODELS,
+    }),
+    lifecycle: deps.lifecycle,
+    metrics: createReplyMetrics(metrics),
+    now,
+  };
+
+  // Every API route needs a valid access token; the API docs stay public.
+  const authenticated = requireAccessToken(deps.verifyAccessToken);
+  app.use('/chat/models', authenticated);
+  app.use('/chat/conversations/*', authenticated);
+
+  addModelRoutes(app, chat);
+  addConversationRoutes(app, chat);
+  addMessageRoutes(app, chat);
+  return app;
 }

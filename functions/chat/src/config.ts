@@ -1,6 +1,73 @@
-import { mongoEnv, serverEnv } from '@zerochat/runtime';
+import { accessTokenEnv, envInteger, mongoEnv, requireKeySource, serverEnv } from '@zerochat/runtime';
 import { z } from 'zod';
+import { canonicalModelName } from './model-server.ts';
 
-export const chatConfigSchema = z.object({ ...serverEnv, ...mongoEnv });
+const modelName = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/, 'must be an Ollama model name such as "llama3.2:1b"')
+  .transform(canonicalModelName);
+
+export const chatEnv = {
+  /** Ollama's base URL; "host:port" alone means http. */
+  OLLAMA_HOST: z
+    .string()
+    .trim()
+    .transform((host) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(host) ? host : `http://${host}`))
+    .pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as http://ollama:11434' }))
+    .transform((url) => url.replace(/\/+$/, ''))
+    .default('http://127.0.0.1:11434'),
+  /** The model of conversations that name none; always allowed. */
+  ZEROCHAT_MODEL: modelName.default(canonicalModelName('zerochat')),
+  /** Comma-separated allow-list of models users may pick; empty allows every model Ollama has. */
+  CHAT_MODELS: z
+    .string()
+    .transform((list) => list.split(',').filter((name) => name.trim() !== ''))
+    .pipe(z.array(modelName))
+    .default([]),
+  /** Largest message content (and system prompt), in UTF-8 bytes. */
+  CHAT_MAX_MESSAGE_BYTES: envInteger(1, 1024 * 1024).default(32 * 1024),
+  /** Replies one user may have in generation at once, across all instances. */
+  CHAT_MAX_CONCURRENT_PER_USER: envInteger(1, 100).default(2),
+  /** How long to wait for the first token; loading a model cold can take minutes. */
+  CHAT_FIRST_TOKEN_TIMEOUT_MS: envInteger(100, 3_600_000).default(300_000),
+  /** Upper bound for a whole reply, first token included; the reply is cut off there. */
+  CHAT_GENERATION_TIMEOUT_MS: envInteger(100, 6 * 3_600_000).default(600_000),
+  /** Characters of earlier messages sent along with a new one; the oldest are left out first. */
+  CHAT_HISTORY_BUDGET_CHARS: envInteger(0, 10_000_000).default(24_000),
+  /** Upper bound (and default) for the `num_predict` option: tokens per reply. */
+  CHAT_MAX_NUM_PREDICT: envInteger(1, 1_000_000).default(8192),
+  /** Upper bound for the `num_ctx` option: the context window a request may ask for. */
+  CHAT_MAX_NUM_CTX: envInteger(256, 1_048_576).default(32_768),
+};
+
+export const chatConfigSchema = z
+  .object({ ...serverEnv, ...mongoEnv, ...accessTokenEnv, ...chatEnv })
+  .superRefine(requireKeySource)
+  .superRefine((config, ctx) => {
+    // A message travels inside a JSON body; the body limit must leave room for it.
+    if (config.CHAT_MAX_MESSAGE_BYTES + 1024 > config.BODY_LIMIT_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CHAT_MAX_MESSAGE_BYTES'],
+        message: 'must be at least 1024 below BODY_LIMIT_BYTES',
+      });
+    }
+  });
 
 export type ChatConfig = z.output<typeof chatConfigSchema>;
+
+/** The settings the chat routes use; the rest only matters to the entry file. */
+export type ChatSettings = Pick<
+  ChatConfig,
+  | 'BODY_LIMIT_BYTES'
+  | 'ZEROCHAT_MODEL'
+  | 'CHAT_MODELS'
+  | 'CHAT_MAX_MESSAGE_BYTES'
+  | 'CHAT_MAX_CONCURRENT_PER_USER'
+  | 'CHAT_FIRST_TOKEN_TIMEOUT_MS'
+  | 'CHAT_GENERATION_TIMEOUT_MS'
+  | 'CHAT_HISTORY_BUDGET_CHARS'
+  | 'CHAT_MAX_NUM_PREDICT'
+  | 'CHAT_MAX_NUM_CTX'
+>;

@@ -1,11 +1,21 @@
 // Entry point: the only place that reads the environment and opens sockets.
-import { readConfigOrExit, runFunction } from '@zerochat/runtime';
+import { createAccessTokenVerifier, readConfigOrExit, runFunction } from '@zerochat/runtime';
 import { createApp } from './app.ts';
 import { chatConfigSchema } from './config.ts';
+import { createModelServer } from './model-server.ts';
 
 const config = readConfigOrExit('chat', chatConfigSchema);
+const verifyAccessToken = createAccessTokenVerifier({
+  keys: config.AUTH_PUBLIC_JWKS
+    ? { jwks: config.AUTH_PUBLIC_JWKS }
+    : { jwksUrl: new URL(config.AUTH_JWKS_URL as string) },
+  issuer: config.AUTH_ISSUER,
+  audience: config.AUTH_AUDIENCE,
+});
+const models = createModelServer({ host: config.OLLAMA_HOST });
+
 await runFunction({
   name: 'chat',
   config,
-  build: ({ log, lifecycle, mongo }) => createApp({ config, log, lifecycle, mongo }),
+  build: ({ log, lifecycle, mongo }) => createApp({ config, log, lifecycle, mongo, models, verifyAccessToken }),
 });

@@ -9,6 +9,7 @@ export const COLLECTIONS = {
   loginThrottle: 'login_throttle',
   conversations: 'conversations',
   messages: 'messages',
+  generationSlots: 'generation_slots',
   processedEvents: 'processed_events',
 } as const;
 
@@ -94,6 +95,18 @@ export interface MessageDocument {
   model: string | null;
   usage: MessageUsage | null;
   createdAt: Date;
+}
+
+/**
+ * One of a user's concurrent reply generations: `_id` is "<userId>:<slot>", so the unique
+ * `_id` caps the slots per user across every instance. A lease that is not renewed (its
+ * instance died) expires and the slot is free again.
+ */
+export interface GenerationSlotDocument {
+  _id: string;
+  userId: ObjectId;
+  leaseId: ObjectId;
+  expiresAt: Date;
 }
 
 /** A CloudEvent already handled: `_id` is its source and id, so a redelivery is a no-op. */

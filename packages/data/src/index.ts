@@ -2,6 +2,7 @@ export {
   COLLECTIONS,
   type CollectionName,
   type ConversationDocument,
+  type GenerationSlotDocument,
   type LoginFailureDocument,
   type MessageDocument,
   type MessageRole,

@@ -45,6 +45,12 @@ export const INDEXES: readonly IndexDefinition[] = [
     name: 'conversationId_createdAt',
     key: { conversationId: 1, createdAt: 1, _id: 1 },
   },
+  {
+    collection: COLLECTIONS.generationSlots,
+    name: 'expiresAt_ttl',
+    key: { expiresAt: 1 },
+    options: { expireAfterSeconds: 0 },
+  },
 ];
 
 export type IndexOutcome = 'ok' | 'changed';

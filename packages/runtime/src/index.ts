@@ -51,6 +51,7 @@ export {
   validationFailed,
 } from './errors/problems.ts';
 export { type ApiInfo, addApiDocs } from './http/api-docs.ts';
+export { cursorParam, encodeCursor } from './http/cursor.ts';
 export { createFunctionApp, type FunctionApp, type FunctionAppOptions, type FunctionEnv } from './http/function-app.ts';
 export { addHealthRoutes, type HealthOptions, type ReadinessCheck } from './http/health-routes.ts';
 export { createOpenApiApp, jsonBody, jsonResponse, ProblemSchema, problem, toFieldErrors } from './http/openapi.ts';

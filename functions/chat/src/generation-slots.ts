@@ -1,0 +1,82 @@
+import type { GenerationSlotDocument } from '@zerochat/data';
+import { type Logger, rateLimited } from '@zerochat/runtime';
+import { type Collection, ObjectId } from 'mongodb';
+
+export interface GenerationSlot {
+  /** Frees the slot; safe to call more than once. */
+  release(): Promise<void>;
+}
+
+export interface GenerationSlots {
+  /** Takes one of the user's slots, or throws 429 rate_limited when all are busy. */
+  acquire(userId: ObjectId): Promise<GenerationSlot>;
+}
+
+export interface GenerationSlotOptions {
+  collection: Collection<GenerationSlotDocument>;
+  /** Slots per user. */
+  limit: number;
+  /** How long a slot stays taken without renewal: the most a crashed instance can block it. */
+  leaseMs?: number;
+  now?: () => Date;
+  log: Logger;
+}
+
+const DEFAULT_LEASE_MS = 60_000;
+const RETRY_AFTER_S = 5;
+const DUPLICATE_KEY = 11000;
+
+/**
+ * Per-user limit on concurrent generations, shared by every instance through MongoDB: each
+ * slot is a document with a unique `_id`, taken by one atomic upsert that only matches a free
+ * (expired) slot. A holder renews its lease while it generates, so a slot whose instance died
+ * comes free after `leaseMs`.
+ */
+export function createGenerationSlots(options: GenerationSlotOptions): GenerationSlots {
+  const { collection, limit, log } = options;
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const now = options.now ?? (() => new Date());
+  const expiry = () => new Date(now().getTime() + leaseMs);
+
+  async function take(userId: ObjectId, slot: number, leaseId: ObjectId): Promise<boolean> {
+    try {
+      await collection.updateOne(
+        { _id: `${userId.toHexString()}:${slot}`, expiresAt: { $lte: now() } },
+        { $set: { userId, leaseId, expiresAt: expiry() } },
+        { upsert: true },
+      );
+      return true;
+    } catch (error) {
+      // The slot exists and has not expired, so the upsert tried to insert its _id again.
+      if ((error as { code?: unknown }).code === DUPLICATE_KEY) return false;
+      throw error;
+    }
+  }
+
+  return {
+    async acquire(userId) {
+      const leaseId = new ObjectId();
+      for (let slot = 0; slot < limit; slot++) {
+        if (!(await take(userId, slot, leaseId))) continue;
+        const filter = { _id: `${userId.toHexString()}:${slot}`, leaseId };
+        const renewal = setInterval(() => {
+          collection
+            .updateOne(filter, { $set: { expiresAt: expiry() } })
+            .catch((error: unknown) => log.warn('renewing a generation slot failed', { err: error }));
+        }, leaseMs / 3);
+        let released: Promise<void> | undefined;
+        return {
+          release() {
+            clearInterval(renewal);
+            released ??= collection.deleteOne(filter).then(() => undefined);
+            return released;
+          },
+        };
+      }
+      throw rateLimited(
+        RETRY_AFTER_S,
+        `You have ${limit} ${limit === 1 ? 'reply' : 'replies'} in progress; wait for one to finish.`,
+      );
+    },
+  };
+}

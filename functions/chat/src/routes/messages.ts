@@ -1,0 +1,301 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import {
+  type AppError,
+  type FunctionApp,
+  jsonBody,
+  type Logger,
+  notFound,
+  problem,
+  toAppError,
+  toProblem,
+  upstreamUnavailable,
+} from '@zerochat/runtime';
+import { streamSSE } from 'hono/streaming';
+import {
+  authProblems,
+  boundedText,
+  IdParam,
+  Message,
+  messageJson,
+  secured,
+  toObjectId,
+  Usage,
+  userIdOf,
+} from '../api-schemas.ts';
+import type { ChatContext } from '../chat-context.ts';
+import type { Exchange } from '../chat-store.ts';
+import type { ChatSettings } from '../config.ts';
+import { type ModelOptions, ModelServerError } from '../model-server.ts';
+import { modelNotFound, upstreamError, upstreamTimeout } from '../problems.ts';
+import type { ReplyOutcome } from '../reply-metrics.ts';
+import {
+  type FinishReason,
+  type OpenReply,
+  openReply,
+  type ReplyResult,
+  type StopReason,
+  streamReply,
+} from '../stream-reply.ts';
+import { trimHistory } from '../trim-history.ts';
+
+const FINISH_REASONS = ['stop', 'length', 'cancelled', 'timeout'] as const satisfies readonly FinishReason[];
+
+function sendMessageBody(settings: ChatSettings) {
+  return z.strictObject({
+    content: boundedText(settings.CHAT_MAX_MESSAGE_BYTES)
+      .refine((text) => text.trim().length > 0, 'must not be empty')
+      .openapi({ description: `The message: not blank, at most ${settings.CHAT_MAX_MESSAGE_BYTES} bytes in UTF-8.` }),
+    stream: z.boolean().default(true).openapi({ description: 'false: the whole reply as one JSON body.' }),
+    options: z
+      .strictObject({
+        temperature: z.number().min(0).max(2).optional(),
+        top_p: z.number().gt(0).max(1).optional(),
+        num_ctx: z.int().min(256).max(settings.CHAT_MAX_NUM_CTX).optional(),
+        seed: z.int().min(0).max(4_294_967_295).optional(),
+        num_predict: z
+          .int()
+          .min(1)
+          .max(settings.CHAT_MAX_NUM_PREDICT)
+          .optional()
+          .openapi({ description: `Tokens at most; default ${settings.CHAT_MAX_NUM_PREDICT}.` }),
+      })
+      .optional()
+      .openapi({ description: 'Ollama model options, within the configured bounds.' }),
+  });
+}
+
+const Reply = z
+  .object({
+    conversationId: z.string(),
+    userMessage: Message,
+    message: Message,
+    finishReason: z.enum(FINISH_REASONS),
+    usage: Usage.nullable(),
+  })
+  .openapi('Reply');
+
+const SSE_DESCRIPTION = `Server-Sent Events, in this order:
+- \`message.start\` \`{conversationId, userMessageId, messageId, model}\`
+- \`message.delta\` \`{content}\`, many
+- \`message.done\` \`{messageId, finishReason, usage}\` — the reply is stored when this arrives — or \`error\` (a problem object); then the stream ends.`;
+
+function postMessageRoute(settings: ChatSettings) {
+  return createRoute({
+    method: 'post',
+    path: '/chat/conversations/{id}/messages',
+    tags: ['messages'],
+    summary: 'Send a message; the reply streams back as it is generated',
+    ...secured,
+    request: { params: IdParam, body: jsonBody(sendMessageBody(settings)) },
+    responses: {
+      200: {
+        description: 'The reply: an event stream, or with `stream: false` one JSON body',
+        content: {
+          'text/event-stream': { schema: z.string().openapi({ description: SSE_DESCRIPTION }) },
+          'application/json': { schema: Reply },
+        },
+      },
+      ...authProblems,
+      404: problem('No such conversation of yours (not_found), or its model is gone (model_not_found)'),
+      429: problem('Too many replies in progress for you (rate_limited); see Retry-After'),
+      502: problem('Ollama failed (upstream_error); with `stream: false` also mid-reply'),
+      503: problem('Ollama cannot be reached (upstream_unavailable)'),
+      504: problem('The model did not start replying in time (upstream_timeout)'),
+    },
+  });
+}
+
+export function addMessageRoutes(app: FunctionApp, chat: ChatContext): void {
+  const { settings } = chat;
+
+  app.openapi(postMessageRoute(settings), async (c) => {
+    const userId = userIdOf(c.get('principal'));
+    const body = c.req.valid('json');
+    const log = c.get('log');
+    const conversation = await chat.store.findConversation(userId, toObjectId(c.req.valid('param').id));
+    if (!conversation) throw notFound('No such conversation.');
+
+    const model = conversation.model;
+    const options: ModelOptions = { num_predict: settings.CHAT_MAX_NUM_PREDICT, ...body.options };
+    const messages = trimHistory({
+      systemPrompt: conversation.systemPrompt,
+      earlier: await chat.store.recentHistory(conversation._id, settings.CHAT_HISTORY_BUDGET_CHARS),
+      next: body.content,
+      budgetChars: settings.CHAT_HISTORY_BUDGET_CHARS,
+    });
+
+    const slot = await chat.slots.acquire(userId);
+    const supervisor = superviseReply(chat, model, c.req.raw.signal);
+
+    let exchange: Exchange | undefined;
+    let reply: OpenReply;
+    try {
+      exchange = await chat.store.insertExchange(conversation, body.content, model);
+      reply = await openReply(chat.models, { model, messages, options }, supervisor.signal);
+      supervisor.firstTokenArrived();
+    } catch (error) {
+      const failure = startFailure(error, supervisor.signal, model, settings, log);
+      supervisor.cancel();
+      // Nothing was generated: undo the writes, so the request had no effect and can be retried.
+      await Promise.allSettled([exchange && chat.store.discardExchange(exchange), slot.release()]);
+      supervisor.end('not_started');
+      if (failure) throw failure;
+      log.info('the client left before the reply started');
+      // nginx's "client closed request": nobody reads it, but logs and metrics tell it apart.
+      return new Response(null, { status: 499 });
+    }
+    const started = exchange;
+    await chat.store
+      .touchConversation(conversation, body.content)
+      .catch((error: unknown) => log.warn('marking the conversation active failed', { err: error }));
+
+    /** Stores the outcome and frees the slot. */
+    const finish = async (result: ReplyResult) => {
+      try {
+        await chat.store.finishReply(started.reply._id, {
+          content: result.content,
+          status: 'failure' in result ? 'error' : statusFor(result.finishReason),
+          usage: 'failure' in result ? null : result.usage,
+        });
+      } finally {
+        await slot.release().catch((error: unknown) => log.warn('releasing a generation slot failed', { err: error }));
+        if ('failure' in result) supervisor.end('error');
+        else supervisor.end(result.finishReason, result.usage?.completionTokens);
+      }
+    };
+
+    if (!body.stream) {
+      const result = await streamReply(reply, { signal: supervisor.signal, onDelta: async () => undefined });
+      await finish(result);
+      if ('failure' in result) throw midReplyFailure(result.failure, log);
+      const done = {
+        ...started.reply,
+        content: result.content,
+        status: statusFor(result.finishReason),
+        usage: result.usage,
+      };
+      return c.json(
+        {
+          conversationId: conversation._id.toHexString(),
+          userMessage: messageJson(started.userMessage),
+          message: messageJson(done),
+          finishReason: result.finishReason,
+          usage: result.usage,
+        },
+        200,
+      );
+    }
+
+    c.header('x-accel-buffering', 'no');
+    return streamSSE(c, async (sse) => {
+      sse.onAbort(supervisor.cancel);
+      const send = (event: string, data: object) => sse.writeSSE({ event, data: JSON.stringify(data) });
+      let result: ReplyResult = { content: '', failure: new Error('the reply did not run') };
+      try {
+        await send('message.start', {
+          conversationId: conversation._id.toHexString(),
+          userMessageId: started.userMessage._id.toHexString(),
+          messageId: started.reply._id.toHexString(),
+          model,
+        });
+        result = await streamReply(reply, {
+          signal: supervisor.signal,
+          onDelta: (content) => send('message.delta', { content }),
+        });
+      } catch (error) {
+        log.error('streaming a reply failed', { err: error });
+      }
+      try {
+        await finish(result);
+      } catch (error) {
+        log.error('storing a reply failed', { err: error });
+        await send('error', toProblem(toAppError(error), c.get('requestId')));
+        return;
+      }
+      if ('failure' in result) {
+        await send('error', toProblem(midReplyFailure(result.failure, log), c.get('requestId')));
+      } else {
+        await send('message.done', {
+          messageId: started.reply._id.toHexString(),
+          finishReason: result.finishReason,
+          usage: result.usage,
+        });
+      }
+    });
+  });
+}
+
+/**
+ * What ends a reply early (the client leaving, the time limits) and how long it lives: it is
+ * tracked from the start, so a shutdown that cuts the connection waits for the save that the
+ * cut sets off, not only for saves already under way.
+ */
+function superviseReply(chat: ChatContext, model: string, disconnected: AbortSignal) {
+  const stop = new AbortController();
+  const stopWith = (reason: StopReason) => () => stop.abort(reason);
+  const total = setTimeout(stopWith('timeout'), chat.settings.CHAT_GENERATION_TIMEOUT_MS);
+  const firstToken = setTimeout(stopWith('first_token_timeout'), chat.settings.CHAT_FIRST_TOKEN_TIMEOUT_MS);
+  const cancel = stopWith('cancelled');
+  // A client that goes away stops the generation at once, before or during the stream.
+  disconnected.addEventListener('abort', cancel, { once: true });
+  if (disconnected.aborted) cancel();
+  const ended = Promise.withResolvers<void>();
+  void chat.lifecycle.track(ended.promise);
+  const measured = chat.metrics.begin(model);
+  return {
+    signal: stop.signal,
+    cancel,
+    firstTokenArrived() {
+      clearTimeout(firstToken);
+      measured.firstToken();
+    },
+    end(outcome: ReplyOutcome, completionTokens?: number) {
+      clearTimeout(total);
+      clearTimeout(firstToken);
+      disconnected.removeEventListener('abort', cancel);
+      measured.end(outcome, completionTokens);
+      ended.resolve();
+    },
+  };
+}
+
+function statusFor(reason: FinishReason): 'complete' | 'incomplete' {
+  return reason === 'stop' || reason === 'length' ? 'complete' : 'incomplete';
+}
+
+/** The problem for a reply that failed before any text; undefined when the client left. */
+function startFailure(
+  error: unknown,
+  stopped: AbortSignal,
+  model: string,
+  settings: ChatSettings,
+  log: Logger,
+): AppError | undefined {
+  if (stopped.aborted) {
+    if (stopped.reason === 'cancelled') return undefined;
+    const waited = Math.min(settings.CHAT_FIRST_TOKEN_TIMEOUT_MS, settings.CHAT_GENERATION_TIMEOUT_MS);
+    log.warn('no first token in time', { model, waitedMs: waited });
+    return upstreamTimeout(Math.ceil(waited / 1000));
+  }
+  if (!(error instanceof ModelServerError)) return toAppError(error);
+  log.warn('the reply could not start', { model, kind: error.kind, upstream: error.upstreamMessage });
+  if (error.kind === 'model_not_found') return modelNotFound(model);
+  if (error.kind === 'unreachable') {
+    return upstreamUnavailable('The model server cannot be reached right now. Try again shortly.', error);
+  }
+  return upstreamError(error);
+}
+
+/** The problem for a reply that broke off; Ollama's own words go to the log only. */
+function midReplyFailure(failure: unknown, log: Logger): AppError {
+  const kind = failure instanceof ModelServerError ? failure.kind : 'failed';
+  log.error('the reply broke off', {
+    kind,
+    upstream: failure instanceof ModelServerError ? failure.upstreamMessage : undefined,
+    err: failure,
+  });
+  if (kind === 'unreachable') {
+    return upstreamUnavailable('The model server went away while replying. Try again shortly.', failure);
+  }
+  return failure instanceof ModelServerError ? upstreamError(failure) : toAppError(failure);
+}

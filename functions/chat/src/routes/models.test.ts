@@ -1,0 +1,50 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../../../../test/support/test-services.ts';
+import { chatHarness, type TestUser, tinyModelName } from '../../test/harness.ts';
+
+const database = useTestDatabase();
+
+interface ModelList {
+  defaultModel: string;
+  models: Array<{ name: string; default: boolean; loaded: boolean; family: string | null; sizeBytes: number }>;
+}
+
+async function list(user: TestUser): Promise<ModelList> {
+  const response = await user.call('GET', '/chat/models');
+  expect(response.status).toBe(200);
+  return (await response.json()) as ModelList;
+}
+
+describe('GET /chat/models', () => {
+  let user: TestUser;
+  beforeAll(async () => {
+    user = await (await chatHarness(database)).user();
+  });
+
+  it('lists what Ollama has, the default marked, and whether it is loaded', async () => {
+    // A reply loads the model.
+    await user.ask(await user.newConversation(), 'warm up', 1);
+    const { defaultModel, models } = await list(user);
+    expect(defaultModel).toBe(tinyModelName());
+    expect(models[0]).toEqual({
+      name: tinyModelName(),
+      default: true,
+      loaded: true,
+      family: 'llama',
+      parameterSize: expect.any(String),
+      quantization: expect.any(String),
+      sizeBytes: expect.any(Number),
+      modifiedAt: expect.any(String),
+    });
+  });
+
+  it('leaves out models the allow-list does not name, but never the default', async () => {
+    const strict = await chatHarness(database, { env: { CHAT_MODELS: 'llama3.2:1b, gemma3' } });
+    const { defaultModel, models } = await list(await strict.user());
+    expect(defaultModel).toBe(tinyModelName());
+    expect(models.map((model) => model.name)).toEqual([tinyModelName()]);
+
+    const other = await chatHarness(database, { env: { ZEROCHAT_MODEL: 'gemma3', CHAT_MODELS: 'llama3.2:1b' } });
+    expect(await list(await other.user())).toEqual({ defaultModel: 'gemma3:latest', models: [] });
+  });
+});
