@@ -1,0 +1,71 @@
+import { COLLECTIONS, type UserDocument } from '@zerochat/data';
+import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { MongoClient, ObjectId } from 'mongodb';
+
+export const BENCH_ISSUER = 'zerochat';
+export const BENCH_AUDIENCE = 'zerochat';
+
+/** What every subject needs to answer a real request: a key set, users, their tokens. */
+export interface Fixtures {
+  mongoUri: string;
+  dbName: string;
+  publicJwks: string;
+  signingJwks: string;
+  user: { id: string; email: string; password: string; token: string };
+  admin: { id: string; email: string; token: string };
+}
+
+/** Creates a signing key and two users (one admin) in a database of the benchmark's own. */
+export async function prepareFixtures(
+  mongoUri: string,
+  dbName: string,
+  hashPassword: (password: string) => Promise<string>,
+): Promise<Fixtures> {
+  const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+  const kid = 'bench';
+  const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
+  const privateJwk: JWK = { ...(await exportJWK(privateKey)), kid, alg: 'ES256', use: 'sig' };
+  const sign = (sub: string, role: 'user' | 'admin') =>
+    new SignJWT({ role, typ: 'access' })
+      .setProtectedHeader({ alg: 'ES256', kid })
+      .setSubject(sub)
+      .setIssuer(BENCH_ISSUER)
+      .setAudience(BENCH_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime('2h')
+      .setJti(crypto.randomUUID())
+      .sign(privateKey);
+
+  const client = new MongoClient(mongoUri);
+  try {
+    const users = client.db(dbName).collection<UserDocument>(COLLECTIONS.users);
+    const now = new Date();
+    const password = 'bench-password-1';
+    const make = async (email: string, role: 'user' | 'admin') => {
+      const _id = new ObjectId();
+      await users.insertOne({
+        _id,
+        email,
+        passwordHash: await hashPassword(password),
+        displayName: null,
+        role,
+        disabled: false,
+        createdAt: now,
+        updatedAt: now,
+      });
+      return _id.toHexString();
+    };
+    const userId = await make('bench-user@example.com', 'user');
+    const adminId = await make('bench-admin@example.com', 'admin');
+    return {
+      mongoUri,
+      dbName,
+      publicJwks: JSON.stringify({ keys: [publicJwk] }),
+      signingJwks: JSON.stringify({ keys: [privateJwk] }),
+      user: { id: userId, email: 'bench-user@example.com', password, token: await sign(userId, 'user') },
+      admin: { id: adminId, email: 'bench-admin@example.com', token: await sign(adminId, 'admin') },
+    };
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,133 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
+
+/** The request that proves a process is really serving: authenticated and touching MongoDB. */
+export interface RealRequest {
+  /** Shown in reports, e.g. "GET /auth/me". */
+  label: string;
+  method: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** A correct answer, not merely any answer. */
+  isCorrect(status: number, body: string): boolean;
+}
+
+export interface ProcessSpec {
+  command: string;
+  args: readonly string[];
+  env: Record<string, string>;
+  cwd?: string;
+  port: number;
+  /** Answers 200 once the process is ready for traffic (what a Knative readiness probe asks). */
+  readinessPath: string;
+  request: RealRequest;
+}
+
+/** Milliseconds since spawn at which each milestone was reached. */
+export interface ColdStartSample {
+  listening: number;
+  ready: number;
+  firstAnswer: number;
+  /** Resident memory right after the first answer. */
+  rssBytes: number;
+}
+
+const POLL_TIMEOUT_MS = 60_000;
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** One request on a fresh connection, as a probe or a first client would make it. */
+export function send(
+  port: number,
+  request: Pick<RealRequest, 'method' | 'path' | 'headers' | 'body'>,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      { host: '127.0.0.1', port, method: request.method, path: request.path, headers: request.headers, agent: false },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        response.on('error', reject);
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(request.body);
+  });
+}
+
+async function residentBytes(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
+  return kib ? Number(kib) * 1024 : Number.NaN;
+}
+
+async function until(condition: () => Promise<boolean>, what: () => string, deadline: number): Promise<void> {
+  while (!(await condition().catch(() => false))) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/**
+ * Spawns a fresh process and times spawn → accepting connections → readiness 200 → first
+ * correct answer to the real request. The process is killed (by pid) afterwards.
+ */
+export async function measureColdStart(spec: ProcessSpec): Promise<ColdStartSample> {
+  const started = performance.now();
+  const child = spawn(spec.command, spec.args, { env: spec.env, cwd: spec.cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-2000);
+  });
+  const exited = once(child, 'exit');
+  const deadline = started + POLL_TIMEOUT_MS;
+  try {
+    const alive = async () => {
+      if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}: ${stderr}`);
+      return true;
+    };
+    await until(
+      async () => (await alive()) && canConnect(spec.port),
+      () => 'the port',
+      deadline,
+    );
+    const listening = performance.now() - started;
+    await until(
+      async () =>
+        (await alive()) && (await send(spec.port, { method: 'GET', path: spec.readinessPath })).status === 200,
+      () => 'readiness',
+      deadline,
+    );
+    const ready = performance.now() - started;
+    let last = { status: 0, body: '' };
+    await until(
+      async () => {
+        await alive();
+        last = await send(spec.port, spec.request);
+        return spec.request.isCorrect(last.status, last.body);
+      },
+      () => `a correct answer to ${spec.request.label} (last: ${last.status} ${last.body.slice(0, 200)})`,
+      deadline,
+    );
+    const firstAnswer = performance.now() - started;
+    const rssBytes = child.pid === undefined ? Number.NaN : await residentBytes(child.pid);
+    return { listening, ready, firstAnswer, rssBytes };
+  } finally {
+    if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+    await exited;
+  }
+}

@@ -1,0 +1,70 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { cacheDir, provideServices, REPO_ROOT } from '@zerochat/local-services';
+import { prepareFixtures } from './fixtures.ts';
+import { measureLocally } from './local-target.ts';
+import type { MeasuredSubject } from './report/build-report.ts';
+import { functionSubjects } from './subjects/function-subjects.ts';
+import { floorSubject, peerSubject } from './subjects/reference-subjects.ts';
+
+const run = promisify(execFile);
+
+/** Builds the production bundles of `functions` into `outdir`, as `npm run build` does. */
+async function buildBundles(functions: readonly string[], outdir: string): Promise<Record<string, string>> {
+  const bundles: Record<string, string> = {};
+  for (const name of functions) {
+    await run(process.execPath, [
+      join(REPO_ROOT, 'tools/bundle-function.ts'),
+      join(REPO_ROOT, 'functions', name),
+      join(outdir, name),
+    ]);
+    bundles[name] = join(outdir, name, 'server.js');
+  }
+  return bundles;
+}
+
+/** The local target: real services, production bundles, the floor and the peer. */
+export async function runLocalBenchmark(options: {
+  runs: number;
+  functions: readonly string[];
+  progress: (line: string) => void;
+  hashPassword: (password: string) => Promise<string>;
+}): Promise<{ floor: MeasuredSubject; subjects: MeasuredSubject[] }> {
+  const scratch = await mkdtemp(join(tmpdir(), 'zerochat-bench-'));
+  const services = await provideServices({
+    env: process.env,
+    cacheDir: cacheDir(),
+    dataDir: scratch,
+    report: options.progress,
+  });
+  try {
+    const fixtures = await prepareFixtures(services.mongoUri, `bench_${Date.now()}`, options.hashPassword);
+    const bundles = await buildBundles(options.functions, join(scratch, 'bundles'));
+    options.progress(`bundles built; measuring ${options.runs} cold starts per subject`);
+    return await measureLocally({
+      runs: options.runs,
+      floor: floorSubject(),
+      subjects: [
+        peerSubject({
+          env: {
+            MONGODB_URI: fixtures.mongoUri,
+            MONGODB_DB: fixtures.dbName,
+            AUTH_PUBLIC_JWKS: fixtures.publicJwks,
+            AUTH_ISSUER: 'zerochat',
+            AUTH_AUDIENCE: 'zerochat',
+          },
+          token: fixtures.user.token,
+          userId: fixtures.user.id,
+        }),
+        ...functionSubjects(options.functions, bundles, fixtures, services),
+      ],
+      progress: options.progress,
+    });
+  } finally {
+    await services.stop();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}

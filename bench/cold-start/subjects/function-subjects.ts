@@ -1,0 +1,112 @@
+import type { Fixtures } from '../fixtures.ts';
+import type { RealRequest } from '../measure.ts';
+import type { LocalSubject } from './subject.ts';
+
+/** The production bundle of a function, started as Knative would: `node server.js` on PORT. */
+function bundleSubject(options: {
+  name: string;
+  bundle: string;
+  env: Record<string, string>;
+  request: RealRequest;
+}): LocalSubject {
+  return {
+    name: options.name,
+    kind: 'function',
+    spec: (port) => ({
+      command: process.execPath,
+      args: [options.bundle],
+      env: { ...options.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+      port,
+      readinessPath: '/readyz',
+      request: options.request,
+    }),
+  };
+}
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** The subjects for each function, with the real request that ends its cold start. */
+export function functionSubjects(
+  functions: readonly string[],
+  bundles: Readonly<Record<string, string>>,
+  fixtures: Fixtures,
+  services: { ollamaHost: string },
+): LocalSubject[] {
+  const common = {
+    MONGODB_URI: fixtures.mongoUri,
+    MONGODB_DB: fixtures.dbName,
+    AUTH_PUBLIC_JWKS: fixtures.publicJwks,
+    AUTH_ISSUER: 'zerochat',
+    AUTH_AUDIENCE: 'zerochat',
+    PATH: process.env.PATH ?? '',
+  };
+  const subjects: LocalSubject[] = [];
+  const bundle = (name: string) => {
+    const path = bundles[name];
+    if (!path) throw new Error(`no bundle for ${name}`);
+    return path;
+  };
+  if (functions.includes('auth')) {
+    const env = { ...common, AUTH_SIGNING_KEYS: fixtures.signingJwks };
+    subjects.push(
+      bundleSubject({
+        name: 'auth',
+        bundle: bundle('auth'),
+        env,
+        request: {
+          label: 'GET /auth/me',
+          method: 'GET',
+          path: '/auth/me',
+          headers: bearer(fixtures.user.token),
+          isCorrect: (status, body) => status === 200 && body.includes(fixtures.user.id),
+        },
+      }),
+      bundleSubject({
+        name: 'auth (first login)',
+        bundle: bundle('auth'),
+        env,
+        request: {
+          label: 'POST /auth/login',
+          method: 'POST',
+          path: '/auth/login',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: fixtures.user.email, password: fixtures.user.password }),
+          isCorrect: (status, body) => status === 200 && body.includes('accessToken'),
+        },
+      }),
+    );
+  }
+  if (functions.includes('chat')) {
+    subjects.push(
+      bundleSubject({
+        name: 'chat',
+        bundle: bundle('chat'),
+        env: { ...common, OLLAMA_HOST: services.ollamaHost },
+        request: {
+          label: 'GET /chat/conversations',
+          method: 'GET',
+          path: '/chat/conversations',
+          headers: bearer(fixtures.user.token),
+          isCorrect: (status, body) => status === 200 && body.startsWith('{'),
+        },
+      }),
+    );
+  }
+  if (functions.includes('admin')) {
+    subjects.push(
+      bundleSubject({
+        name: 'admin',
+        bundle: bundle('admin'),
+        env: { ...common, OLLAMA_HOST: services.ollamaHost },
+        request: {
+          label: 'GET /admin/status',
+          method: 'GET',
+          path: '/admin/status',
+          headers: bearer(fixtures.admin.token),
+          isCorrect: (status, body) => status === 200 && body.includes('mongodb'),
+        },
+      }),
+    );
+  }
+  return subjects;
+}
