@@ -13,6 +13,7 @@ export interface Problem {
   code: string;
   requestId: string;
   errors?: AppError['errors'];
+  [extension: string]: unknown;
 }
 
 // MongoDB driver errors are recognised by name so that this module does not load the driver.
@@ -51,6 +52,8 @@ export function problemTypeUri(code: string): string {
 
 export function toProblem(error: AppError, requestId: string): Problem {
   const problem: Problem = {
+    // The standard members come last, so an extension can never replace one.
+    ...error.extensions,
     type: problemTypeUri(error.code),
     title: error.title,
     status: error.status,
