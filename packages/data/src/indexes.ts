@@ -45,6 +45,13 @@ export const INDEXES: readonly IndexDefinition[] = [
     name: 'conversationId_createdAt',
     key: { conversationId: 1, createdAt: 1, _id: 1 },
   },
+  // Redeliveries come within hours; a month of processed events is plenty to recognise them.
+  {
+    collection: COLLECTIONS.processedEvents,
+    name: 'at_ttl',
+    key: { at: 1 },
+    options: { expireAfterSeconds: 30 * 24 * 3600 },
+  },
 ];
 
 export type IndexOutcome = 'ok' | 'changed';
