@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudEvent, emitterFor, HTTP, type Message, Mode, type TransportFunction } from 'cloudevents';
 import { describeFailure } from './bootstrap/failure.ts';
-import { BOOTSTRAP_REQUESTED } from './events/cloud-events.ts';
+import { BOOTSTRAP_REQUESTED } from './events/event-types.ts';
 
 /** The sink refused the event, or answered something other than success. */
 export class DeliveryError extends Error {

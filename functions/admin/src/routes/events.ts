@@ -3,14 +3,8 @@ import type { FunctionApp } from '@zerochat/runtime';
 import { problem } from '@zerochat/runtime';
 import type { AdminServices } from '../app.ts';
 import type { BootstrapReport } from '../bootstrap/bootstrap.ts';
-import {
-  BOOTSTRAP_COMPLETED,
-  BOOTSTRAP_REQUESTED,
-  bootstrapCompleted,
-  PING,
-  readCloudEvent,
-  requestsBootstrap,
-} from '../events/cloud-events.ts';
+import { bootstrapCompleted, readCloudEvent, requestsBootstrap } from '../events/cloud-events.ts';
+import { BOOTSTRAP_COMPLETED, BOOTSTRAP_REQUESTED, PING } from '../events/event-types.ts';
 import { bootstrapFailed } from '../problems.ts';
 import { BootstrapReportSchema, bootstrapFailedResponse } from './schemas.ts';
 

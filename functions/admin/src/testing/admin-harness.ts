@@ -10,12 +10,17 @@ import type { BaseModelSource } from '../bootstrap/ollama-models.ts';
 import type { AdminSettings } from '../config.ts';
 import { testAdminSettings, zerochatModelfile } from './admin-settings.ts';
 
-/** Registers the tiny test model under the base model's name: tests cannot pull one. */
+/** The tiny test model under another name, e.g. the base model's: tests cannot pull one. */
+export function registerTinyModelAs(ollamaHost: string, model: string): Promise<void> {
+  return registerGguf({ host: ollamaHost, model, gguf: tinyModelGguf(), template: TINY_MODEL_TEMPLATE });
+}
+
+/** A base model source that registers the tiny model instead of pulling; it counts its calls. */
 export function tinyBaseModel(ollamaHost: string): BaseModelSource & { calls: string[] } {
   const calls: string[] = [];
   const source = async (model: string) => {
     calls.push(model);
-    await registerGguf({ host: ollamaHost, model, gguf: tinyModelGguf(), template: TINY_MODEL_TEMPLATE });
+    await registerTinyModelAs(ollamaHost, model);
   };
   return Object.assign(source, { calls });
 }
