@@ -27,7 +27,8 @@ export function kongConfigStep(gateway: Gateway | undefined): BootstrapStep {
       try {
         const state = await kongSyncState(kong, config);
         const mode = isDbLess(state.node) ? 'DB-less' : `on ${state.node.database}`;
-        const keys = config.consumers?.length ?? 0;
+        const count = config.consumers?.length ?? 0;
+        const keys = `${count} signing key${count === 1 ? '' : 's'}`;
         if (state.inSync) {
           return {
             outcome: 'ok',
@@ -39,13 +40,13 @@ export function kongConfigStep(gateway: Gateway | undefined): BootstrapStep {
           await postDeclarativeConfig(kong, config);
           return {
             outcome: 'changed',
-            reason: `posted the config (${short(state.expectedDigest)}, ${keys} signing keys) to Kong ${state.node.version} (${mode}); it ran ${short(state.runningDigest)}`,
+            reason: `posted the config (${short(state.expectedDigest)}, ${keys}) to Kong ${state.node.version} (${mode}); it ran ${short(state.runningDigest)}`,
           };
         }
         const { written, removed } = await putConfigByName(kong, config);
         return {
           outcome: 'changed',
-          reason: `wrote ${written} entities by name (${short(state.expectedDigest)}, ${keys} signing keys) and removed ${removed} stale ones in Kong ${state.node.version} (${mode})`,
+          reason: `wrote ${written} entities by name (${short(state.expectedDigest)}, ${keys}) and removed ${removed} stale ones in Kong ${state.node.version} (${mode})`,
         };
       } catch (error) {
         log.error('configuring Kong failed', { err: error, kong: kong.url });
