@@ -1,19 +1,12 @@
 // Short, safe descriptions of why a dependency call failed, for bootstrap reports and the
 // status document. They name the kind of failure, never credentials or stack traces; the
 // full error goes to the log.
+import { isDatabaseUnreachable } from '@zerochat/runtime';
 
 /** An error whose message was written for operators and is safe to report as it is. */
 export class DependencyError extends Error {
   override readonly name = 'DependencyError';
 }
-
-const MONGO_UNREACHABLE = new Set([
-  'MongoServerSelectionError',
-  'MongoNetworkError',
-  'MongoNetworkTimeoutError',
-  'MongoNotConnectedError',
-  'MongoTopologyClosedError',
-]);
 
 export function describeFailure(error: unknown): string {
   if (!(error instanceof Error)) return 'unknown error';
@@ -25,7 +18,7 @@ export function describeFailure(error: unknown): string {
     const why = typeof cause?.code === 'string' ? cause.code : cause?.message;
     return `unreachable (${typeof why === 'string' ? why : 'network error'})`;
   }
-  if (MONGO_UNREACHABLE.has(error.name)) return `unreachable (${error.name})`;
+  if (isDatabaseUnreachable(error)) return `unreachable (${error.name})`;
   if (error.name.startsWith('Mongo')) {
     const codeName = (error as { codeName?: unknown }).codeName;
     return typeof codeName === 'string' ? `${error.name} ${codeName}` : error.name;
