@@ -12,6 +12,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { captureLog } from '../../../../test/support/capture-log.ts';
 import { buildFunctionApps } from '../../../../test/support/function-apps.ts';
 import { signAccessToken, type TestSigningKey, testSigningKey } from '../../../../test/support/keys.ts';
+import { routedService } from '../../../../test/support/kong-routing.ts';
 import { documentedOperations } from '../../../../test/support/openapi-coverage.ts';
 import { gatewayConfigRenderer } from '../kong/gateway-config.ts';
 import { createKongAdmin } from '../kong/kong-admin.ts';
@@ -48,17 +49,6 @@ function stepFor(url: string, signingKeys: TestSigningKey[], upstreams = knative
 const posts = (kong: KongAdminStandIn) => kong.requests.filter((request) => request.path.startsWith('/config'));
 const routes = (config: KongDeclarativeConfig) => (config.services ?? []).flatMap((service) => service.routes ?? []);
 
-/** The service Kong would send a request to, by method and (regex) path. */
-function routedTo(config: KongDeclarativeConfig, method: string, path: string): string | undefined {
-  return config.services?.find((service) =>
-    service.routes?.some(
-      (route) =>
-        route.methods?.includes(method as never) &&
-        route.paths?.some((pattern) => new RegExp(`^${pattern.replace(/^~/, '')}`).test(path)),
-    ),
-  )?.name;
-}
-
 describe('the Kong step with DB-less Kong', () => {
   it('posts the declarative config once (changed), then finds Kong in sync (ok)', async () => {
     standIn = await startKongAdminStandIn({ database: 'off' });
@@ -93,11 +83,11 @@ describe('the Kong step with DB-less Kong', () => {
       for (const operation of documentedOperations(app)) {
         const [method = '', path = ''] = operation.split(' ');
         const sample = path.replace(/:\w+/g, '65a1f0c2b3d4e5f6a7b8c9d0');
-        expect(routedTo(posted, method, sample), operation).toBe(INTERNAL_PATHS.includes(path) ? undefined : fn);
+        expect(routedService(posted, method, sample), operation).toBe(INTERNAL_PATHS.includes(path) ? undefined : fn);
       }
     }
     for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) {
-      expect(routedTo(posted, method, '/admin/events'), method).toBeUndefined();
+      expect(routedService(posted, method, '/admin/events'), method).toBeUndefined();
     }
     expect(routes(posted).find((route) => route.name === 'chat-messages')?.response_buffering).toBe(false);
   });
