@@ -208,12 +208,17 @@ describe('the two modes and the event sources', () => {
     expect((await replyOf(response)).data?.trigger).toMatchObject({ source: '/zerochat/structured', id: 's-1' });
   });
 
-  it('takes a tick of the reconcile PingSource as a bootstrap request', async () => {
+  it('takes a tick of the reconcile PingSource, as the Broker delivers it, as a bootstrap request', async () => {
     const response = await send(
       binaryEvent(
         {
           'ce-type': 'dev.knative.sources.ping',
           'ce-source': '/apis/v1/namespaces/zerochat/pingsources/zerochat-reconcile',
+          // What the PingSource and the Broker add: nanosecond times, an extension, tracing.
+          'ce-time': '2026-11-26T12:10:00.000981123Z',
+          'ce-knativearrivaltime': '2026-11-26T12:10:00.0113Z',
+          traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+          prefer: 'reply',
         },
         '{"reason":"reconcile"}',
       ),
