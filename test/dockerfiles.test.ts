@@ -25,8 +25,9 @@ describe.each(['auth', 'chat', 'admin'])('the %s Dockerfile', (fn) => {
     expect(runtime).toMatch(/^FROM gcr\.io\/distroless\/nodejs24-debian12:nonroot/);
     const copies = runtime.split('\n').filter((line) => line.startsWith('COPY'));
     const dist = `/src/functions/${fn}/dist`;
+    // server.js, app.js, its chunks and the function's commands: every .js the build wrote.
     expect(copies).toEqual([
-      `COPY --from=build --chown=nonroot:nonroot ${dist}/app.js ${dist}/server.js ./`,
+      `COPY --from=build --chown=nonroot:nonroot ${dist}/*.js ./`,
       `COPY --from=build --chown=nonroot:nonroot ${dist}/.compile-cache/ ./.compile-cache/`,
     ]);
     expect(runtime).toContain('CMD ["server.js"]');
