@@ -12,7 +12,7 @@ const ROW = 34;
 const BAR = 20;
 const TOP = 86;
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function niceStep(max: number): number {
   const rough = max / 6;
@@ -34,12 +34,12 @@ export function renderSvg(report: ColdStartReport): string {
   const parts: string[] = [];
 
   parts.push(
-    `<text x="${LABEL_WIDTH}" y="24" font-size="16" font-weight="bold">Cold start to first correct answer (${escape(report.target)}, median of ${report.runs} runs)</text>`,
+    `<text x="${LABEL_WIDTH}" y="24" font-size="16" font-weight="bold">Cold start to first correct answer (${escapeXml(report.target)}, median of ${report.runs} runs)</text>`,
   );
   let legendX = LABEL_WIDTH;
   for (const label of phaseNames) {
     parts.push(`<rect x="${legendX}" y="38" width="12" height="12" fill="${color(label)}"/>`);
-    parts.push(`<text x="${legendX + 16}" y="49" font-size="12">${escape(label)}</text>`);
+    parts.push(`<text x="${legendX + 16}" y="49" font-size="12">${escapeXml(label)}</text>`);
     legendX += 16 + label.length * 7 + 18; // roughly the text's width at 12px
   }
 
@@ -53,13 +53,13 @@ export function renderSvg(report: ColdStartReport): string {
   report.subjects.forEach((subject, row) => {
     const y = TOP + row * ROW;
     parts.push(
-      `<text x="${LABEL_WIDTH - 8}" y="${y + BAR / 2 + 4}" font-size="13" text-anchor="end">${escape(subject.name)}</text>`,
+      `<text x="${LABEL_WIDTH - 8}" y="${y + BAR / 2 + 4}" font-size="13" text-anchor="end">${escapeXml(subject.name)}</text>`,
     );
     let start = 0;
     for (const phase of subject.phases) {
       const width = Math.max(0, phase.duration.median);
       parts.push(
-        `<rect x="${x(start).toFixed(1)}" y="${y}" width="${(x(start + width) - x(start)).toFixed(1)}" height="${BAR}" fill="${color(phase.label)}"><title>${escape(`${subject.name}: ${phase.label} ${ms(width)} ms`)}</title></rect>`,
+        `<rect x="${x(start).toFixed(1)}" y="${y}" width="${(x(start + width) - x(start)).toFixed(1)}" height="${BAR}" fill="${color(phase.label)}"><title>${escapeXml(`${subject.name}: ${phase.label} ${ms(width)} ms`)}</title></rect>`,
       );
       start += width;
     }
