@@ -1,14 +1,12 @@
 // Entry point: the only place that reads the environment and opens sockets.
-import { createAccessTokenVerifier, readConfigOrExit, runFunction } from '@zerochat/runtime';
+import { accessTokenKeysOf, createAccessTokenVerifier, readConfigOrExit, runFunction } from '@zerochat/runtime';
 import { createApp } from './app.ts';
 import { chatConfigSchema } from './config.ts';
 import { createModelServer } from './model-server.ts';
 
 const config = readConfigOrExit('chat', chatConfigSchema);
 const verifyAccessToken = createAccessTokenVerifier({
-  keys: config.AUTH_PUBLIC_JWKS
-    ? { jwks: config.AUTH_PUBLIC_JWKS }
-    : { jwksUrl: new URL(config.AUTH_JWKS_URL as string) },
+  keys: accessTokenKeysOf(config),
   issuer: config.AUTH_ISSUER,
   audience: config.AUTH_AUDIENCE,
 });

@@ -16,6 +16,7 @@ export {
 } from './auth/access-token.ts';
 export {
   accessTokenEnv,
+  accessTokenKeysOf,
   envBoolean,
   envInteger,
   envJwkSet,

@@ -25,7 +25,7 @@ import {
 import type { ChatContext } from '../chat-context.ts';
 import type { Exchange } from '../chat-store.ts';
 import type { ChatSettings } from '../config.ts';
-import { type ModelOptions, ModelServerError } from '../model-server.ts';
+import { type ModelOptions, ModelServerError, unreachableDetail } from '../model-server.ts';
 import { modelNotFound, upstreamError, upstreamTimeout } from '../problems.ts';
 import type { ReplyOutcome } from '../reply-metrics.ts';
 import {
@@ -281,7 +281,10 @@ function startFailure(
   log.warn('the reply could not start', { model, kind: error.kind, upstream: error.upstreamMessage });
   if (error.kind === 'model_not_found') return modelNotFound(model);
   if (error.kind === 'unreachable') {
-    return upstreamUnavailable('The model server cannot be reached right now. Try again shortly.', error);
+    return upstreamUnavailable(
+      unreachableDetail(error, 'The model server cannot be reached right now. Try again shortly.'),
+      error,
+    );
   }
   return upstreamError(error);
 }
