@@ -1,12 +1,8 @@
 // The chat function as it ships: its bundle in a process of its own, configured by the
 // environment, with a token signed the way the auth function signs them.
-import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { COLLECTIONS, type MessageDocument } from '@zerochat/data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functionBundle } from '../../../test/support/bundles.ts';
 import { type FunctionProcess, startFunctionProcess } from '../../../test/support/function-process.ts';
 import { signAccessToken, TEST_AUDIENCE, TEST_ISSUER, testSigningKey } from '../../../test/support/keys.ts';
 import { testServices, useTestDatabase } from '../../../test/support/test-services.ts';
@@ -16,9 +12,7 @@ const database = useTestDatabase();
 let entry: string;
 
 beforeAll(async () => {
-  const outdir = await mkdtemp(join(tmpdir(), 'zerochat-chat-bundle-'));
-  await promisify(execFile)(process.execPath, ['tools/bundle-function.ts', 'functions/chat', outdir]);
-  entry = join(outdir, 'server.js');
+  entry = await functionBundle('chat');
 }, 120_000);
 
 async function start(env: Record<string, string> = {}) {
