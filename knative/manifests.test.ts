@@ -201,10 +201,10 @@ describe('timeouts and concurrency for streaming and cold starts', () => {
 });
 
 describe('RBAC', () => {
-  it('lets the admin function read Knative services and pods of its namespace, and nothing more', () => {
+  it('lets the admin function read Knative services, revisions and pods of its namespace, and nothing more', () => {
     const role = find('Role', 'zerochat-admin-status') as Json;
     expect(role.rules).toEqual([
-      { apiGroups: ['serving.knative.dev'], resources: ['services'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['serving.knative.dev'], resources: ['services', 'revisions'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
     ]);
     const binding = find('RoleBinding', 'zerochat-admin-status') as Json;
@@ -247,10 +247,20 @@ describe('the bootstrap over Knative Eventing', () => {
     expect(binding.spec.subject.kind).toBe('Job');
     expect(job.spec.template.metadata.labels).toMatchObject(binding.spec.subject.selector.matchLabels);
     expect(binding.spec.sink.ref).toMatchObject({ kind: 'Broker', name: 'default' });
-    const script = (find('ConfigMap', 'bootstrap-event') as Json).data['send-bootstrap-event.sh'];
-    expect(script).toContain('ce-type: dev.zerochat.admin.bootstrap.requested');
-    expect(script).toContain('K_SINK');
+    // The sender bundled in the admin image, which reads the Broker's address from K_SINK.
+    const [container] = job.spec.template.spec.containers;
+    expect(container.image).toBe((find('Service', 'admin') as Json).spec.template.spec.containers[0].image);
+    expect(container.args.slice(0, 3)).toEqual(['send-bootstrap-event.js', '--source', '/zerochat/install']);
+    expect(container.args).not.toContain('--sink');
+    expect(container.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false });
     expect((find('Namespace', KNATIVE_NAMESPACE) as Json).metadata.labels['bindings.knative.dev/include']).toBe('true');
+  });
+
+  it('gives the admin function as long to answer as a first bootstrap may take', () => {
+    for (const name of ['admin-bootstrap', 'admin-reconcile']) {
+      expect((find('Trigger', name) as Json).spec.delivery.timeout).toBe('PT10M');
+    }
+    expect((find('Service', 'admin') as Json).spec.template.spec.timeoutSeconds).toBe(600);
   });
 
   it('reconciles periodically: the PingSource reaches /admin/events through the reconcile Trigger', () => {

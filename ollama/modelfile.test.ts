@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { canonicalModelName, ModelfileError, parseModelfile } from './src/modelfile.ts';
 
 // The base model is named in four places that a deployment reads; they must agree.
 const root = join(import.meta.dirname, '..');
@@ -39,5 +40,60 @@ describe('ollama/Modelfile', () => {
       .filter((line) => line && !line.startsWith('#'))
       .map((line) => line.split(' ')[0]);
     expect(new Set(instructions)).toEqual(new Set(['FROM', 'SYSTEM', 'PARAMETER']));
+  });
+
+  it('reads into the fields of the create API, with typed parameters', async () => {
+    const parsed = parseModelfile(await read('ollama/Modelfile'));
+    expect(parsed.from).toBe('gemma3:270m');
+    expect(parsed.system).toMatch(/^You are zerochat, .+ instead of guessing\.$/);
+    expect(parsed.parameters).toEqual({
+      temperature: 0.7,
+      top_p: 0.9,
+      top_k: 40,
+      repeat_penalty: 1.1,
+      num_ctx: 4096,
+      num_predict: 1024,
+    });
+  });
+});
+
+describe('parseModelfile', () => {
+  it('reads multi-line and quoted values, lists stop sequences, ignores comments and case', () => {
+    const parsed = parseModelfile(
+      [
+        '# a comment',
+        'from base:1b',
+        'SYSTEM """first line',
+        'second line"""',
+        'TEMPLATE "{{ .Prompt }}"',
+        'PARAMETER stop "<|end|>"',
+        'PARAMETER stop user:',
+        'PARAMETER seed -1',
+        'PARAMETER use_mmap false',
+        'PARAMETER mirostat_eta 1e-2',
+      ].join('\n'),
+    );
+    expect(parsed).toEqual({
+      from: 'base:1b',
+      system: 'first line\nsecond line',
+      template: '{{ .Prompt }}',
+      parameters: { stop: ['<|end|>', 'user:'], seed: -1, use_mmap: false, mirostat_eta: 0.01 },
+    });
+  });
+
+  it.each([
+    ['no FROM', 'SYSTEM hello', /FROM is missing/],
+    ['an instruction it cannot apply', 'FROM x\nADAPTER ./lora.gguf', /line 2: ADAPTER is not supported/],
+    ['an unterminated triple quote', 'FROM x\nSYSTEM """never closed', /line 2: unterminated/],
+    ['a parameter without a value', 'FROM x\nPARAMETER temperature', /line 2: PARAMETER needs/],
+  ])('refuses %s', (_name, text, message) => {
+    expect(() => parseModelfile(text)).toThrow(ModelfileError);
+    expect(() => parseModelfile(text)).toThrow(message);
+  });
+
+  it('names models as Ollama does: no tag means latest', () => {
+    expect(canonicalModelName('zerochat')).toBe('zerochat:latest');
+    expect(canonicalModelName('gemma3:270m')).toBe('gemma3:270m');
+    expect(canonicalModelName('registry.local:5000/team/model')).toBe('registry.local:5000/team/model:latest');
   });
 });

@@ -20,7 +20,11 @@ beforeAll(async () => {
       bundles[fn] = await functionBundle(fn);
     }),
   );
-  requiredEnv.auth = { AUTH_SIGNING_KEYS: JSON.stringify(await testSigningKeys()) };
+  const signingKeys = await testSigningKeys();
+  requiredEnv.auth = { AUTH_SIGNING_KEYS: JSON.stringify(signingKeys) };
+  requiredEnv.admin = {
+    AUTH_PUBLIC_JWKS: JSON.stringify({ keys: signingKeys.keys.map(({ d: _d, ...publicKey }) => publicKey) }),
+  };
 }, 120_000);
 
 describe.each(FUNCTIONS)('the %s bundle', (fn) => {

@@ -93,6 +93,18 @@ describe('compose.yaml', () => {
     }
   });
 
+  it('bootstraps with the sender bundled in the admin image, straight to the admin function', () => {
+    const { bootstrap, admin } = services();
+    expect(bootstrap?.image).toBe(admin?.image);
+    expect(bootstrap?.build).toEqual(admin?.build);
+    expect(bootstrap?.command.slice(0, 3)).toEqual([
+      'send-bootstrap-event.js',
+      '--sink',
+      'http://admin:8080/admin/events',
+    ]);
+    expect(bootstrap?.restart).toBe('no');
+  });
+
   it('mounts only files that exist', () => {
     for (const service of Object.values(services())) {
       for (const volume of (service.volumes ?? []) as string[]) {

@@ -24,8 +24,19 @@ describe.each(['auth', 'chat', 'admin'])('the %s Dockerfile', (fn) => {
     expect(all.length).toBeGreaterThanOrEqual(2);
     expect(runtime).toMatch(/^FROM gcr\.io\/distroless\/nodejs24-debian12:nonroot/);
     const copies = runtime.split('\n').filter((line) => line.startsWith('COPY'));
-    expect(copies).toEqual([`COPY --from=build /src/functions/${fn}/dist/server.js ./`]);
+    const dist = `/src/functions/${fn}/dist`;
+    // server.js, app.js, its chunks and the function's commands: every .js the build wrote.
+    expect(copies).toEqual([
+      `COPY --from=build --chown=nonroot:nonroot ${dist}/*.js ./`,
+      `COPY --from=build --chown=nonroot:nonroot ${dist}/.compile-cache/ ./.compile-cache/`,
+    ]);
     expect(runtime).toContain('CMD ["server.js"]');
     expect(all.join('\n')).not.toContain('HEALTHCHECK');
+  });
+
+  it("warms the compile cache with the image's own Node, in exec form (distroless has no shell)", async () => {
+    const runtime = (await stages()).at(-1) ?? '';
+    expect(runtime).toContain('RUN ["/nodejs/bin/node", "server.js", "--warm-compile-cache"]');
+    expect(runtime.indexOf('--warm-compile-cache')).toBeLessThan(runtime.indexOf('CMD'));
   });
 });

@@ -1,7 +1,8 @@
-import { composeUpstreams, INTERNAL_PATHS, type KongDeclarativeConfig, renderKongConfig } from '@zerochat/kong';
+import { composeUpstreams, INTERNAL_PATHS, renderKongConfig } from '@zerochat/kong';
 import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { buildFunctionApps } from './support/function-apps.ts';
+import { routedService } from './support/kong-routing.ts';
 import { documentedOperations } from './support/openapi-coverage.ts';
 
 // The gateway must route every operation the functions document, except the internal ones.
@@ -10,17 +11,6 @@ const neverConnected = new MongoClient('mongodb://127.0.0.1:1/').db('unused');
 const apps = await buildFunctionApps({ db: neverConnected, ping: async () => {} });
 
 const config = renderKongConfig({ upstreams: composeUpstreams() });
-
-/** The service Kong would send a request to, or undefined when no route matches. */
-function routedService(gateway: KongDeclarativeConfig, method: string, path: string): string | undefined {
-  return gateway.services?.find((service) =>
-    service.routes?.some(
-      (route) =>
-        route.methods?.includes(method as never) &&
-        route.paths?.some((pattern) => new RegExp(`^${pattern.replace(/^~/, '')}`).test(path)),
-    ),
-  )?.name;
-}
 
 describe.each(Object.entries(apps))('Kong in front of the %s function', (name, app) => {
   const operations = documentedOperations(app).map((operation) => {

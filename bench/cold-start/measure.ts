@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 
@@ -34,6 +34,8 @@ export interface ColdStartSample {
   firstAnswer: number;
   /** Resident memory right after the first answer. */
   rssBytes: number;
+  /** CPU time all the process's threads had used by the first answer: steadier than wall time on a busy machine. */
+  cpuMs: number;
 }
 
 const POLL_TIMEOUT_MS = 60_000;
@@ -73,6 +75,17 @@ async function residentBytes(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kib = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
   return kib ? Number(kib) * 1024 : Number.NaN;
+}
+
+/** Sum of the threads' on-CPU time from /proc/<pid>/task/<tid>/schedstat (nanoseconds). */
+async function cpuMilliseconds(pid: number): Promise<number> {
+  const threads = await readdir(`/proc/${pid}/task`);
+  let nanoseconds = 0;
+  for (const tid of threads) {
+    const stat = await readFile(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').catch(() => '0');
+    nanoseconds += Number(stat.split(' ')[0]);
+  }
+  return nanoseconds / 1e6;
 }
 
 async function until(condition: () => Promise<boolean>, what: () => string, deadline: number): Promise<void> {
@@ -124,8 +137,9 @@ export async function measureColdStart(spec: ProcessSpec): Promise<ColdStartSamp
       deadline,
     );
     const firstAnswer = performance.now() - started;
-    const rssBytes = child.pid === undefined ? Number.NaN : await residentBytes(child.pid);
-    return { listening, ready, firstAnswer, rssBytes };
+    const pid = child.pid ?? 0;
+    const [rssBytes, cpuMs] = await Promise.all([residentBytes(pid), cpuMilliseconds(pid)]);
+    return { listening, ready, firstAnswer, rssBytes, cpuMs };
   } finally {
     if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
     await exited;

@@ -9,7 +9,7 @@ export function tryItCommands(url: string, adminFile: string): string {
   return [
     `TOKEN=$(curl -s ${url}/auth/login -H 'content-type: application/json' -d @${adminFile} | ${field('accessToken')})`,
     `CONVERSATION=$(curl -s ${url}/chat/conversations -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"title":"First chat"}' | ${field('id')})`,
-    `curl -N ${url}/chat/conversations/$CONVERSATION/messages -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"content":"Hello! What can you do?","options":{"num_predict":48}}'`,
+    `curl -sN ${url}/chat/conversations/$CONVERSATION/messages -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"content":"Hello! What can you do?","options":{"num_predict":48}}'`,
   ].join('\n');
 }
 
@@ -17,13 +17,13 @@ export function tryItCommands(url: string, adminFile: string): string {
 export function renderBanner(summary: OneProcessSummary, cwd = process.cwd()): string {
   const shown = (path: string) => (path.startsWith(cwd) ? relative(cwd, path) || '.' : path);
   const steps = summary.bootstrap.steps.map((step) => `    ${step.step}: ${step.outcome} — ${step.reason}`);
-  const bootstrap =
-    summary.bootstrap.status === 'unsupported'
-      ? ['  Bootstrap: not run (this admin function does not take bootstrap events)']
-      : [`  Bootstrap: ${summary.bootstrap.status}`, ...steps];
-  const model = summary.ollama
-    ? `  Model:     ${summary.model}${summary.baseModel?.fallback ? ` — ${summary.baseModel.fallback}` : ` on ${summary.baseModel?.baseModel}`}`
-    : `  Model:     none — chat answers 503 upstream_unavailable. Run with OLLAMA_HOST=<host:port> to use a running Ollama.`;
+  const bootstrap = [`  Bootstrap: ${summary.bootstrap.status} (${summary.bootstrap.durationMs} ms)`, ...steps];
+  const base = summary.baseModel;
+  const model = !summary.ollama
+    ? '  Model:     none — chat answers 503 upstream_unavailable; run with OLLAMA_HOST=<host:port> to use a running Ollama'
+    : base?.pullFailure
+      ? `  Model:     ${summary.model} on ${base.baseModel}, the tiny test model: ${base.wanted} could not be pulled (offline?), so replies are gibberish`
+      : `  Model:     ${summary.model} on ${base?.baseModel}`;
   return [
     '',
     `zerochat is running at ${summary.url}`,

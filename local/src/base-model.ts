@@ -1,6 +1,6 @@
 import { registerTinyModel } from '@zerochat/local-services';
+import { canonicalModelName } from '@zerochat/ollama';
 import { Ollama } from 'ollama/browser';
-import { canonicalModelName } from '../../functions/chat/src/model-server.ts';
 
 export interface BaseModelOptions {
   ollamaHost: string;
@@ -15,8 +15,10 @@ export interface BaseModelOptions {
 export interface BaseModelChoice {
   /** The base to build the zerochat model on. */
   baseModel: string;
-  /** Set when the wanted base could not be had and the tiny test model stands in: why. */
-  fallback?: string;
+  /** The base that was asked for (ZEROCHAT_BASE_MODEL). */
+  wanted: string;
+  /** Set when the wanted base could not be pulled and the tiny test model stands in: why. */
+  pullFailure?: string;
 }
 
 const PROGRESS_STEP_PERCENT = 10;
@@ -36,7 +38,7 @@ export async function provideBaseModel(options: BaseModelOptions): Promise<BaseM
       doFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, stall.signal]) : stall.signal }),
   });
   const { models } = await ollama.list();
-  if (models.some((model) => canonicalModelName(model.name) === wanted)) return { baseModel: wanted };
+  if (models.some((model) => canonicalModelName(model.name) === wanted)) return { baseModel: wanted, wanted };
 
   options.report(`pulling ${wanted} into Ollama (once; later starts reuse it) ...`);
   const stallTimeoutMs = options.stallTimeoutMs ?? 60_000;
@@ -53,14 +55,11 @@ export async function provideBaseModel(options: BaseModelOptions): Promise<BaseM
         options.report(`  ${progress.status}: ${percent}%`);
       }
     }
-    return { baseModel: wanted };
+    return { baseModel: wanted, wanted };
   } catch (error) {
     const why = stall.signal.aborted ? 'the download stalled' : (error as Error).message.replace(/\s+/g, ' ');
     const tiny = await registerTinyModel(options.ollamaHost);
-    return {
-      baseModel: canonicalModelName(tiny),
-      fallback: `${wanted} could not be pulled (${why.slice(0, 200)}); using the tiny test model ${tiny}, registered from its GGUF file, whose replies are gibberish`,
-    };
+    return { baseModel: canonicalModelName(tiny), wanted, pullFailure: why.slice(0, 300) };
   } finally {
     clearTimeout(timer);
   }

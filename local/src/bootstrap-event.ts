@@ -1,39 +1,36 @@
+import type { BootstrapReport } from '../../functions/admin/src/bootstrap/bootstrap.ts';
+import { DeliveryError, sendBootstrapEvent } from '../../functions/admin/src/bootstrap-sender.ts';
 import type { FunctionFetch } from './one-process.ts';
 
-export const BOOTSTRAP_REQUESTED = 'dev.zerochat.admin.bootstrap.requested';
-
-/** The part of the admin function's bootstrap report the launcher shows. */
-export interface BootstrapOutcome {
-  /** `ok`, `changed` or `failed`; `unsupported` when the admin function does not take the event. */
-  status: string;
-  steps: Array<{ step: string; outcome: string; reason: string }>;
-}
+export type { BootstrapReport };
 
 /**
- * The bootstrap of the one-process mode: the same CloudEvent (binary mode) that compose's
- * one-shot container and the Knative Trigger deliver, handed to the admin app in-process.
+ * The bootstrap of the one-process mode: the admin function's own sender emits the same
+ * CloudEvent that compose's one-shot container and the Knative Job send, delivered to the
+ * admin app in-process. Resolves with the report, also when a step failed.
  */
-export async function requestBootstrap(admin: FunctionFetch, origin: string): Promise<BootstrapOutcome> {
-  const response = await admin(
-    new Request(new URL('/admin/events', origin), {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'ce-specversion': '1.0',
-        'ce-type': BOOTSTRAP_REQUESTED,
-        'ce-source': '/zerochat/local',
-        'ce-id': crypto.randomUUID(),
+export async function requestBootstrap(admin: FunctionFetch, origin: string): Promise<BootstrapReport> {
+  let answered = '';
+  try {
+    const { reply } = await sendBootstrapEvent({
+      sink: new URL('/admin/events', origin).href,
+      source: '/zerochat/local',
+      attempts: 1,
+      fetch: async (input, init) => {
+        const response = await admin(new Request(input, init));
+        answered = await response.clone().text();
+        return response;
       },
-      body: '{}',
-    }),
-  );
-  if (response.status === 404) return { status: 'unsupported', steps: [] };
-  const body = (await response.json().catch(() => ({}))) as Partial<BootstrapOutcome> & { detail?: string };
-  if (!Array.isArray(body.steps)) {
-    return {
-      status: 'failed',
-      steps: [{ step: 'bootstrap', outcome: 'failed', reason: body.detail ?? `HTTP ${response.status}` }],
-    };
+    });
+    if (!reply) throw new Error('the admin function answered no report');
+    return reply.data as BootstrapReport;
+  } catch (error) {
+    // A failed step is a 503 problem carrying the report, so that a Broker retries.
+    const report =
+      error instanceof DeliveryError
+        ? (JSON.parse(answered || '{}') as { report?: BootstrapReport }).report
+        : undefined;
+    if (report) return report;
+    throw error;
   }
-  return { status: body.status ?? 'failed', steps: body.steps };
 }

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   cacheDir,
@@ -5,8 +6,10 @@ import {
   type ProvideServicesOptions,
   provideMongo,
   provideOllama,
+  REPO_ROOT,
   reapLeftovers,
 } from '@zerochat/local-services';
+import { parseModelfile } from '@zerochat/ollama';
 import {
   accessTokenKeysOf,
   connectMongo,
@@ -26,7 +29,7 @@ import { createApp as createChatApp } from '../../functions/chat/src/app.ts';
 import { chatConfigSchema } from '../../functions/chat/src/config.ts';
 import { absentModelServer, createModelServer } from '../../functions/chat/src/model-server.ts';
 import { type BaseModelChoice, provideBaseModel } from './base-model.ts';
-import { type BootstrapOutcome, requestBootstrap } from './bootstrap-event.ts';
+import { type BootstrapReport, requestBootstrap } from './bootstrap-event.ts';
 import type { LocalConfig } from './config.ts';
 import { type LocalSecrets, loadOrCreateSecrets } from './local-secrets.ts';
 import { mountFunctions } from './one-process.ts';
@@ -51,7 +54,7 @@ export interface OneProcessSummary {
   noOllama?: string;
   baseModel?: BaseModelChoice;
   model: string;
-  bootstrap: BootstrapOutcome;
+  bootstrap: BootstrapReport;
 }
 
 export interface OneProcess {
@@ -106,7 +109,10 @@ export async function startOneProcess(options: StartOneProcessOptions): Promise<
         baseModel: config.ZEROCHAT_BASE_MODEL,
         report,
       });
-      if (baseModel.fallback) report(`Ollama: ${baseModel.fallback}`);
+      if (baseModel.pullFailure) {
+        report(`Ollama: ${baseModel.wanted} could not be pulled (${baseModel.pullFailure})`);
+        report(`Ollama: the tiny test model ${baseModel.baseModel} stands in for it, registered from its GGUF file`);
+      }
     } else {
       report(`Ollama: none (${(ollama.reason as Error).message}). Chat answers 503 until there is one.`);
     }
@@ -159,6 +165,7 @@ export async function startOneProcess(options: StartOneProcessOptions): Promise<
         log: log.child({ service: 'admin' }),
         lifecycle,
         mongo: mongoClient,
+        modelfile: parseModelfile(await readFile(join(REPO_ROOT, 'ollama/Modelfile'), 'utf8')),
       }),
     };
     const url = `http://${['127.0.0.1', '0.0.0.0', '::', 'localhost'].includes(config.HOST) ? 'localhost' : config.HOST}`;

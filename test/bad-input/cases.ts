@@ -1,7 +1,8 @@
 // The bad-input matrix: one line per case. Every case gets its documented 4xx problem and
 // changes nothing in the database. `{conversation}` in a path is a real conversation of the
-// caller; `token` names a bearer token from tokens.ts (none: no Authorization header); the
-// body ACCESS_TOKEN stands for {"refreshToken": <the caller's access token>}.
+// caller, `{user}` the caller's account; `token` names a bearer token from tokens.ts (none: no
+// Authorization header); the body ACCESS_TOKEN stands for {"refreshToken": <the caller's
+// access token>}.
 import type { TokenKind } from './tokens.ts';
 
 export interface BadInput {
@@ -73,8 +74,23 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { fn: 'chat', name: 'a userId smuggled in', request: 'POST /chat/conversations', token: 'valid', body: { title: 't', userId: '0123456789abcdef01234567' }, status: 400, code: 'validation_failed' },
   { fn: 'chat', name: 'a 70 KiB message', request: 'POST /chat/conversations/{conversation}/messages', token: 'valid', body: { content: big(70 * KIB) }, status: 413, code: 'payload_too_large' },
   { fn: 'chat', name: 'headers over 16 KiB', request: 'GET /chat/conversations', token: 'valid', headers: huge, status: 431, code: 'headers_too_large' },
-  // admin
-  { fn: 'admin', name: 'text/plain', request: 'POST /admin/bootstrap', token: 'valid', body: 'go', contentType: 'text/plain', status: 415, code: 'unsupported_media_type' },
-  { fn: 'admin', name: 'a 70 KiB body', request: 'POST /admin/bootstrap', token: 'valid', body: { filler: big(70 * KIB) }, status: 413, code: 'payload_too_large' },
+  // admin: who may call
+  { fn: 'admin', name: 'no token', request: 'GET /admin/status', status: 401, code: 'token_missing' },
+  { fn: 'admin', name: "a user's token", request: 'GET /admin/users', token: 'valid', status: 403, code: 'forbidden' },
+  { fn: 'admin', name: 'an admin role claimed by a user account', request: 'POST /admin/bootstrap', token: 'selfPromoted', status: 403, code: 'forbidden' },
+  { fn: 'admin', name: 'alg: none claiming admin', request: 'GET /admin/status', token: 'algNone', status: 401, code: 'token_algorithm_invalid' },
+  { fn: 'admin', name: 'an expired admin token', request: 'GET /admin/status', token: 'expiredAdmin', status: 401, code: 'token_expired' },
+  // admin: bodies, ids, events
+  { fn: 'admin', name: 'a bad id', request: 'PATCH /admin/users/..%2Fusers', token: 'admin', body: { disabled: true }, status: 400, code: 'validation_failed' },
+  { fn: 'admin', name: 'an id nobody has', request: 'PATCH /admin/users/0123456789abcdef01234567', token: 'admin', body: { disabled: true }, status: 404, code: 'not_found' },
+  { fn: 'admin', name: 'a role that does not exist', request: 'PATCH /admin/users/{user}', token: 'admin', body: { role: 'root' }, status: 400, code: 'validation_failed' },
+  { fn: 'admin', name: '$set smuggled in', request: 'PATCH /admin/users/{user}', token: 'admin', body: { role: 'admin', $set: { passwordHash: 'x' } }, status: 400, code: 'validation_failed' },
+  { fn: 'admin', name: '$ne as disabled', request: 'PATCH /admin/users/{user}', token: 'admin', body: { disabled: { $ne: false } }, status: 400, code: 'validation_failed' },
+  { fn: 'admin', name: 'a limit out of range', request: 'GET /admin/users?limit=0', token: 'admin', status: 400, code: 'validation_failed' },
+  { fn: 'admin', name: 'text/plain', request: 'POST /admin/bootstrap', token: 'admin', body: 'go', contentType: 'text/plain', status: 415, code: 'unsupported_media_type' },
+  { fn: 'admin', name: 'a 70 KiB body', request: 'POST /admin/bootstrap', token: 'admin', body: { filler: big(70 * KIB) }, status: 413, code: 'payload_too_large' },
+  { fn: 'admin', name: 'an event without ce-id', request: 'POST /admin/events', headers: { 'ce-specversion': '1.0', 'ce-type': 'dev.zerochat.admin.bootstrap.requested', 'ce-source': '/x' }, body: {}, status: 400, code: 'malformed_event' },
+  { fn: 'admin', name: 'an event of spec 0.3', request: 'POST /admin/events', headers: { 'ce-specversion': '0.3', 'ce-type': 'dev.zerochat.admin.bootstrap.requested', 'ce-source': '/x', 'ce-id': '1' }, body: {}, status: 400, code: 'malformed_event' },
+  { fn: 'admin', name: 'a structured event that is not JSON', request: 'POST /admin/events', contentType: 'application/cloudevents+json', body: '{"specversion": "1.0", ', status: 400, code: 'malformed_event' },
   { fn: 'admin', name: 'headers over 16 KiB', request: 'GET /admin/status', headers: huge, status: 431, code: 'headers_too_large' },
 ];

@@ -1,5 +1,6 @@
 // The bad-input matrix (cases.ts) against auth, chat and admin, each its production bundle in
 // a process of its own: every case gets its documented problem and the database stays as it was.
+import { COLLECTIONS } from '@zerochat/data';
 import type { JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publicJwk } from '../../functions/auth/src/signing-keys.ts';
@@ -15,6 +16,7 @@ const database = useTestDatabase();
 const processes: Partial<Record<'auth' | 'chat' | 'admin', FunctionProcess>> = {};
 let tokens: Record<TokenKind, string>;
 let conversationId: string;
+let userId: string;
 
 beforeAll(async () => {
   const keys = await testSigningKeys();
@@ -37,19 +39,26 @@ beforeAll(async () => {
   );
   Object.assign(processes, { auth, chat, admin });
 
-  const credentials = { email: 'matrix@example.com', password: 'correct horse battery' };
   const post = (base: string, path: string, body: unknown, token?: string) =>
     fetch(`${base}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(body),
     });
-  await post(auth?.baseUrl ?? '', '/auth/register', credentials);
-  const login = (await (await post(auth?.baseUrl ?? '', '/auth/login', credentials)).json()) as {
-    accessToken: string;
-    refreshToken: string;
-    user: { id: string };
+  const account = async (email: string, role: 'user' | 'admin') => {
+    const credentials = { email, password: 'correct horse battery' };
+    await post(auth?.baseUrl ?? '', '/auth/register', credentials);
+    // As the bootstrap or another admin would make one.
+    if (role === 'admin') await database.db.collection(COLLECTIONS.users).updateOne({ email }, { $set: { role } });
+    return (await (await post(auth?.baseUrl ?? '', '/auth/login', credentials)).json()) as {
+      accessToken: string;
+      refreshToken: string;
+      user: { id: string };
+    };
   };
+  const login = await account('matrix@example.com', 'user');
+  const adminLogin = await account('matrix-admin@example.com', 'admin');
+  userId = login.user.id;
   const conversation = await post(chat?.baseUrl ?? '', '/chat/conversations', { title: 'mine' }, login.accessToken);
   conversationId = ((await conversation.json()) as { id: string }).id;
   tokens = await badTokens({
@@ -57,6 +66,8 @@ beforeAll(async () => {
     sub: login.user.id,
     accessToken: login.accessToken,
     refreshToken: login.refreshToken,
+    adminToken: adminLogin.accessToken,
+    adminSub: adminLogin.user.id,
   });
 });
 
@@ -85,7 +96,7 @@ describe('the bad-input matrix', () => {
     '%s',
     async (_title, input) => {
       const [method = 'GET', rawPath = '/'] = input.request.split(' ');
-      const path = rawPath.replace('{conversation}', conversationId);
+      const path = rawPath.replace('{conversation}', conversationId).replace('{user}', userId);
       const body =
         input.body === 'ACCESS_TOKEN'
           ? JSON.stringify({ refreshToken: tokens.valid })

@@ -11,7 +11,10 @@ export type TokenKind =
   | 'algNone'
   | 'hs256'
   | 'refreshToken'
-  | 'refreshTyped';
+  | 'refreshTyped'
+  | 'admin'
+  | 'selfPromoted'
+  | 'expiredAdmin';
 
 /** A signing key of the auth function's set, as a test key that can sign forged variants. */
 export async function asTestKey(privateJwk: JWK & { kid: string }): Promise<TestSigningKey> {
@@ -29,6 +32,9 @@ export async function badTokens(options: {
   sub: string;
   accessToken: string;
   refreshToken: string;
+  /** An access token of an enabled admin account. */
+  adminToken: string;
+  adminSub: string;
 }): Promise<Record<TokenKind, string>> {
   const { key, sub } = options;
   const now = Math.floor(Date.now() / 1000);
@@ -64,5 +70,11 @@ export async function badTokens(options: {
       .sign(new TextEncoder().encode('a shared secret anyone could guess')),
     refreshToken: options.refreshToken,
     refreshTyped: await signAccessToken(key, { claims: { sub, typ: 'refresh' } }),
+    admin: options.adminToken,
+    // Validly signed, but the account it names is no admin: the admin function reads the account.
+    selfPromoted: await signAccessToken(key, { claims: { sub, role: 'admin' } }),
+    expiredAdmin: await signAccessToken(key, {
+      claims: { sub: options.adminSub, role: 'admin', iat: now - 7200, exp: now - 3600 },
+    }),
   };
 }

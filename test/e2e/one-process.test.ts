@@ -1,13 +1,16 @@
 // `npm start` as a new user runs it: one process, the embedded FerretDB, secrets generated
 // into its data folder, then the same journey as across separate functions; a second start
 // reuses everything, and a stop leaves nothing running.
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { REPO_ROOT } from '@zerochat/local-services';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FunctionProcess, startFunctionProcess } from '../support/function-process.ts';
 import { apiClient } from '../support/http-client.ts';
 import { testServices, useTestDatabase } from '../support/test-services.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { walkJourney } from './journey.ts';
 
 const LAUNCHER = join(REPO_ROOT, 'local/start.ts');
@@ -54,7 +57,6 @@ describe('npm start with no MONGODB_URI (the embedded FerretDB)', () => {
       OLLAMA_HOST: testServices().ollamaHost,
       // Offline, the base model cannot be pulled; the tiny model is registered already.
       ZEROCHAT_BASE_MODEL: testServices().tinyModel,
-      ZEROCHAT_MODEL: testServices().tinyModel,
     });
     for (const file of ['signing-keys.json', 'admin.json']) {
       expect((await stat(join(dataDir, file))).mode & 0o777, file).toBe(0o600);
@@ -62,6 +64,15 @@ describe('npm start with no MONGODB_URI (the embedded FerretDB)', () => {
     expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
 
     const client = apiClient(zerochat.baseUrl);
+    // The printed sequence, pasted into a shell, logs the admin in and streams a reply.
+    await waitFor(async () => zerochat.stderr.includes('Ctrl-C stops zerochat'));
+    const printed = zerochat.stderr.slice(zerochat.stderr.indexOf('TOKEN=$(curl'), zerochat.stderr.indexOf('Ctrl-C'));
+    const { stdout: streamed } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', printed], {
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    expect(streamed).toMatch(/^event: message\.start$/m);
+    expect(streamed).toMatch(/^event: message\.done$/m);
+
     expect((await client.json('GET', '/readyz')).body).toMatchObject({
       status: 'ready',
       functions: { auth: { status: 'ready' }, chat: { status: 'ready' }, admin: { status: 'ready' } },
@@ -81,6 +92,29 @@ describe('npm start with no MONGODB_URI (the embedded FerretDB)', () => {
     for (const fn of ['auth', 'chat']) expect(metrics).toContain(`http_requests_total{service="${fn}"`);
     expect((await client.json('GET', '/nowhere')).body).toMatchObject({ status: 404, code: 'not_found' });
 
+    // The bootstrap ran at start: the admin from admin.json sees the zerochat model in Ollama.
+    const admin = await client.json<{ accessToken: string }>('POST', '/auth/login', {
+      body: JSON.parse(firstRun.admin),
+    });
+    const status = await client.json('GET', '/admin/status', { token: admin.body.accessToken });
+    expect(status.body).toMatchObject({
+      mongodb: { status: 'ok' },
+      ollama: { status: 'ok', zerochatModel: { name: 'zerochat:latest' } },
+    });
+    // Another bootstrap event finds nothing to do.
+    const again = await client.call('POST', '/admin/events', {
+      headers: {
+        'ce-specversion': '1.0',
+        'ce-type': 'dev.zerochat.admin.bootstrap.requested',
+        'ce-source': '/zerochat/e2e',
+        'ce-id': crypto.randomUUID(),
+      },
+      body: {},
+    });
+    expect(again.status).toBe(200);
+    expect(again.headers.get('ce-type')).toBe('dev.zerochat.admin.bootstrap.completed');
+    expect(((await again.json()) as { status: string }).status).toBe('ok');
+
     const pids = await startedPids(dataDir);
     expect(pids).toHaveLength(1);
     expect(await zerochat.stop('SIGINT')).toBe(0);
@@ -93,7 +127,6 @@ describe('npm start with no MONGODB_URI (the embedded FerretDB)', () => {
       ZEROCHAT_CACHE_DIR: testServices().cacheDir,
       OLLAMA_HOST: testServices().ollamaHost,
       ZEROCHAT_BASE_MODEL: testServices().tinyModel,
-      ZEROCHAT_MODEL: testServices().tinyModel,
     });
     expect(await readFile(join(dataDir, 'signing-keys.json'), 'utf8')).toBe(firstRun.signingKeys);
     expect(await readFile(join(dataDir, 'admin.json'), 'utf8')).toBe(firstRun.admin);

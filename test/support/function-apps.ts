@@ -1,11 +1,13 @@
 import { createLifecycle, type FunctionApp, type Mongo, parseConfig } from '@zerochat/runtime';
 import { createApp as createAdminApp } from '../../functions/admin/src/app.ts';
+import { testAdminSettings, zerochatModelfile } from '../../functions/admin/src/testing/admin-settings.ts';
 import { createApp as createAuthApp } from '../../functions/auth/src/app.ts';
 import { testAuthSettings } from '../../functions/auth/src/testing/auth-settings.ts';
 import { createApp as createChatApp } from '../../functions/chat/src/app.ts';
 import { chatConfigSchema } from '../../functions/chat/src/config.ts';
 import { createModelServer } from '../../functions/chat/src/model-server.ts';
 import { captureLog } from './capture-log.ts';
+import { testSigningKey } from './keys.ts';
 
 export type FunctionName = 'auth' | 'chat' | 'admin';
 
@@ -26,6 +28,10 @@ export async function buildFunctionApps(
       models: createModelServer({ host: ollamaHost }),
       verifyAccessToken: () => Promise.reject(new Error('no tokens in this test')),
     }),
-    admin: createAdminApp({ ...common, config: { BODY_LIMIT_BYTES: 65_536 } }),
+    admin: createAdminApp({
+      ...common,
+      config: testAdminSettings([(await testSigningKey()).publicJwk]),
+      modelfile: zerochatModelfile(),
+    }),
   };
 }

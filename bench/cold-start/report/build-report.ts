@@ -66,7 +66,10 @@ export function buildReport(options: {
     floor: options.floor.name,
     subjects: all.map((subject) => {
       const subjectTotal = total(subject);
-      const rss = subject.samples.map((sample) => sample.rssBytes).filter((v): v is number => v !== undefined);
+      const measured = (key: string) => {
+        const values = subject.samples.map((sample) => sample[key]).filter((v): v is number => v !== undefined);
+        return values.length ? summarize(values) : null;
+      };
       return {
         name: subject.name,
         kind: subject.kind,
@@ -77,7 +80,8 @@ export function buildReport(options: {
           median: ratio(subjectTotal.median, floorTotal.median),
           p90: ratio(subjectTotal.p90, floorTotal.p90),
         },
-        rssBytes: rss.length ? summarize(rss) : null,
+        rssBytes: measured('rssBytes'),
+        cpuMs: measured('cpuMs'),
         samples: subject.samples.map((sample) => ({ ...sample })),
       };
     }),

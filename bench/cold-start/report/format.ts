@@ -14,7 +14,18 @@ function phaseLabels(report: ColdStartReport): string[] {
 export const FIRST_NUMBER_COLUMN = 2;
 
 export function headers(report: ColdStartReport): string[] {
-  return ['subject', 'request', ...phaseLabels(report), 'total min', 'median', 'p90', 'max', '× floor', 'RSS MiB'];
+  return [
+    'subject',
+    'request',
+    ...phaseLabels(report),
+    'total min',
+    'median',
+    'p90',
+    'max',
+    '× floor',
+    'CPU ms',
+    'RSS MiB',
+  ];
 }
 
 /** One row per subject: the median of each phase, then the total's summary. */
@@ -32,6 +43,7 @@ export function rows(report: ColdStartReport): string[][] {
     ms(subject.total.p90),
     ms(subject.total.max),
     times(subject.ratioToFloor.median),
+    subject.cpuMs ? ms(subject.cpuMs.median) : '–',
     mib(subject.rssBytes?.median),
   ]);
 }

@@ -16,6 +16,7 @@ const subject = (name: string, kind: MeasuredSubject['kind'], totals: number[]):
     ready: total * 0.7,
     firstAnswer: total,
     rssBytes: 50 * 2 ** 20,
+    cpuMs: total / 2,
   })),
 });
 
@@ -39,6 +40,7 @@ describe('the cold-start report', () => {
     expect(auth?.phases[1]?.duration.median).toBeCloseTo(7.5);
     expect(auth?.phases[2]?.duration.median).toBeCloseTo(22.5);
     expect(auth?.rssBytes?.median).toBe(50 * 2 ** 20);
+    expect(auth?.cpuMs?.median).toBe(37.5);
     expect(auth?.samples).toHaveLength(3);
     expect(report.subjects[0]?.ratioToFloor.median).toBe(1);
   });
@@ -47,8 +49,9 @@ describe('the cold-start report', () => {
     const table = renderTable(report);
     const lines = table.trim().split('\n');
     expect(lines[0]).toContain('3 runs');
+    expect(lines[2]?.split(/\s{2,}/).slice(-3)).toEqual(['× floor', 'CPU ms', 'RSS MiB']);
     expect(lines.filter((line) => /^(floor|auth|peer)/.test(line))).toHaveLength(3);
-    expect(table).toMatch(/auth\s+GET \/x\s+45\s+7\.5\s+23\s+70\s+75\s+95\s+100\s+1\.50×\s+50/);
+    expect(table).toMatch(/auth\s+GET \/x\s+45\s+7\.5\s+23\s+70\s+75\s+95\s+100\s+1\.50×\s+38\s+50/);
   });
 
   it('writes a Markdown table', () => {

@@ -41,6 +41,8 @@ export interface SubjectReport {
   ratioToFloor: { median: number; p90: number };
   /** Resident memory after the first answer; null where not measurable (Knative). */
   rssBytes: Summary | null;
-  /** Every run: milestone → ms since start, plus rssBytes when measured. */
+  /** CPU time of all the process's threads by the first answer; null where not measurable. */
+  cpuMs: Summary | null;
+  /** Every run: milestone → ms since start, plus rssBytes and cpuMs when measured. */
   samples: Array<Record<string, number>>;
 }

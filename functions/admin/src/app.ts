@@ -1,26 +1,172 @@
-import { createFunctionApp, type FunctionApp, type Lifecycle, type Logger } from '@zerochat/runtime';
+import { createAccounts, DEFAULT_PASSWORD_HASH_PARAMS, type SessionStore, type UserStore } from '@zerochat/accounts';
+import { COLLECTIONS, type ProcessedEventDocument } from '@zerochat/data';
+import type { Modelfile } from '@zerochat/ollama';
+import {
+  type AccessTokenKeys,
+  accessTokenKeysOf,
+  createAccessTokenVerifier,
+  createFunctionApp,
+  type FunctionApp,
+  type Lifecycle,
+  type Logger,
+  MetricsRegistry,
+  type PrincipalVariables,
+} from '@zerochat/runtime';
+import type { MiddlewareHandler } from 'hono';
+import type { Collection, Db } from 'mongodb';
 import packageJson from '../package.json' with { type: 'json' };
-import type { AdminConfig } from './config.ts';
+import { adminAccountStep } from './bootstrap/admin-account.ts';
+import { type Bootstrap, createBootstrap } from './bootstrap/bootstrap.ts';
+import { kongConfigStep } from './bootstrap/kong-config.ts';
+import { mongodbIndexesStep } from './bootstrap/mongodb-indexes.ts';
+import { type BaseModelSource, ollamaModelsStep, pullFrom } from './bootstrap/ollama-models.ts';
+import type { AdminSettings } from './config.ts';
+import { type Gateway, gatewayConfigRenderer } from './kong/gateway-config.ts';
+import { createKongAdmin } from './kong/kong-admin.ts';
+import { type OllamaClients, ollamaClients } from './ollama-client.ts';
+import { requireAdmin } from './routes/admin-access.ts';
+import { addBootstrapRoutes } from './routes/bootstrap.ts';
+import { addEventRoutes } from './routes/events.ts';
+import { addStatusRoutes } from './routes/status.ts';
+import { addUserRoutes } from './routes/users.ts';
+import { type KnativeApi, kubernetesKnativeApi } from './status/knative-services.ts';
+import { collectStatus, type StatusDocument } from './status/status.ts';
 
 export interface AdminDeps {
-  config: Pick<AdminConfig, 'BODY_LIMIT_BYTES'>;
+  config: AdminSettings;
   log: Logger;
   lifecycle: Lifecycle;
-  mongo: { ping(): Promise<void> };
+  mongo: { db: Db; ping(): Promise<void> };
+  /** ollama/Modelfile, parsed: what the zerochat model is made of. */
+  modelfile: Modelfile;
+  /** How the base model gets into Ollama when it is missing; a pull by default. */
+  baseModelSource?: BaseModelSource;
+  /** The Knative services for /admin/status; by default the Kubernetes API when there is a cluster. */
+  knative?: KnativeApi;
+  /** Used for Ollama, Kong's admin API and a JWKS URL; the global fetch by default. */
+  fetch?: typeof fetch;
+  /** Injected so tests can move time. */
+  now?: () => Date;
+}
+
+/** What the routes work with, built once from the deps. */
+export interface AdminServices {
+  bootstrap: Bootstrap;
+  users: UserStore;
+  sessions: SessionStore;
+  processedEvents: Collection<ProcessedEventDocument>;
+  requireAdmin: MiddlewareHandler<{ Variables: PrincipalVariables }>[];
+  status(): Promise<StatusDocument>;
+  metrics: MetricsRegistry;
+  /** Whose reconcile PingSource asks for bootstraps. */
+  namespace: string;
+  /** BOOTSTRAP_ADMIN_EMAIL, normalised: the account every bootstrap keeps an admin. */
+  bootstrapAdminEmail: string | undefined;
+  now: () => Date;
 }
 
 /** The admin function as a Hono app; no side effects, everything it touches comes in `deps`. */
 export function createApp(deps: AdminDeps): FunctionApp {
-  return createFunctionApp({
+  const { config, mongo } = deps;
+  const now = deps.now ?? (() => new Date());
+  const metrics = new MetricsRegistry();
+  // Sessions are only ended here (disabled accounts), never issued: their lifetime is auth's.
+  const accounts = createAccounts({
+    db: mongo.db,
+    passwordHash: DEFAULT_PASSWORD_HASH_PARAMS,
+    refreshTokenTtlSeconds: 3600,
+    now,
+  });
+  const ollama: OllamaClients = ollamaClients({
+    host: config.OLLAMA_HOST,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  const keys: AccessTokenKeys = accessTokenKeysOf(config);
+  const gateway: Gateway | undefined =
+    config.KONG_ADMIN_URL && config.KONG_UPSTREAMS
+      ? {
+          admin: createKongAdmin({ url: config.KONG_ADMIN_URL, ...(deps.fetch ? { fetch: deps.fetch } : {}) }),
+          render: gatewayConfigRenderer({
+            upstreams: config.KONG_UPSTREAMS,
+            corsOrigins: config.KONG_CORS_ORIGINS,
+            keys,
+            ...(deps.fetch ? { fetch: deps.fetch } : {}),
+          }),
+        }
+      : undefined;
+
+  const bootstrap = createBootstrap({
+    log: deps.log,
+    metrics,
+    now,
+    steps: [
+      mongodbIndexesStep(mongo.db),
+      adminAccountStep({
+        users: accounts.users,
+        email: config.BOOTSTRAP_ADMIN_EMAIL,
+        password: config.BOOTSTRAP_ADMIN_PASSWORD,
+      }),
+      ollamaModelsStep({
+        ollama,
+        modelfile: deps.modelfile,
+        model: config.ZEROCHAT_MODEL,
+        baseModel: config.ZEROCHAT_BASE_MODEL,
+        baseModelSource: deps.baseModelSource ?? pullFrom(ollama),
+      }),
+      kongConfigStep(gateway),
+    ],
+  });
+  const knative =
+    deps.knative ??
+    kubernetesKnativeApi({ kubeconfig: config.KUBECONFIG, inCluster: config.KUBERNETES_SERVICE_HOST !== undefined });
+  const verifyAccessToken = createAccessTokenVerifier({
+    keys,
+    issuer: config.AUTH_ISSUER,
+    audience: config.AUTH_AUDIENCE,
+    now,
+  });
+
+  const services: AdminServices = {
+    bootstrap,
+    users: accounts.users,
+    sessions: accounts.sessions,
+    processedEvents: mongo.db.collection<ProcessedEventDocument>(COLLECTIONS.processedEvents),
+    requireAdmin: requireAdmin(verifyAccessToken, accounts.users),
+    status: () =>
+      collectStatus({
+        db: mongo.db,
+        ollama,
+        ollamaHost: config.OLLAMA_HOST,
+        model: config.ZEROCHAT_MODEL,
+        baseModel: config.ZEROCHAT_BASE_MODEL,
+        kong: gateway,
+        knative,
+        namespace: config.KUBERNETES_NAMESPACE,
+        log: deps.log,
+        now,
+      }),
+    metrics,
+    namespace: config.KUBERNETES_NAMESPACE,
+    bootstrapAdminEmail: config.BOOTSTRAP_ADMIN_EMAIL,
+    now,
+  };
+
+  const app = createFunctionApp({
     name: 'admin',
     api: {
       title: 'zerochat admin',
       version: packageJson.version,
-      description: 'Bootstrap, gateway configuration, status and users.',
+      description: 'Bootstrap (CloudEvents and on demand), gateway configuration, status and users.',
     },
     log: deps.log,
     lifecycle: deps.lifecycle,
-    readiness: { mongodb: () => deps.mongo.ping() },
-    bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
+    metrics,
+    readiness: { mongodb: () => mongo.ping() },
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
   });
+  addEventRoutes(app, services);
+  addBootstrapRoutes(app, services);
+  addStatusRoutes(app, services);
+  addUserRoutes(app, services);
+  return app;
 }

@@ -1,6 +1,89 @@
-import { mongoEnv, serverEnv } from '@zerochat/runtime';
+import { passwordPolicyViolation } from '@zerochat/accounts';
+import { KNATIVE_NAMESPACE, kongUpstreamsEnv } from '@zerochat/kong';
+import { canonicalModelName } from '@zerochat/ollama';
+import { accessTokenEnv, mongoEnv, requireKeySource, serverEnv } from '@zerochat/runtime';
 import { z } from 'zod';
 
-export const adminConfigSchema = z.object({ ...serverEnv, ...mongoEnv });
+const modelName = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/, 'must be an Ollama model name such as "gemma3:270m"')
+  .transform(canonicalModelName);
+
+const httpUrl = (example: string) =>
+  z
+    .string()
+    .trim()
+    .transform((host) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(host) ? host : `http://${host}`))
+    .pipe(z.url({ protocol: /^https?$/, message: `must be an http(s) URL such as ${example}` }))
+    .transform((url) => url.replace(/\/+$/, ''));
+
+export const adminEnv = {
+  /** Ollama's base URL; "host:port" alone means http. */
+  OLLAMA_HOST: httpUrl('http://ollama:11434').default('http://127.0.0.1:11434'),
+  /** The model the bootstrap creates from ollama/Modelfile, and the one chat answers with. */
+  ZEROCHAT_MODEL: modelName.default(canonicalModelName('zerochat')),
+  /** The model ollama/Modelfile builds on; pulled by the bootstrap when Ollama lacks it. */
+  ZEROCHAT_BASE_MODEL: modelName.default('gemma3:270m'),
+  /** Kong's admin API. Unset: the bootstrap leaves Kong alone (no gateway in front). */
+  KONG_ADMIN_URL: httpUrl('http://kong:8001').optional(),
+  /** Where Kong sends each function's traffic: compose, knative:<namespace> or JSON. */
+  KONG_UPSTREAMS: kongUpstreamsEnv.optional(),
+  /** Origins Kong's CORS plugin allows, comma-separated; `*` by default. */
+  KONG_CORS_ORIGINS: z
+    .string()
+    .transform((list) =>
+      list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string()).min(1, 'must name at least one origin'))
+    .default(['*']),
+  /** The account the bootstrap creates, or promotes, as an admin. */
+  BOOTSTRAP_ADMIN_EMAIL: z.string().trim().toLowerCase().pipe(z.email()).optional(),
+  /** Its password, used only when the account does not exist yet. Secret. */
+  BOOTSTRAP_ADMIN_PASSWORD: z
+    .string()
+    .refine((password) => passwordPolicyViolation(password) === undefined, {
+      error: (issue) => passwordPolicyViolation(String(issue.input)) ?? 'is not acceptable',
+    })
+    .optional(),
+  /** The namespace whose Knative services /admin/status lists, and whose PingSource reconciles. */
+  KUBERNETES_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a Kubernetes namespace name')
+    .default(KNATIVE_NAMESPACE),
+  /** Set by Kubernetes in every pod: the Knative status then uses the pod's service account. */
+  KUBERNETES_SERVICE_HOST: z.string().optional(),
+  /** A kubeconfig file for the Knative status outside a cluster. */
+  KUBECONFIG: z.string().optional(),
+};
+
+export const adminConfigSchema = z
+  .object({ ...serverEnv, ...mongoEnv, ...accessTokenEnv, ...adminEnv })
+  .superRefine(requireKeySource)
+  .superRefine((config, ctx) => {
+    if (config.KONG_ADMIN_URL && !config.KONG_UPSTREAMS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KONG_UPSTREAMS'],
+        message: 'is required with KONG_ADMIN_URL ("compose", "knative:<namespace>" or JSON)',
+      });
+    }
+    if (config.BOOTSTRAP_ADMIN_PASSWORD && !config.BOOTSTRAP_ADMIN_EMAIL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BOOTSTRAP_ADMIN_EMAIL'],
+        message: 'is required with BOOTSTRAP_ADMIN_PASSWORD',
+      });
+    }
+  });
 
 export type AdminConfig = z.output<typeof adminConfigSchema>;
+
+/** The settings createApp reads: everything but where to listen and which database to open. */
+export type AdminSettings = Omit<
+  AdminConfig,
+  'PORT' | 'HOST' | 'LOG_LEVEL' | 'SHUTDOWN_GRACE_MS' | 'MONGODB_URI' | 'MONGODB_DB' | 'MONGODB_TIMEOUT_MS'
+>;

@@ -1,3 +1,4 @@
+import { z } from '@hono/zod-openapi';
 import {
   COLLECTIONS,
   ensureIndexes,
@@ -68,6 +69,19 @@ export interface UserView {
   createdAt: string;
   updatedAt: string;
 }
+
+/** The OpenAPI schema of a UserView, shared by every function that answers with users. */
+export const UserViewSchema = z
+  .object({
+    id: z.string().openapi({ example: '6650c0ffee0123456789abcd' }),
+    email: z.string(),
+    displayName: z.string().nullable(),
+    role: z.enum(['user', 'admin'] satisfies UserDocument['role'][]),
+    disabled: z.boolean(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .openapi('User');
 
 export function userView(user: UserDocument): UserView {
   return {

@@ -4,6 +4,7 @@ export {
   createAccounts,
   ensureAccountIndexes,
   type UserView,
+  UserViewSchema,
   userView,
 } from './accounts.ts';
 export {

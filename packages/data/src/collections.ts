@@ -109,9 +109,14 @@ export interface GenerationSlotDocument {
   expiresAt: Date;
 }
 
-/** A CloudEvent already handled: `_id` is its source and id, so a redelivery is a no-op. */
+/**
+ * A CloudEvent handled successfully: `_id` is its source and id, so a redelivery is answered
+ * from here instead of being handled again.
+ */
 export interface ProcessedEventDocument {
   _id: string;
   type: string;
   at: Date;
+  /** What handling it produced (the bootstrap report), sent again with a redelivery's reply. */
+  result: Record<string, unknown>;
 }

@@ -51,6 +51,13 @@ export const INDEXES: readonly IndexDefinition[] = [
     key: { expiresAt: 1 },
     options: { expireAfterSeconds: 0 },
   },
+  // Redeliveries come within hours; a month of processed events is plenty to recognise them.
+  {
+    collection: COLLECTIONS.processedEvents,
+    name: 'at_ttl',
+    key: { at: 1 },
+    options: { expireAfterSeconds: 30 * 24 * 3600 },
+  },
 ];
 
 export type IndexOutcome = 'ok' | 'changed';

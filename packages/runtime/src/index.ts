@@ -29,6 +29,7 @@ export {
 export { ConfigError, parseConfig, type ReadConfigOptions, readConfigOrExit } from './config/load-config.ts';
 export { AppError, type AppErrorInit, type FieldError } from './errors/app-error.ts';
 export {
+  isDatabaseUnreachable,
   PROBLEM_CONTENT_TYPE,
   type Problem,
   problemResponse,

@@ -1,6 +1,11 @@
 import { z } from '@hono/zod-openapi';
-import { EMAIL_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordLength } from '@zerochat/accounts';
-import { ROLES } from '@zerochat/runtime';
+import {
+  EMAIL_MAX_LENGTH,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  passwordLength,
+  UserViewSchema,
+} from '@zerochat/accounts';
 
 /** For every response that carries tokens or account data (RFC 6749 §5.1). */
 export const NO_STORE = { 'cache-control': 'no-store' } as const;
@@ -37,17 +42,8 @@ export const NewPassword = passwordOf(PASSWORD_MIN_LENGTH);
 /** A password to check, not to set: any length a stored one can have. */
 export const Password = passwordOf(1);
 
-export const User = z
-  .object({
-    id: z.string().openapi({ example: '6650c0ffee0123456789abcd' }),
-    email: z.string(),
-    displayName: z.string().nullable(),
-    role: z.enum(ROLES),
-    disabled: z.boolean(),
-    createdAt: z.iso.datetime(),
-    updatedAt: z.iso.datetime(),
-  })
-  .openapi('User');
+/** A user as the API shows it (the same schema admin's user list uses). */
+export const User = UserViewSchema;
 
 export const TokenPair = z
   .object({

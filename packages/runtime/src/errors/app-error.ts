@@ -18,6 +18,8 @@ export interface AppErrorInit {
   /** What went wrong this time, safe to show to the caller. */
   detail: string;
   errors?: readonly FieldError[];
+  /** RFC 9457 extension members: more facts a client can use, such as a report. */
+  extensions?: Readonly<Record<string, unknown>>;
   headers?: Readonly<Record<string, string>>;
   cause?: unknown;
 }
@@ -32,6 +34,7 @@ export class AppError extends Error {
   readonly status: ContentfulStatusCode;
   readonly title: string;
   readonly errors: readonly FieldError[] | undefined;
+  readonly extensions: Readonly<Record<string, unknown>>;
   readonly headers: Readonly<Record<string, string>>;
 
   constructor(init: AppErrorInit) {
@@ -40,6 +43,7 @@ export class AppError extends Error {
     this.status = init.status;
     this.title = init.title;
     this.errors = init.errors;
+    this.extensions = init.extensions ?? {};
     this.headers = init.headers ?? {};
   }
 

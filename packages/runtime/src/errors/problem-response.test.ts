@@ -27,6 +27,25 @@ describe('problem+json mapping', () => {
     });
   });
 
+  it('adds extension members, which cannot replace the standard ones', async () => {
+    const error = new AppError({
+      code: 'step_failed',
+      status: 503,
+      title: 'Step failed',
+      detail: 'One step failed.',
+      extensions: { report: { steps: 2 }, status: 200, code: 'other' },
+    });
+    expect(await problemResponse(error, 'r').json()).toEqual({
+      type: 'urn:zerochat:problem:step_failed',
+      title: 'Step failed',
+      status: 503,
+      detail: 'One step failed.',
+      code: 'step_failed',
+      requestId: 'r',
+      report: { steps: 2 },
+    });
+  });
+
   it('carries the headers an error sets, such as Retry-After', () => {
     const response = problemResponse(rateLimited(2.2, 'Slow down.'), 'r');
     expect(response.status).toBe(429);

@@ -13,6 +13,7 @@ export interface Problem {
   code: string;
   requestId: string;
   errors?: AppError['errors'];
+  [extension: string]: unknown;
 }
 
 // MongoDB driver errors are recognised by name so that this module does not load the driver.
@@ -27,12 +28,17 @@ const MONGO_UNREACHABLE = new Set([
 ]);
 const DUPLICATE_KEY = 11000;
 
+/** Whether a MongoDB driver error means the database cannot be reached (rather than a bad request). */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  return error instanceof Error && MONGO_UNREACHABLE.has(error.name);
+}
+
 /** Turns anything thrown into an AppError; unknown errors become a bare 500. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof HTTPException) return fromHttpException(error);
   if (error instanceof Error) {
-    if (MONGO_UNREACHABLE.has(error.name)) return databaseUnavailable(error);
+    if (isDatabaseUnreachable(error)) return databaseUnavailable(error);
     if ((error as { code?: unknown }).code === DUPLICATE_KEY) {
       return conflict('A resource with these unique values already exists.');
     }
@@ -51,6 +57,8 @@ export function problemTypeUri(code: string): string {
 
 export function toProblem(error: AppError, requestId: string): Problem {
   const problem: Problem = {
+    // The standard members come last, so an extension can never replace one.
+    ...error.extensions,
     type: problemTypeUri(error.code),
     title: error.title,
     status: error.status,

@@ -31,8 +31,10 @@ export interface RunFunctionOptions<C extends FunctionConfig> {
 }
 
 /**
- * What every entry file does: logger, MongoDB client, app, listen, graceful shutdown. The
- * socket opens before MongoDB has answered; the connection is warmed in the background.
+ * What every entry file does: logger, MongoDB client, app, listen, graceful shutdown.
+ * The connection to MongoDB is started first but never waited for: its round trips overlap
+ * building the app and opening the socket, and the function listens (and answers liveness
+ * probes) before MongoDB has answered.
  */
 export async function runFunction<C extends FunctionConfig>(options: RunFunctionOptions<C>): Promise<RunningFunction> {
   const { config, name } = options;
@@ -47,6 +49,9 @@ export async function runFunction<C extends FunctionConfig>(options: RunFunction
     timeoutMs: config.MONGODB_TIMEOUT_MS,
     appName: `zerochat-${name}`,
   });
+  mongo.connectInBackground((error, attempt) =>
+    log.warn('MongoDB not reachable yet, retrying', { attempt, error: error instanceof Error ? error.message : error }),
+  );
   const app = options.build({ log, lifecycle, mongo });
   const running = await serveFunction({
     fetch: app.fetch,
@@ -60,8 +65,5 @@ export async function runFunction<C extends FunctionConfig>(options: RunFunction
       await mongo.close();
     },
   });
-  mongo.connectInBackground((error, attempt) =>
-    log.warn('MongoDB not reachable yet, retrying', { attempt, error: error instanceof Error ? error.message : error }),
-  );
   return running;
 }

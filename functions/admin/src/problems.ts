@@ -1,0 +1,56 @@
+import { AppError, type FieldError } from '@zerochat/runtime';
+import type { BootstrapReport } from './bootstrap/bootstrap.ts';
+
+// The problems only the admin function raises (docs/admin.md lists them).
+
+/** Not a CloudEvent 1.0 this function can read: answered 400, so a Broker does not retry it. */
+export function malformedEvent(errors: readonly FieldError[]): AppError {
+  return new AppError({
+    code: 'malformed_event',
+    status: 400,
+    title: 'Malformed CloudEvent',
+    detail: `The request is not a valid CloudEvent 1.0 (${errors.length} problem${errors.length === 1 ? '' : 's'}).`,
+    errors,
+  });
+}
+
+/** A bootstrap step failed: 503, so a Broker retries the event (and the repeat runs again). */
+export function bootstrapFailed(report: BootstrapReport): AppError {
+  const failed = report.steps.filter((step) => step.outcome === 'failed').map((step) => step.step);
+  return new AppError({
+    code: 'bootstrap_failed',
+    status: 503,
+    title: 'Bootstrap failed',
+    detail: `The bootstrap did not complete: ${failed.join(', ')} failed. The report says why; retry once that is fixed.`,
+    extensions: { report },
+  });
+}
+
+/** The token is an admin's, but the account no longer is one (demoted, disabled or deleted). */
+export function notAnAdmin(): AppError {
+  return new AppError({
+    code: 'forbidden',
+    status: 403,
+    title: 'Forbidden',
+    detail: 'Your account is no longer an enabled admin.',
+  });
+}
+
+export function ownAccount(): AppError {
+  return new AppError({
+    code: 'own_account',
+    status: 403,
+    title: 'Own account',
+    detail: 'An admin cannot demote or disable their own account; another admin can.',
+  });
+}
+
+export function managedAdmin(): AppError {
+  return new AppError({
+    code: 'managed_admin',
+    status: 409,
+    title: 'Managed admin account',
+    detail:
+      'This account is BOOTSTRAP_ADMIN_EMAIL: every bootstrap makes it an admin again. Change that setting to demote it (disabling it is allowed).',
+  });
+}

@@ -1,0 +1,323 @@
+import { COLLECTIONS, INDEXES } from '@zerochat/data';
+import { KongDeclarativeConfigSchema } from '@zerochat/kong';
+import { type CloudEvent, HTTP } from 'cloudevents';
+import { Ollama } from 'ollama/browser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestSigningKey, testSigningKey } from '../../../../test/support/keys.ts';
+import { testServices, useTestDatabase } from '../../../../test/support/test-services.ts';
+import { startAuthServer } from '../../../auth/src/testing/auth-server.ts';
+import { testAuthSettings } from '../../../auth/src/testing/auth-settings.ts';
+import type { BootstrapReport } from '../bootstrap/bootstrap.ts';
+import { adminTestApp, tinyBaseModel, uniqueModelNames } from '../testing/admin-harness.ts';
+import { type KongAdminStandIn, startKongAdminStandIn } from '../testing/kong-admin-stand-in.ts';
+
+// A bootstrap over CloudEvents against real FerretDB and real Ollama (the tiny model as the
+// base model), with a stand-in of Kong's admin API (Kong cannot run here).
+
+const database = useTestDatabase();
+const { ollamaHost } = testServices();
+const ADMIN = { email: 'root@example.com', password: 'first admin password' };
+let key: TestSigningKey;
+let kong: KongAdminStandIn;
+let admin: ReturnType<typeof adminTestApp>;
+let names: ReturnType<typeof uniqueModelNames>;
+
+beforeAll(async () => {
+  key = await testSigningKey('install-key');
+  kong = await startKongAdminStandIn();
+  names = uniqueModelNames();
+  admin = adminTestApp(
+    database.db,
+    key,
+    {
+      ...names,
+      OLLAMA_HOST: ollamaHost,
+      KONG_ADMIN_URL: kong.url,
+      KONG_UPSTREAMS: 'knative:zerochat',
+      BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
+      BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+    },
+    { baseModelSource: tinyBaseModel(ollamaHost) },
+  );
+});
+afterAll(() => kong.stop());
+
+let sequence = 0;
+const BOOTSTRAP = 'dev.zerochat.admin.bootstrap.requested';
+
+function binaryEvent(overrides: Record<string, string> = {}, body = '{}'): RequestInit {
+  sequence++;
+  return {
+    method: 'POST',
+    headers: {
+      'ce-specversion': '1.0',
+      'ce-type': BOOTSTRAP,
+      'ce-source': '/zerochat/test',
+      'ce-id': `event-${sequence}`,
+      'content-type': 'application/json',
+      ...overrides,
+    },
+    body,
+  };
+}
+
+function structuredEvent(event: Record<string, unknown>): RequestInit {
+  return { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify(event) };
+}
+
+const send = (init: RequestInit) => admin.app.request('/admin/events', init);
+
+async function replyOf(response: Response): Promise<CloudEvent<BootstrapReport>> {
+  const event = HTTP.toEvent({ headers: Object.fromEntries(response.headers), body: await response.text() });
+  return event as CloudEvent<BootstrapReport>;
+}
+
+const processed = () => database.db.collection(COLLECTIONS.processedEvents);
+const outcomes = (report: BootstrapReport) => Object.fromEntries(report.steps.map((step) => [step.step, step.outcome]));
+
+describe('a bootstrap CloudEvent on a fresh system', () => {
+  let first: BootstrapReport;
+
+  it('runs every step and answers a bootstrap.completed event (binary mode) carrying the report', async () => {
+    const response = await send(binaryEvent({ 'ce-id': 'fresh-install' }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('ce-specversion')).toBe('1.0');
+    const reply = await replyOf(response);
+    expect(reply).toMatchObject({
+      type: 'dev.zerochat.admin.bootstrap.completed',
+      source: '/zerochat/admin',
+      subject: 'fresh-install',
+      datacontenttype: 'application/json',
+    });
+    first = reply.data as BootstrapReport;
+    expect(first.status).toBe('changed');
+    expect(first.trigger).toEqual({ kind: 'event', type: BOOTSTRAP, source: '/zerochat/test', id: 'fresh-install' });
+    expect(outcomes(first)).toEqual({
+      'mongodb-indexes': 'changed',
+      'admin-account': 'changed',
+      'ollama-models': 'changed',
+      'kong-config': 'changed',
+    });
+  });
+
+  it('leaves MongoDB indexed', async () => {
+    for (const index of INDEXES) {
+      const existing = (await database.db.collection(index.collection).indexes()).map((entry) => entry.name);
+      expect(existing, `${index.collection}.${index.name}`).toContain(index.name);
+    }
+  });
+
+  it('leaves an admin who can log in (through the auth function)', async () => {
+    const auth = await startAuthServer(database.db, { config: await testAuthSettings() });
+    const login = await auth.post('/auth/login', ADMIN);
+    expect(login.status).toBe(200);
+    expect(login.body.user).toMatchObject({ email: ADMIN.email, role: 'admin', disabled: false });
+  });
+
+  it('leaves the zerochat model in Ollama, made from the Modelfile', async () => {
+    const shown = await new Ollama({ host: ollamaHost }).show({ model: names.ZEROCHAT_MODEL });
+    expect(shown.system).toMatch(/^You are zerochat/);
+    expect(shown.parameters).toMatch(/num_ctx\s+4096/);
+  });
+
+  it('leaves Kong with a config that passes the schema and carries the signing key', async () => {
+    expect(kong.rejected).toEqual([]);
+    const config = kong.config();
+    expect(KongDeclarativeConfigSchema.safeParse(config).success).toBe(true);
+    expect(config?.consumers?.map((consumer) => consumer.custom_id)).toEqual(['install-key']);
+  });
+
+  it('changes nothing when a new bootstrap event comes', async () => {
+    const posts = kong.requests.filter((request) => request.method !== 'GET').length;
+    const modified = (await new Ollama({ host: ollamaHost }).list()).models.find(
+      (model) => model.name === names.ZEROCHAT_MODEL,
+    )?.modified_at;
+    const response = await send(binaryEvent({ 'ce-id': 'second-install' }));
+    expect(response.status).toBe(200);
+    const report = (await replyOf(response)).data as BootstrapReport;
+    expect(report.status).toBe('ok');
+    expect(outcomes(report)).toEqual({
+      'mongodb-indexes': 'ok',
+      'admin-account': 'ok',
+      'ollama-models': 'ok',
+      'kong-config': 'ok',
+    });
+    expect(kong.requests.filter((request) => request.method !== 'GET')).toHaveLength(posts);
+    const after = (await new Ollama({ host: ollamaHost }).list()).models.find(
+      (model) => model.name === names.ZEROCHAT_MODEL,
+    );
+    expect(after?.modified_at).toEqual(modified);
+  });
+});
+
+describe('delivery at least once', () => {
+  it('answers a repeat (same source and id) as before, without running again', async () => {
+    const init = binaryEvent({ 'ce-id': 'delivered-twice' });
+    const once = await send(init);
+    const again = await send(init);
+    expect(again.status).toBe(200);
+    const [a, b] = [await replyOf(once), await replyOf(again)];
+    expect(b.id).toBe(a.id);
+    expect(b.data).toEqual(a.data);
+    expect(
+      await processed().countDocuments({ _id: JSON.stringify(['/zerochat/test', 'delivered-twice']) } as never),
+    ).toBe(1);
+    const runs = admin.lines.filter(
+      (line) => line.msg === 'bootstrap started' && JSON.stringify(line).includes('delivered-twice'),
+    );
+    expect(runs).toHaveLength(1);
+    expect(admin.lines).toContainEqual(
+      expect.objectContaining({ msg: 'CloudEvent handled before: answering as then' }),
+    );
+  });
+
+  it('treats the same id from another source as another event', async () => {
+    const response = await send(binaryEvent({ 'ce-id': 'delivered-twice', 'ce-source': '/zerochat/elsewhere' }));
+    expect((await replyOf(response)).data?.trigger).toMatchObject({ source: '/zerochat/elsewhere' });
+  });
+
+  it('answers 503 when a step fails, records nothing, and runs again on the retry', async () => {
+    await database.db.collection(COLLECTIONS.processedEvents).deleteMany({});
+    kong.failWith(500);
+    const init = binaryEvent({ 'ce-id': 'retried' });
+    const failed = await send(init);
+    expect(failed.status).toBe(503);
+    const problem = (await failed.json()) as { code: string; detail: string; report: BootstrapReport };
+    expect(problem.code).toBe('bootstrap_failed');
+    expect(problem.detail).toContain('kong-config failed');
+    expect(problem.report.steps.find((step) => step.step === 'kong-config')).toMatchObject({
+      outcome: 'failed',
+      reason: `Kong at ${kong.url}: GET /: 500 An unexpected error occurred`,
+    });
+    expect(await processed().countDocuments()).toBe(0);
+
+    kong.failWith(undefined);
+    const retried = await send(init);
+    expect(retried.status).toBe(200);
+    expect(((await replyOf(retried)).data as BootstrapReport).status).toBe('ok');
+    expect(await processed().countDocuments()).toBe(1);
+  });
+});
+
+describe('the two modes and the event sources', () => {
+  it('takes a structured-mode event', async () => {
+    const response = await send(
+      structuredEvent({ specversion: '1.0', type: BOOTSTRAP, source: '/zerochat/structured', id: 's-1', data: {} }),
+    );
+    expect(response.status).toBe(200);
+    expect((await replyOf(response)).data?.trigger).toMatchObject({ source: '/zerochat/structured', id: 's-1' });
+  });
+
+  it('takes a tick of the reconcile PingSource, as the Broker delivers it, as a bootstrap request', async () => {
+    const response = await send(
+      binaryEvent(
+        {
+          'ce-type': 'dev.knative.sources.ping',
+          'ce-source': '/apis/v1/namespaces/zerochat/pingsources/zerochat-reconcile',
+          // What the PingSource and the Broker add: nanosecond times, an extension, tracing.
+          'ce-time': '2026-11-26T12:10:00.000981123Z',
+          'ce-knativearrivaltime': '2026-11-26T12:10:00.0113Z',
+          traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+          prefer: 'reply',
+        },
+        '{"reason":"reconcile"}',
+      ),
+    );
+    expect(response.status).toBe(200);
+    expect((await replyOf(response)).data?.status).toBe('ok');
+  });
+
+  it.each([
+    ['another type', { 'ce-type': 'dev.example.order.created' }],
+    [
+      'a ping from another PingSource',
+      { 'ce-type': 'dev.knative.sources.ping', 'ce-source': '/apis/v1/namespaces/zerochat/pingsources/other' },
+    ],
+  ])('acknowledges %s with 202, logs and counts it, and does nothing', async (_name, headers) => {
+    const before = await processed().countDocuments();
+    const response = await send(binaryEvent(headers));
+    expect(response.status).toBe(202);
+    expect(await response.text()).toBe('');
+    expect(response.headers.get('ce-id')).toBeNull();
+    expect(await processed().countDocuments()).toBe(before);
+    expect(admin.lines.at(-2)).toMatchObject({
+      level: 'warn',
+      msg: 'CloudEvent not handled here: acknowledged and dropped',
+      type: headers['ce-type'],
+    });
+    const metrics = await (await admin.app.request('/metrics')).text();
+    expect(metrics).toMatch(
+      /zerochat_admin_events_total\{type="(other|dev\.knative\.sources\.ping)",outcome="ignored"\} [1-9]/,
+    );
+  });
+});
+
+describe('malformed events', () => {
+  const cases: Array<[string, RequestInit, number, string]> = [
+    [
+      'no CloudEvent at all',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' },
+      400,
+      'malformed_event',
+    ],
+    ['a binary event without ce-id', binaryEvent({ 'ce-id': '' }), 400, 'malformed_event'],
+    ['a binary event without ce-source', binaryEvent({ 'ce-source': '' }), 400, 'malformed_event'],
+    ['a binary event without ce-specversion', binaryEvent({ 'ce-specversion': '' }), 400, 'malformed_event'],
+    ['CloudEvents 0.3', binaryEvent({ 'ce-specversion': '0.3' }), 400, 'malformed_event'],
+    ['a bad extension name', binaryEvent({ 'ce-bad-name': 'x' }), 400, 'malformed_event'],
+    ['a time that is no time', binaryEvent({ 'ce-time': 'yesterday' }), 400, 'malformed_event'],
+    ['binary data that is not JSON', binaryEvent({}, '{"unterminated'), 400, 'malformed_event'],
+    [
+      'structured mode that is not JSON',
+      { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: '{nope' },
+      400,
+      'malformed_event',
+    ],
+    [
+      'structured mode without an id',
+      structuredEvent({ specversion: '1.0', type: BOOTSTRAP, source: '/x' }),
+      400,
+      'malformed_event',
+    ],
+    [
+      'structured mode with an empty id',
+      structuredEvent({ specversion: '1.0', type: BOOTSTRAP, source: '/x', id: '' }),
+      400,
+      'malformed_event',
+    ],
+    [
+      'structured mode, an array',
+      { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: '[]' },
+      400,
+      'malformed_event',
+    ],
+    [
+      'batched mode',
+      { method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json' }, body: '[]' },
+      400,
+      'malformed_event',
+    ],
+    ['data that is not JSON', binaryEvent({ 'content-type': 'text/plain' }, 'hello'), 415, 'unsupported_media_type'],
+    ['a body over the limit', binaryEvent({}, JSON.stringify({ pad: 'x'.repeat(70_000) })), 413, 'payload_too_large'],
+  ];
+
+  it.each(cases)('refuses %s, and writes nothing', async (_name, init, status, code) => {
+    const before = { processed: await processed().countDocuments(), requests: kong.requests.length };
+    const started = admin.lines.filter((line) => line.msg === 'bootstrap started').length;
+    const response = await send(init);
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(((await response.json()) as { code: string }).code).toBe(code);
+    expect(await processed().countDocuments()).toBe(before.processed);
+    expect(kong.requests.length).toBe(before.requests);
+    expect(admin.lines.filter((line) => line.msg === 'bootstrap started')).toHaveLength(started);
+  });
+
+  it('names what is wrong', async () => {
+    const response = await send(binaryEvent({ 'ce-id': '', 'ce-type': '' }));
+    expect(((await response.json()) as { errors: unknown[] }).errors).toEqual([
+      { in: 'header', pointer: '/ce-id', detail: 'Required.' },
+      { in: 'header', pointer: '/ce-type', detail: 'Required.' },
+    ]);
+  });
+});

@@ -1,0 +1,91 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { FunctionApp } from '@zerochat/runtime';
+import { problem } from '@zerochat/runtime';
+import type { AdminServices } from '../app.ts';
+import type { BootstrapReport } from '../bootstrap/bootstrap.ts';
+import { bootstrapCompleted, readCloudEvent, requestsBootstrap } from '../events/cloud-events.ts';
+import { BOOTSTRAP_COMPLETED, BOOTSTRAP_REQUESTED, PING } from '../events/event-types.ts';
+import { bootstrapFailed } from '../problems.ts';
+import { BootstrapReportSchema, bootstrapFailedResponse } from './schemas.ts';
+
+const receive = createRoute({
+  method: 'post',
+  path: '/admin/events',
+  tags: ['events'],
+  summary: 'Receive a CloudEvent (in-cluster only: never routed by Kong)',
+  description: `CloudEvents 1.0 over HTTP, binary mode (\`ce-*\` headers, JSON data) or structured mode (\`application/cloudevents+json\`). \`${BOOTSTRAP_REQUESTED}\`, and \`${PING}\` from the reconcile PingSource, run the bootstrap; the answer is a \`${BOOTSTRAP_COMPLETED}\` CloudEvent in binary mode whose data is the report. A repeat of an event (same \`source\` and \`id\`) gets the same answer without running again. Other types are acknowledged with 202 and logged, not handled.`,
+  responses: {
+    200: {
+      description: `Done (or done before): a \`${BOOTSTRAP_COMPLETED}\` CloudEvent in binary mode`,
+      headers: z.object({
+        'ce-type': z.literal(BOOTSTRAP_COMPLETED),
+        'ce-source': z.string(),
+        'ce-id': z.string(),
+        'ce-subject': z.string().describe('The id of the event this answers.'),
+      }),
+      content: { 'application/json': { schema: BootstrapReportSchema } },
+    },
+    202: { description: 'Not an event this function handles: acknowledged (so not redelivered), logged and counted' },
+    400: problem('Not a CloudEvent 1.0 (malformed_event)'),
+    413: problem('Body too large'),
+    415: problem('Data that is not JSON'),
+    503: bootstrapFailedResponse,
+  },
+});
+
+type EventOutcome = 'completed' | 'duplicate' | 'failed' | 'ignored' | 'malformed';
+
+export function addEventRoutes(app: FunctionApp, services: AdminServices): void {
+  const events = services.metrics.counter(
+    'zerochat_admin_events_total',
+    'CloudEvents received at /admin/events, by type and outcome.',
+  );
+  // Type as a label only for the known ones: anyone in the cluster can send any type.
+  const count = (type: string, outcome: EventOutcome) =>
+    events.inc({ type: type === BOOTSTRAP_REQUESTED || type === PING ? type : 'other', outcome });
+
+  app.openapi(receive, async (c) => {
+    const headers = Object.fromEntries(c.req.raw.headers);
+    let event: ReturnType<typeof readCloudEvent>;
+    try {
+      event = readCloudEvent(headers, await c.req.text());
+    } catch (error) {
+      count('other', 'malformed');
+      throw error;
+    }
+    const log = c.get('log');
+    const { type, source, id } = event;
+    if (!requestsBootstrap(event, services.namespace)) {
+      log.warn('CloudEvent not handled here: acknowledged and dropped', { type, source, id });
+      count(type, 'ignored');
+      return c.body(null, 202);
+    }
+
+    const key = JSON.stringify([source, id]);
+    const reply = (report: BootstrapReport | Record<string, unknown>) => {
+      const message = bootstrapCompleted({ source, id }, report as Record<string, unknown>, services.now());
+      return c.body(message.body, 200, message.headers);
+    };
+    const processed = await services.processedEvents.findOne({ _id: key });
+    if (processed) {
+      log.info('CloudEvent handled before: answering as then', { type, source, id, at: processed.at });
+      count(type, 'duplicate');
+      return reply(processed.result);
+    }
+
+    const report = await services.bootstrap.run({ kind: 'event', type, source, id });
+    if (report.status === 'failed') {
+      // Not recorded: the Broker's retry runs the bootstrap again.
+      count(type, 'failed');
+      throw bootstrapFailed(report);
+    }
+    try {
+      await services.processedEvents.insertOne({ _id: key, type, at: services.now(), result: { ...report } });
+    } catch (error) {
+      // A concurrent delivery of the same event got there first; its run was this one.
+      if ((error as { code?: unknown }).code !== 11000) throw error;
+    }
+    count(type, 'completed');
+    return reply(report);
+  });
+}

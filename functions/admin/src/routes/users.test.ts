@@ -1,0 +1,195 @@
+import { ensureAccountIndexes, userView } from '@zerochat/accounts';
+import { COLLECTIONS, type RefreshTokenDocument, type UserDocument } from '@zerochat/data';
+import { ObjectId } from 'mongodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { signAccessToken, type TestSigningKey, testSigningKey } from '../../../../test/support/keys.ts';
+import { useTestDatabase } from '../../../../test/support/test-services.ts';
+import { adminTestApp } from '../testing/admin-harness.ts';
+
+const database = useTestDatabase();
+let key: TestSigningKey;
+let admin: ReturnType<typeof adminTestApp>;
+let root: { user: UserDocument; token: string };
+const users = () => database.db.collection<UserDocument>(COLLECTIONS.users);
+const tokens = () => database.db.collection<RefreshTokenDocument>(COLLECTIONS.refreshTokens);
+
+beforeAll(async () => {
+  await ensureAccountIndexes(database.db);
+  key = await testSigningKey();
+  admin = adminTestApp(database.db, key, { BOOTSTRAP_ADMIN_EMAIL: 'managed@example.com' });
+  root = await admin.userWithToken('admin', 'root@example.com');
+});
+
+const get = (path: string, token = root.token) =>
+  admin.app.request(path, { headers: { authorization: `Bearer ${token}` } });
+const patch = (id: string, body: unknown, token = root.token) =>
+  admin.app.request(`/admin/users/${id}`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+describe('who may use the admin API', () => {
+  const routes: Array<[string, string]> = [
+    ['GET', '/admin/users'],
+    ['PATCH', `/admin/users/${new ObjectId().toHexString()}`],
+    ['GET', '/admin/status'],
+    ['POST', '/admin/bootstrap'],
+  ];
+
+  it.each(routes)('%s %s: 401 without a token, or with a forged one', async (method, path) => {
+    const none = await admin.app.request(path, { method });
+    expect(none.status).toBe(401);
+    expect(((await none.json()) as { code: string }).code).toBe('token_missing');
+    const forged = await signAccessToken(await testSigningKey(key.kid), { claims: { role: 'admin' } });
+    const refused = await admin.app.request(path, { method, headers: { authorization: `Bearer ${forged}` } });
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { code: string }).code).toBe('token_signature_invalid');
+  });
+
+  it.each(routes)('%s %s: 403 for a user', async (method, path) => {
+    const { token } = await admin.userWithToken('user');
+    const response = await admin.app.request(path, { method, headers: { authorization: `Bearer ${token}` } });
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as { code: string }).code).toBe('forbidden');
+  });
+
+  it('403 for an admin token whose account was demoted, disabled or deleted since', async () => {
+    const changes: Array<Partial<UserDocument>> = [{ role: 'user' }, { disabled: true }];
+    for (const change of changes) {
+      const { user, token } = await admin.userWithToken('admin');
+      await users().updateOne({ _id: user._id }, { $set: change });
+      const response = await get('/admin/users', token);
+      expect(response.status).toBe(403);
+      expect(((await response.json()) as { detail: string }).detail).toBe(
+        'Your account is no longer an enabled admin.',
+      );
+    }
+    const gone = await admin.tokenFor({ _id: new ObjectId(), role: 'admin' });
+    expect((await get('/admin/users', gone)).status).toBe(403);
+  });
+});
+
+describe('GET /admin/users', () => {
+  it('lists users newest first, a page at a time, without password hashes', async () => {
+    for (let i = 0; i < 3; i++) await admin.userWithToken('user', `page-${i}@example.com`);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const response = await get(`/admin/users?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      const page = (await response.json()) as { users: Array<Record<string, unknown>>; nextCursor: string | null };
+      expect(page.users.length).toBeLessThanOrEqual(2);
+      for (const user of page.users) {
+        expect(Object.keys(user).sort()).toEqual(
+          ['createdAt', 'disabled', 'displayName', 'email', 'id', 'role', 'updatedAt'].sort(),
+        );
+      }
+      seen.push(...page.users.map((user) => user.email as string));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.length).toBe(await users().countDocuments());
+    expect(seen.indexOf('page-2@example.com')).toBeLessThan(seen.indexOf('page-0@example.com'));
+  });
+
+  it('finds one user by email', async () => {
+    const response = await get('/admin/users?email=%20Page-1@Example.com');
+    expect(((await response.json()) as { users: Array<{ email: string }> }).users.map((user) => user.email)).toEqual([
+      'page-1@example.com',
+    ]);
+    const none = await get('/admin/users?email=nobody@example.com');
+    expect(await none.json()).toEqual({ users: [], nextCursor: null });
+  });
+
+  it.each([
+    ['limit=0', '/limit'],
+    ['limit=101', '/limit'],
+    ['limit=many', '/limit'],
+    ['cursor=bogus', '/cursor'],
+    ['cursor[$ne]=x', '/cursor[$ne]'],
+    ['sort=email', '/sort'],
+  ])('refuses ?%s (400 validation_failed at %s)', async (query, pointer) => {
+    const response = await get(`/admin/users?${query}`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: 'validation_failed', errors: [{ in: 'query', pointer }] });
+  });
+});
+
+describe('PATCH /admin/users/:id', () => {
+  it('promotes and demotes a user', async () => {
+    const { user } = await admin.userWithToken('user');
+    const promoted = await patch(user._id.toHexString(), { role: 'admin' });
+    expect(promoted.status).toBe(200);
+    expect(promoted.headers.get('cache-control')).toBe('no-store');
+    expect(await promoted.json()).toMatchObject({ id: user._id.toHexString(), role: 'admin', disabled: false });
+    expect((await patch(user._id.toHexString(), { role: 'user' })).status).toBe(200);
+    expect((await users().findOne({ _id: user._id }))?.role).toBe('user');
+  });
+
+  it('disables an account and ends its sessions; enables it again', async () => {
+    const { user } = await admin.userWithToken('user');
+    const other = new ObjectId();
+    for (const userId of [user._id, user._id, other]) {
+      await tokens().insertOne({
+        _id: new ObjectId(),
+        userId,
+        familyId: new ObjectId().toHexString(),
+        tokenHash: new ObjectId().toHexString(),
+        parentHash: new ObjectId().toHexString(),
+        createdAt: new Date(),
+        expiresAt: new Date(Date.now() + 3_600_000),
+      });
+    }
+    const response = await patch(user._id.toHexString(), { disabled: true });
+    expect(await response.json()).toMatchObject({ disabled: true });
+    expect(await tokens().countDocuments({ userId: user._id, revokedAt: { $exists: false } })).toBe(0);
+    expect(await tokens().countDocuments({ userId: other, revokedAt: { $exists: false } })).toBe(1);
+    expect(await (await patch(user._id.toHexString(), { disabled: false })).json()).toMatchObject({ disabled: false });
+  });
+
+  it('refuses to demote or disable your own account (403 own_account)', async () => {
+    for (const change of [{ role: 'user' }, { disabled: true }]) {
+      const response = await patch(root.user._id.toHexString(), change);
+      expect(response.status).toBe(403);
+      expect(((await response.json()) as { code: string }).code).toBe('own_account');
+    }
+    expect(await users().findOne({ _id: root.user._id })).toMatchObject({ role: 'admin', disabled: false });
+    expect((await patch(root.user._id.toHexString(), { role: 'admin', disabled: false })).status).toBe(200);
+  });
+
+  it('refuses to demote the BOOTSTRAP_ADMIN_EMAIL account (409 managed_admin), but disables it', async () => {
+    const { user } = await admin.userWithToken('admin', 'managed@example.com');
+    const demoted = await patch(user._id.toHexString(), { role: 'user' });
+    expect(demoted.status).toBe(409);
+    expect(((await demoted.json()) as { code: string }).code).toBe('managed_admin');
+    expect((await users().findOne({ _id: user._id }))?.role).toBe('admin');
+    expect((await patch(user._id.toHexString(), { disabled: true })).status).toBe(200);
+  });
+
+  it.each([
+    ['an unknown id', new ObjectId().toHexString(), { disabled: true }, 404, 'not_found'],
+    ['a malformed id', 'not-an-id', { disabled: true }, 400, 'validation_failed'],
+    ['an operator as id', '{"$ne":null}', { disabled: true }, 400, 'validation_failed'],
+    ['an empty change', 'TARGET', {}, 400, 'validation_failed'],
+    ['an unknown field', 'TARGET', { role: 'admin', email: 'x@example.com' }, 400, 'validation_failed'],
+    ['an unknown role', 'TARGET', { role: 'root' }, 400, 'validation_failed'],
+    ['disabled as a string', 'TARGET', { disabled: 'true' }, 400, 'validation_failed'],
+    ['an operator as value', 'TARGET', { role: { $ne: 'user' } }, 400, 'validation_failed'],
+    ['a body that is not JSON', 'TARGET', '{"role":', 400, 'malformed_json'],
+  ])('refuses %s and changes nothing', async (_name, id, body, status, code) => {
+    const target = (await admin.userWithToken('user')).user;
+    const before = await users().find().sort({ _id: 1 }).toArray();
+    const response = await patch(id === 'TARGET' ? target._id.toHexString() : encodeURIComponent(id), body);
+    expect(response.status).toBe(status);
+    expect(((await response.json()) as { code: string }).code).toBe(code);
+    expect(await users().find().sort({ _id: 1 }).toArray()).toEqual(before);
+  });
+
+  it('answers the user as the list shows it', async () => {
+    const { user } = await admin.userWithToken('user');
+    const response = await patch(user._id.toHexString(), { role: 'admin' });
+    const changed = await users().findOne({ _id: user._id });
+    expect(await response.json()).toEqual(userView(changed as UserDocument));
+  });
+});

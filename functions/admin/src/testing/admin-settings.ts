@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Modelfile, parseModelfile } from '@zerochat/ollama';
+import { parseConfig } from '@zerochat/runtime';
+import type { JWK } from 'jose';
+import type { AdminSettings } from '../config.ts';
+import { adminConfigSchema } from '../config.ts';
+
+/** ollama/Modelfile as the bundle carries it. */
+export function zerochatModelfile(): Modelfile {
+  return parseModelfile(readFileSync(join(import.meta.dirname, '../../../../ollama/Modelfile'), 'utf8'));
+}
+
+/**
+ * The admin settings a minimal environment gives, verifying tokens with `publicKeys`; `env`
+ * overrides variables as strings, exactly as the environment would.
+ */
+export function testAdminSettings(publicKeys: JWK[], env: Record<string, string> = {}): AdminSettings {
+  return parseConfig(adminConfigSchema, {
+    MONGODB_URI: 'mongodb://unused',
+    AUTH_PUBLIC_JWKS: JSON.stringify({ keys: publicKeys }),
+    ...env,
+  });
+}

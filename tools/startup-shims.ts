@@ -1,0 +1,22 @@
+import { join } from 'node:path';
+import type { Plugin } from 'esbuild';
+
+const shims = join(import.meta.dirname, 'bundle-shims');
+
+/** What each replaced module is replaced with; each shim says why. */
+export const STARTUP_SHIMS: Readonly<Record<string, string>> = {
+  'whatwg-url': join(shims, 'whatwg-url.cjs'),
+  '@mongodb-js/saslprep': join(shims, 'saslprep.cjs'),
+  'whatwg-fetch': join(shims, 'empty.cjs'),
+};
+
+/** esbuild plugin: replaces modules that cost start-up time for nothing zerochat needs. */
+export const startupShims: Plugin = {
+  name: 'startup-shims',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^(whatwg-url|@mongodb-js\/saslprep|whatwg-fetch)$/ }, (args) =>
+      // A shim that wraps the real module imports it by its own name.
+      args.importer.startsWith(shims) ? undefined : { path: STARTUP_SHIMS[args.path] as string },
+    );
+  },
+};
