@@ -1,0 +1,37 @@
+import type { Machine } from '../../report/machine.ts';
+
+// The JSON a load run writes (`--json`). Times are milliseconds.
+
+export const LOAD_REPORT_SCHEMA = 'zerochat/bench/load@1';
+
+export interface LoadReport {
+  schema: typeof LOAD_REPORT_SCHEMA;
+  createdAt: string;
+  node: string;
+  machine: Machine;
+  /** Seconds each scenario ran. */
+  durationSeconds: number;
+  /** Completion tokens each streamed reply asks for. */
+  replyTokens: number;
+  scenarios: ScenarioReport[];
+}
+
+export interface ScenarioReport {
+  /** `read`: the authenticated read path; `stream`: a message and its streamed reply. */
+  path: 'read' | 'stream';
+  name: string;
+  /** `floor`: the least the same work can cost; `reference`: the model server alone. */
+  kind: 'floor' | 'function' | 'reference';
+  request: string;
+  connections: number;
+  /** Answers counted, correct or not. */
+  requests: number;
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  /** Answers that were not 2xx, or whose body was not a correct answer. */
+  failures: number;
+  /** Connection errors and timeouts. */
+  errors: number;
+  /** Requests per second divided by those of the floor (or reference) of the same path. */
+  ratioToBaseline: number | null;
+}
