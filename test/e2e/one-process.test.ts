@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '@zerochat/local-services';
+import { REPO_ROOT, reapLeftovers } from '@zerochat/local-services';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FunctionProcess, startFunctionProcess } from '../support/function-process.ts';
 import { apiClient } from '../support/http-client.ts';
@@ -15,14 +15,19 @@ import { walkJourney } from './journey.ts';
 
 const LAUNCHER = join(REPO_ROOT, 'local/start.ts');
 const database = useTestDatabase();
-const started: FunctionProcess[] = [];
+const started: Array<{ process: FunctionProcess; dataDir: string }> = [];
 afterAll(async () => {
-  for (const process of started) await process.stop('SIGKILL');
+  // Also after a failed test: stopped as a person would (it stops what it started), and
+  // whatever a launcher that died left behind is found by its pid records.
+  for (const { process, dataDir } of started) {
+    await process.stop('SIGTERM');
+    await reapLeftovers(join(dataDir, 'run'));
+  }
 });
 
-async function npmStart(env: Record<string, string>): Promise<FunctionProcess> {
+async function npmStart(env: Record<string, string> & { ZEROCHAT_DATA_DIR: string }): Promise<FunctionProcess> {
   const process = await startFunctionProcess(LAUNCHER, { LOG_LEVEL: 'info', ...env });
-  started.push(process);
+  started.push({ process, dataDir: env.ZEROCHAT_DATA_DIR });
   return process;
 }
 

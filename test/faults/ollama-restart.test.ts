@@ -4,7 +4,6 @@
 import { COLLECTIONS, type MessageDocument } from '@zerochat/data';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { functionBundle } from '../support/bundles.ts';
 import { type ChatProcess, startChatProcess } from '../support/chat-process.ts';
 import { useOwnOllama } from '../support/own-ollama.ts';
 import { type SseEvent, sseEvents } from '../support/sse.ts';
@@ -16,7 +15,6 @@ const ollama = useOwnOllama({ OLLAMA_NUM_PARALLEL: '4' });
 let chat: ChatProcess;
 
 beforeAll(async () => {
-  await functionBundle('chat');
   chat = await startChatProcess({
     mongoUri: database.uri,
     dbName: database.name,

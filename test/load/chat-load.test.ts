@@ -4,7 +4,6 @@
 // every user message has an assistant message in a final state.
 import { COLLECTIONS, type MessageDocument } from '@zerochat/data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { functionBundle } from '../support/bundles.ts';
 import { type ChatProcess, startChatProcess } from '../support/chat-process.ts';
 import { useOwnOllama } from '../support/own-ollama.ts';
 import { sseEvents } from '../support/sse.ts';
@@ -26,7 +25,6 @@ const ollama = useOwnOllama({ OLLAMA_NUM_PARALLEL: '4' });
 let chat: ChatProcess;
 
 beforeAll(async () => {
-  await functionBundle('chat');
   chat = await startChatProcess({
     mongoUri: database.uri,
     dbName: database.name,
