@@ -12,6 +12,7 @@ import { functionBundle } from '../support/bundles.ts';
 import { type ChatProcess, startChatProcess } from '../support/chat-process.ts';
 import { type FunctionProcess, startFunctionProcess } from '../support/function-process.ts';
 import { type ApiClient, apiClient } from '../support/http-client.ts';
+import { type SseEvent, sseEvents } from '../support/sse.ts';
 import { testServices } from '../support/test-services.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -61,7 +62,11 @@ async function timed(send: () => Promise<{ status: number; body: Record<string, 
 async function storedMessages(): Promise<MessageDocument[]> {
   const client = new MongoClient(ferretdb.uri);
   try {
-    return await client.db(DB).collection<MessageDocument>(COLLECTIONS.messages).find().toArray();
+    return await client
+      .db(DB)
+      .collection<MessageDocument>(COLLECTIONS.messages)
+      .find({}, { sort: { createdAt: 1, _id: 1 } })
+      .toArray();
   } finally {
     await client.close();
   }
@@ -84,7 +89,24 @@ describe('MongoDB stopped mid-run', () => {
       });
     expect((await ask()).status).toBe(200);
 
+    // A reply under way when MongoDB goes: it streams on (Ollama is there), its end cannot be
+    // stored, so the stream ends with an error event; it is stored once MongoDB is back.
+    const streaming = await chat.client.call('POST', `/chat/conversations/${conversation.id}/messages`, {
+      token,
+      body: { content: 'a longer one', options: { num_predict: 2000 } },
+    });
+    expect(streaming.status).toBe(200);
+    const events = sseEvents(streaming);
+    expect((await events.next()).value?.event).toBe('message.start');
+
     await ferretdb.stop();
+    const rest: SseEvent[] = [];
+    for await (const event of events) rest.push(event);
+    expect(rest.at(-1)).toMatchObject({ event: 'error', data: { status: 503, code: 'database_unavailable' } });
+    const streamed = rest
+      .filter((event) => event.event === 'message.delta')
+      .map((event) => event.data.content)
+      .join('');
 
     for (const [what, answer] of [
       ['chat: list conversations', await timed(() => chat.client.json('GET', '/chat/conversations', { token }))],
@@ -116,20 +138,21 @@ describe('MongoDB stopped mid-run', () => {
     await waitFor(async () => (await chat.client.call('GET', '/readyz')).status === 200, 20_000);
     await waitFor(async () => (await auth.call('GET', '/readyz')).status === 200, 20_000);
 
-    // Only the exchange from before the outage: nothing of the refused requests is stored.
-    expect((await storedMessages()).map(({ role, status }) => ({ role, status }))).toEqual([
+    // The exchanges from before the outage, the reply under way stored whole once MongoDB was
+    // back, and nothing of the refused requests.
+    await waitFor(async () => (await storedMessages()).every((message) => message.status !== 'pending'), 15_000);
+    const stored = await storedMessages();
+    expect(stored.map(({ role, status }) => ({ role, status }))).toEqual([
+      { role: 'user', status: 'complete' },
+      { role: 'assistant', status: 'complete' },
       { role: 'user', status: 'complete' },
       { role: 'assistant', status: 'complete' },
     ]);
+    expect(stored[3]?.content).toBe(streamed);
     expect((await ask()).status).toBe(200);
     const { body: listed } = await chat.client.json<{ items: unknown[] }>('GET', '/chat/conversations', { token });
     expect(listed.items).toHaveLength(1);
     expect((await auth.json('POST', '/auth/login', { body: credentials })).status).toBe(200);
-    expect((await storedMessages()).map(({ status }) => status)).toEqual([
-      'complete',
-      'complete',
-      'complete',
-      'complete',
-    ]);
+    expect((await storedMessages()).map(({ status }) => status)).toEqual(Array(6).fill('complete'));
   });
 });
