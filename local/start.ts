@@ -5,7 +5,7 @@
 import { ConfigError, createLogger, parseConfig } from '@zerochat/runtime';
 import { renderBanner } from './src/banner.ts';
 import { localConfigSchema } from './src/config.ts';
-import { type OneProcess, startOneProcess } from './src/start-one-process.ts';
+import { type OneProcess, StartFailure, startOneProcess } from './src/start-one-process.ts';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -35,9 +35,9 @@ try {
   zerochat = await startOneProcess({ config, env: process.env, report: (line) => say(`  ${line}`), log });
   say(renderBanner(zerochat.summary));
 } catch (error) {
-  say(
-    `npm start failed: ${error instanceof ConfigError ? `invalid configuration: ${error.message}` : (error as Error).message}`,
-  );
-  if (!(error instanceof ConfigError)) console.error(error);
+  const expected = error instanceof ConfigError || error instanceof StartFailure;
+  say(`npm start failed: ${error instanceof ConfigError ? 'invalid configuration: ' : ''}${(error as Error).message}`);
+  // A failure the message does not explain gets its stack, for a bug report.
+  if (!expected) console.error(error);
   process.exit(1);
 }

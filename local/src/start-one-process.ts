@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import {
   cacheDir,
@@ -64,6 +65,27 @@ export interface OneProcess {
   shutdown(reason: string): Promise<void>;
 }
 
+/** A start that cannot go on for a reason the person starting it can fix; its message says how. */
+export class StartFailure extends Error {
+  override readonly name = 'StartFailure';
+}
+
+/** Fails before anything is started when the port is taken, with a message that says what to do. */
+async function ensurePortFree(port: number, host: string): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new StartFailure(`port ${port} on ${host} is in use: stop what uses it, or start with PORT=<another port>`)
+          : error,
+      ),
+    );
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
+
 export const NO_OLLAMA_REMEDY =
   'No Ollama is available to this zerochat. Start one and run npm start with OLLAMA_HOST=<host:port> ' +
   '(for example OLLAMA_HOST=127.0.0.1:11434), or put the ollama binary on PATH, or install Go 1.24+ and a ' +
@@ -75,6 +97,7 @@ export const NO_OLLAMA_REMEDY =
  */
 export async function startOneProcess(options: StartOneProcessOptions): Promise<OneProcess> {
   const { config, report, log } = options;
+  await ensurePortFree(config.PORT, config.HOST);
   const dataDir = resolve(config.ZEROCHAT_DATA_DIR);
   const secrets = await loadOrCreateSecrets(dataDir);
   const registryDir = join(dataDir, 'run');

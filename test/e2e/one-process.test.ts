@@ -2,7 +2,9 @@
 // into its data folder, then the same journey as across separate functions; a second start
 // reuses everything, and a stop leaves nothing running.
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT, reapLeftovers } from '@zerochat/local-services';
@@ -184,5 +186,25 @@ describe('npm start where no Ollama can be had', () => {
     expect(reply.status).toBe(503);
     expect(reply.body).toMatchObject({ code: 'upstream_unavailable', detail: expect.stringContaining('OLLAMA_HOST') });
     expect(await zerochat.stop('SIGINT')).toBe(0);
+  });
+});
+
+describe('npm start on a port that is taken', () => {
+  it('stops at once with one line that says what to do, having started nothing', async () => {
+    const blocker = createServer().listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const { port } = blocker.address() as AddressInfo;
+    const dataDir = join(await mkdtemp(join(testServices().scratchDir, 'npm-start-')), '.data');
+    try {
+      const failed = await promisify(execFile)(process.execPath, [LAUNCHER], {
+        env: { PATH: process.env.PATH ?? '', PORT: String(port), ZEROCHAT_DATA_DIR: dataDir },
+      }).catch((error: { code: number; stderr: string }) => error);
+      expect('code' in failed ? failed.code : 0).toBe(1);
+      expect(failed.stderr).toContain(`npm start failed: port ${port} on 127.0.0.1 is in use`);
+      expect(failed.stderr).not.toMatch(/\n\s+at /);
+      await expect(stat(dataDir)).rejects.toThrow();
+    } finally {
+      blocker.close();
+    }
   });
 });

@@ -126,8 +126,12 @@ export async function provideServices(options: ProvideServicesOptions): Promise<
 const redact = (uri: string) => uri.replace(/\/\/[^@/]*@/, '//***@');
 
 async function ollamaVersion(host: string): Promise<string> {
-  const { version } = (await (await fetch(`${host}/api/version`)).json()) as { version: string };
-  return `Ollama ${version}`;
+  try {
+    const { version } = (await (await fetch(`${host}/api/version`)).json()) as { version: string };
+    return `Ollama ${version}`;
+  } catch (error) {
+    throw new Error(`no Ollama answers at ${host}`, { cause: error });
+  }
 }
 
 async function describeMongo(uri: string): Promise<string> {
