@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench:load -- [--duration SECONDS] [--read-connections N] [--stream-connections N]
+// npm run bench:load -- [--duration SECONDS] [--rounds N] [--read-connections N] [--stream-connections N]
 //   [--tokens N] [--out DIR] [--json | --md]
 // Prints a table on stdout (or, with --json/--md, that format instead), progress on stderr,
 // and writes load.json and load.md into --out (default bench/results). Uses MONGODB_URI and
@@ -12,7 +12,8 @@ import { runLoadBenchmark } from './run-load.ts';
 
 const { values } = parseArgs({
   options: {
-    duration: { type: 'string', default: '10' },
+    duration: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
     'read-connections': { type: 'string', default: '16' },
     'stream-connections': { type: 'string', default: '8' },
     tokens: { type: 'string', default: '16' },
@@ -30,6 +31,7 @@ function whole(name: string, text: string): number {
 
 const report = await runLoadBenchmark({
   durationSeconds: whole('duration', values.duration),
+  rounds: whole('rounds', values.rounds),
   readConnections: whole('read-connections', values['read-connections']),
   streamConnections: whole('stream-connections', values['stream-connections']),
   replyTokens: whole('tokens', values.tokens),

@@ -121,7 +121,10 @@ export async function startOneProcess(options: StartOneProcessOptions): Promise<
     // In parallel: on a fresh machine both may be built from source first.
     const [mongo, ollama] = await Promise.allSettled([provideMongo(serviceOptions), provideOllama(serviceOptions)]);
     for (const outcome of [mongo, ollama]) if (outcome.status === 'fulfilled') started.push(outcome.value);
-    if (mongo.status === 'rejected') throw mongo.reason;
+    if (mongo.status === 'rejected') {
+      // No Go to build FerretDB, a MONGODB_URI nobody answers: the message says what to do.
+      throw new StartFailure(`MongoDB: ${(mongo.reason as Error).message}`, { cause: mongo.reason });
+    }
     report(`MongoDB: ${mongo.value.description}`);
 
     let baseModel: BaseModelChoice | undefined;

@@ -10,6 +10,7 @@ const scenario = (overrides: Partial<ScenarioReport>): ScenarioReport => ({
   connections: 16,
   requests: 2500,
   requestsPerSecond: 250,
+  requestsPerSecondByRound: [240, 250, 262],
   latencyMs: { p50: 53, p90: 116, p99: 192, max: 298 },
   failures: 0,
   errors: 0,
@@ -22,7 +23,8 @@ const report: LoadReport = {
   createdAt: '2026-11-26T12:00:00.000Z',
   node: '24.21.0',
   machine: { os: 'Linux 6.1', arch: 'x64', cpus: 2, cpuModel: 'Test CPU', memoryBytes: 2 ** 34 },
-  durationSeconds: 10,
+  durationSeconds: 5,
+  rounds: 3,
   replyTokens: 16,
   scenarios: [
     scenario({
@@ -39,7 +41,7 @@ const report: LoadReport = {
 describe('the load report', () => {
   it('prints one row per scenario with its rate, ratio, percentiles and failures', () => {
     const lines = renderLoadTable(report).split('\n');
-    expect(lines[0]).toMatch(/^Load: .* 10 s per scenario .* Node 24\.21\.0, 2 CPUs/);
+    expect(lines[0]).toMatch(/^Load: .* medians of 3 rounds of 5 s per scenario, Node 24\.21\.0, 2 CPUs/);
     expect(lines[2]?.split(/\s{2,}/)).toEqual([
       'path',
       'subject',

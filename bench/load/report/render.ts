@@ -5,7 +5,7 @@ const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toF
 
 function table(report: LoadReport): Table {
   return {
-    title: `Load: one process per subject, ${report.durationSeconds} s per scenario after a warm-up, Node ${report.node}, ${report.machine.cpus} CPUs shared by server, database, model and load generator`,
+    title: `Load: one process per subject, medians of ${report.rounds} rounds of ${report.durationSeconds} s per scenario, Node ${report.node}, ${report.machine.cpus} CPUs shared by server, database, model and load generator`,
     header: [
       'path',
       'subject',

@@ -9,8 +9,10 @@ export interface LoadReport {
   createdAt: string;
   node: string;
   machine: Machine;
-  /** Seconds each scenario ran. */
+  /** Seconds each scenario ran per round. */
   durationSeconds: number;
+  /** Rounds; the scenarios take turns within each. */
+  rounds: number;
   /** Completion tokens each streamed reply asks for. */
   replyTokens: number;
   scenarios: ScenarioReport[];
@@ -24,11 +26,14 @@ export interface ScenarioReport {
   kind: 'floor' | 'function' | 'reference';
   request: string;
   connections: number;
-  /** Answers counted, correct or not. */
+  /** Answers counted over all rounds, correct or not. */
   requests: number;
+  /** The median round's. */
   requestsPerSecond: number;
+  requestsPerSecondByRound: number[];
+  /** Each percentile the median over the rounds; max the highest. */
   latencyMs: { p50: number; p90: number; p99: number; max: number };
-  /** Answers that were not 2xx, or whose body was not a correct answer. */
+  /** Answers that were not 2xx, or whose body was not a correct answer (all rounds). */
   failures: number;
   /** Connection errors and timeouts. */
   errors: number;

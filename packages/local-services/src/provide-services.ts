@@ -139,6 +139,8 @@ async function describeMongo(uri: string): Promise<string> {
   try {
     const info = await client.db('admin').command({ buildInfo: 1 });
     return info.ferretdbVersion ? `FerretDB ${info.ferretdbVersion}` : `MongoDB ${info.version}`;
+  } catch (error) {
+    throw new Error(`no MongoDB answers at ${redact(uri)} (${(error as Error).message})`, { cause: error });
   } finally {
     await client.close();
   }
