@@ -21,11 +21,13 @@ export interface LoadOptions {
   streamConnections: number;
   replyTokens: number;
   progress: (line: string) => void;
+  /** MONGODB_URI and OLLAMA_HOST, when set, are used instead of starting servers. */
+  env?: NodeJS.ProcessEnv;
+  warmUpSeconds?: number;
 }
 
 /** Conversations each reading user has: a full first page would need 20; a handful is typical. */
 const CONVERSATIONS_PER_READER = 5;
-const WARM_UP_SECONDS = 2;
 
 /**
  * Requests per second and latency of one chat process on its two paths, next to what the
@@ -37,14 +39,15 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
   const { progress } = options;
   const scratch = await mkdtemp(join(tmpdir(), 'zerochat-load-'));
   const servers: ServerProcess[] = [];
+  // Its own database, dropped at the end: a MONGODB_URI of yours keeps nothing of the run.
+  const dbName = `load_${Date.now()}`;
   const services = await provideServices({
-    env: process.env,
+    env: options.env ?? process.env,
     cacheDir: cacheDir(),
     dataDir: scratch,
     report: progress,
   });
   try {
-    const dbName = `load_${Date.now()}`;
     const hasher = createPasswordHasher();
     const fixtures = await prepareFixtures(services.mongoUri, dbName, (password) => hasher.hash(password));
     const users = await seedUsers({
@@ -157,7 +160,7 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
     for (let round = 1; round <= options.rounds; round++) {
       for (const scenario of plan) {
         const run = (durationSeconds: number) => runScenario({ ...scenario, durationSeconds });
-        if (round === 1) await run(WARM_UP_SECONDS);
+        if (round === 1) await run(options.warmUpSeconds ?? 2);
         const result = await run(options.durationSeconds);
         progress(
           `round ${round}/${options.rounds} ${scenario.path} / ${scenario.name}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${result.failures + result.errors} failed`,
@@ -187,6 +190,7 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
     };
   } finally {
     for (const server of servers) await server.stop();
+    await dropDatabase(services.mongoUri, dbName);
     await services.stop();
     await rm(scratch, { recursive: true, force: true });
   }
@@ -239,6 +243,15 @@ async function seedUsers(options: {
       token,
       conversationId: (documents.find((document) => document.userId.equals(id))?._id ?? id).toHexString(),
     }));
+  } finally {
+    await client.close();
+  }
+}
+
+async function dropDatabase(mongoUri: string, dbName: string): Promise<void> {
+  const client = new MongoClient(mongoUri);
+  try {
+    await client.db(dbName).dropDatabase();
   } finally {
     await client.close();
   }
