@@ -3,29 +3,17 @@
 // need no model keep working, and later messages succeed once Ollama is back.
 import { COLLECTIONS, type MessageDocument } from '@zerochat/data';
 import { ObjectId } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChatProcess, startChatProcess } from '../support/chat-process.ts';
-import { useOwnOllama } from '../support/own-ollama.ts';
+import { describe, expect, it } from 'vitest';
+import { useChatOnOwnOllama } from '../support/chat-process.ts';
 import { type SseEvent, sseEvents } from '../support/sse.ts';
-import { useTestDatabase } from '../support/test-services.ts';
 
-const database = useTestDatabase();
-// Four replies at once: Ollama must generate them side by side, not queue them.
-const ollama = useOwnOllama({ OLLAMA_NUM_PARALLEL: '4' });
-let chat: ChatProcess;
-
-beforeAll(async () => {
-  chat = await startChatProcess({
-    mongoUri: database.uri,
-    dbName: database.name,
-    env: { OLLAMA_HOST: ollama.server.host },
-  });
-});
-afterAll(() => chat?.process.stop());
+// Four replies at once, generated side by side by an Ollama this file may kill.
+const own = useChatOnOwnOllama();
+const { database, ollama } = own;
 
 /** A long reply, read in the background; resolves with every event once the stream ends. */
 async function openLongReply(token: string, conversationId: string) {
-  const response = await chat.client.call('POST', `/chat/conversations/${conversationId}/messages`, {
+  const response = await own.chat.client.call('POST', `/chat/conversations/${conversationId}/messages`, {
     token,
     body: { content: 'a very long story, please', options: { num_predict: 40_000 } },
   });
@@ -47,10 +35,10 @@ async function openLongReply(token: string, conversationId: string) {
 
 describe('Ollama killed and restarted during concurrent streams', () => {
   it('ends each affected stream with an error event; other requests and later messages succeed', async () => {
-    const writers = [await chat.user(), await chat.user()];
-    const reader = await chat.user();
+    const writers = [await own.chat.user(), await own.chat.user()];
+    const reader = await own.chat.user();
     const newConversation = async (token: string) =>
-      (await chat.client.json<{ id: string }>('POST', '/chat/conversations', { token, body: {} })).body.id;
+      (await own.chat.client.json<{ id: string }>('POST', '/chat/conversations', { token, body: {} })).body.id;
     const streams = await Promise.all(
       writers.flatMap((user) => [0, 1].map(async () => openLongReply(user.token, await newConversation(user.token)))),
     );
@@ -60,11 +48,11 @@ describe('Ollama killed and restarted during concurrent streams', () => {
 
     // Requests that need no model are not affected.
     const readerConversation = await newConversation(reader.token);
-    expect((await chat.client.call('GET', '/chat/conversations', { token: reader.token })).status).toBe(200);
+    expect((await own.chat.client.call('GET', '/chat/conversations', { token: reader.token })).status).toBe(200);
     expect(
-      (await chat.client.call('GET', `/chat/conversations/${readerConversation}`, { token: reader.token })).status,
+      (await own.chat.client.call('GET', `/chat/conversations/${readerConversation}`, { token: reader.token })).status,
     ).toBe(200);
-    expect((await chat.client.call('GET', '/readyz')).status).toBe(200);
+    expect((await own.chat.client.call('GET', '/readyz')).status).toBe(200);
 
     for (const events of ended) {
       expect(events.at(-1)).toMatchObject({
@@ -89,7 +77,7 @@ describe('Ollama killed and restarted during concurrent streams', () => {
     expect(await database.db.collection(COLLECTIONS.generationSlots).countDocuments()).toBe(0);
 
     // While Ollama is down, a new message is refused up front and leaves nothing behind.
-    const refused = await chat.client.json('POST', `/chat/conversations/${readerConversation}/messages`, {
+    const refused = await own.chat.client.json('POST', `/chat/conversations/${readerConversation}/messages`, {
       token: reader.token,
       body: { content: 'anyone there?' },
     });
@@ -97,7 +85,7 @@ describe('Ollama killed and restarted during concurrent streams', () => {
 
     await ollama.server.start();
     for (const user of [...writers, reader]) {
-      const again = await chat.client.call(
+      const again = await own.chat.client.call(
         'POST',
         `/chat/conversations/${await newConversation(user.token)}/messages`,
         {

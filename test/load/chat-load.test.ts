@@ -3,13 +3,11 @@
 // authenticated reads alongside. The only errors allowed are the configured 429s; afterwards
 // every user message has an assistant message in a final state.
 import { COLLECTIONS, type MessageDocument } from '@zerochat/data';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChatProcess, startChatProcess } from '../support/chat-process.ts';
-import { useOwnOllama } from '../support/own-ollama.ts';
+import { describe, expect, it } from 'vitest';
+import { useChatOnOwnOllama } from '../support/chat-process.ts';
 import { sseEvents } from '../support/sse.ts';
-import { useTestDatabase } from '../support/test-services.ts';
 
-// Sized for CI on 2 cores (about 40 s; FerretDB's SQLite writes are the bottleneck, not Ollama).
+// Sized for CI on 2 cores (20 to 40 s; FerretDB's SQLite writes are the bottleneck, not Ollama).
 // 25 users × 2 conversations = 50 streams at once.
 const USERS = 25;
 const CONVERSATIONS_PER_USER = 2;
@@ -20,27 +18,14 @@ const LEAVE_EVERY = 10;
 const READERS = 4;
 const MAX_CONCURRENT_PER_USER = CONVERSATIONS_PER_USER;
 
-const database = useTestDatabase();
-const ollama = useOwnOllama({ OLLAMA_NUM_PARALLEL: '4' });
-let chat: ChatProcess;
-
-beforeAll(async () => {
-  chat = await startChatProcess({
-    mongoUri: database.uri,
-    dbName: database.name,
-    env: {
-      OLLAMA_HOST: ollama.server.host,
-      CHAT_MAX_CONCURRENT_PER_USER: String(MAX_CONCURRENT_PER_USER),
-    },
-  });
-});
-afterAll(() => chat?.process.stop());
+const own = useChatOnOwnOllama({ CHAT_MAX_CONCURRENT_PER_USER: String(MAX_CONCURRENT_PER_USER) });
+const { database } = own;
 
 type Outcome = 'done' | 'left' | 'rate_limited' | `unexpected ${string}`;
 
 async function stream(token: string, conversationId: string, leave: boolean): Promise<Outcome> {
   const abort = new AbortController();
-  const response = await fetch(`${chat.process.baseUrl}/chat/conversations/${conversationId}/messages`, {
+  const response = await fetch(`${own.chat.process.baseUrl}/chat/conversations/${conversationId}/messages`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ content: 'load', options: { num_predict: REPLY_TOKENS } }),
@@ -71,10 +56,10 @@ describe('load on one chat process', () => {
   it(`streams ${USERS * CONVERSATIONS_PER_USER} conversations at once for ${ROUNDS} rounds with reads alongside`, async () => {
     const users = await Promise.all(
       Array.from({ length: USERS }, async () => {
-        const user = await chat.user();
+        const user = await own.chat.user();
         const conversations = await Promise.all(
           Array.from({ length: CONVERSATIONS_PER_USER }, async () => {
-            const created = await chat.client.json<{ id: string }>('POST', '/chat/conversations', {
+            const created = await own.chat.client.json<{ id: string }>('POST', '/chat/conversations', {
               token: user.token,
               body: {},
             });
@@ -93,7 +78,7 @@ describe('load on one chat process', () => {
         const user = users[(index + turn) % users.length];
         if (!user) break;
         const path = turn % 2 ? '/chat/conversations' : `/chat/conversations/${user.conversations[0]}`;
-        reads.push((await chat.client.call('GET', path, { token: user.token })).status);
+        reads.push((await own.chat.client.call('GET', path, { token: user.token })).status);
       }
     });
 

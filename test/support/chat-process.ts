@@ -1,9 +1,11 @@
 import { ObjectId } from 'mongodb';
+import { afterAll, beforeAll } from 'vitest';
 import { functionBundle } from './bundles.ts';
 import { type FunctionProcess, startFunctionProcess } from './function-process.ts';
 import { type ApiClient, apiClient } from './http-client.ts';
 import { signAccessToken, TEST_AUDIENCE, TEST_ISSUER, testSigningKey } from './keys.ts';
-import { testServices } from './test-services.ts';
+import { type OwnOllama, useOwnOllama } from './own-ollama.ts';
+import { type TestDatabase, testServices, useTestDatabase } from './test-services.ts';
 
 export interface ChatProcess {
   process: FunctionProcess;
@@ -42,6 +44,37 @@ export async function startChatProcess(options: {
     async user() {
       const id = new ObjectId().toHexString();
       return { id, token: await signAccessToken(key, { claims: { sub: id } }) };
+    },
+  };
+}
+
+/**
+ * For tests that load Ollama heavily or break it: a database, an Ollama (generating four
+ * replies side by side) and a chat process on both, all the calling file's own. Call at the
+ * top level of the file; the process is stopped when the file is done.
+ */
+export function useChatOnOwnOllama(env: Record<string, string> = {}): {
+  database: TestDatabase;
+  ollama: OwnOllama;
+  readonly chat: ChatProcess;
+} {
+  const database = useTestDatabase();
+  const ollama = useOwnOllama({ OLLAMA_NUM_PARALLEL: '4' });
+  let chat: ChatProcess | undefined;
+  beforeAll(async () => {
+    chat = await startChatProcess({
+      mongoUri: database.uri,
+      dbName: database.name,
+      env: { OLLAMA_HOST: ollama.server.host, ...env },
+    });
+  });
+  afterAll(() => chat?.process.stop());
+  return {
+    database,
+    ollama,
+    get chat() {
+      if (!chat) throw new Error('useChatOnOwnOllama: the process starts in beforeAll');
+      return chat;
     },
   };
 }
