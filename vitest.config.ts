@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{packages,functions,ollama,kong,knative,test,bench}/**/*.test.ts'],
+    include: ['{packages,functions,ollama,kong,knative,local,test,bench}/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',

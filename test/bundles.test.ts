@@ -1,26 +1,24 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testSigningKeys } from '../functions/auth/src/testing/auth-settings.ts';
+import { functionBundle } from './support/bundles.ts';
 import { startFunctionProcess } from './support/function-process.ts';
 import { testServices } from './support/test-services.ts';
 
 const run = promisify(execFile);
 const FUNCTIONS = ['auth', 'chat', 'admin'] as const;
-let outdir: string;
+const bundles: Record<string, string> = {};
 /** What each function needs beyond MongoDB to start. */
 const requiredEnv: Record<string, Record<string, string>> = {
   chat: { AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks' },
 };
 
-// The same bundler `npm run build` runs, writing to a scratch folder so a developer's dist/ stays put.
 beforeAll(async () => {
-  outdir = await mkdtemp(join(tmpdir(), 'zerochat-bundles-'));
   await Promise.all(
-    FUNCTIONS.map((fn) => run(process.execPath, ['tools/bundle-function.ts', `functions/${fn}`, join(outdir, fn)])),
+    FUNCTIONS.map(async (fn) => {
+      bundles[fn] = await functionBundle(fn);
+    }),
   );
   const signingKeys = await testSigningKeys();
   requiredEnv.auth = { AUTH_SIGNING_KEYS: JSON.stringify(signingKeys) };
@@ -36,7 +34,7 @@ describe.each(FUNCTIONS)('the %s bundle', (fn) => {
 
   it('serves /healthz, /readyz and /metrics, and exits 0 on SIGTERM', async () => {
     const { mongoUri } = testServices();
-    const server = await startFunctionProcess(join(outdir, fn, 'server.js'), {
+    const server = await startFunctionProcess(bundles[fn] ?? '', {
       MONGODB_URI: mongoUri,
       MONGODB_DB: `bundle_${fn}`,
       ...requiredEnv[fn],
@@ -60,7 +58,7 @@ describe.each(FUNCTIONS)('the %s bundle', (fn) => {
   });
 
   it('stops with exit 1 and one line naming a bad variable', async () => {
-    const result = await run(process.execPath, [join(outdir, fn, 'server.js')], {
+    const result = await run(process.execPath, [bundles[fn] ?? ''], {
       env: { PATH: process.env.PATH ?? '', MONGODB_URI: 'postgres://nope' },
     }).catch((error: { code: number; stderr: string; stdout: string }) => error);
     expect('code' in result ? result.code : 0).toBe(1);

@@ -13,6 +13,8 @@ export interface Fixtures {
   signingJwks: string;
   user: { id: string; email: string; password: string; token: string };
   admin: { id: string; email: string; token: string };
+  /** An access token for any user id, signed with the key set above. */
+  signToken(sub: string, role: 'user' | 'admin'): Promise<string>;
 }
 
 /** Creates a signing key and two users (one admin) in a database of the benchmark's own. */
@@ -64,6 +66,7 @@ export async function prepareFixtures(
       signingJwks: JSON.stringify({ keys: [privateJwk] }),
       user: { id: userId, email: 'bench-user@example.com', password, token: await sign(userId, 'user') },
       admin: { id: adminId, email: 'bench-admin@example.com', token: await sign(adminId, 'admin') },
+      signToken: sign,
     };
   } finally {
     await client.close();

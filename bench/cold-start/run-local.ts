@@ -13,7 +13,7 @@ import { floorSubject, peerSubject } from './subjects/reference-subjects.ts';
 const run = promisify(execFile);
 
 /** Builds the production bundles of `functions` into `outdir`, as `npm run build` does. */
-async function buildBundles(functions: readonly string[], outdir: string): Promise<Record<string, string>> {
+export async function buildBundles(functions: readonly string[], outdir: string): Promise<Record<string, string>> {
   const bundles: Record<string, string> = {};
   for (const name of functions) {
     await run(process.execPath, [

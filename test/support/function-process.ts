@@ -7,6 +7,8 @@ export interface FunctionProcess {
   baseUrl: string;
   /** Every JSON log line so far. */
   logs: Array<Record<string, unknown>>;
+  /** Everything written to stderr so far. */
+  readonly stderr: string;
   /** Sends a signal and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -21,6 +23,10 @@ export async function startFunctionProcess(entry: string, env: Record<string, st
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Array<Record<string, unknown>> = [];
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   const port = await new Promise<number>((resolve, reject) => {
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
@@ -32,16 +38,15 @@ export async function startFunctionProcess(entry: string, env: Record<string, st
         // Not a log line.
       }
     });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
     void exited.then((code) => reject(new Error(`${entry} exited with ${code} before listening: ${stderr}`)));
   });
   return {
     child,
     baseUrl: `http://127.0.0.1:${port}`,
     logs,
+    get stderr() {
+      return stderr;
+    },
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, signal);
       return exited;

@@ -1,7 +1,12 @@
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createOllamaServer, ensureOllama, findOnPath, type OllamaServer } from '@zerochat/local-services';
-import { registerGguf, TINY_MODEL_NAME, TINY_MODEL_TEMPLATE, tinyModelGguf } from '@zerochat/ollama';
+import {
+  createOllamaServer,
+  ensureOllama,
+  findOnPath,
+  type OllamaServer,
+  registerTinyModel,
+} from '@zerochat/local-services';
 import { afterAll, beforeAll } from 'vitest';
 import { testServices } from './test-services.ts';
 
@@ -27,12 +32,7 @@ export function useOwnOllama(env: NodeJS.ProcessEnv = {}): OwnOllama {
       env,
     });
     await server.start();
-    await registerGguf({
-      host: server.host,
-      model: TINY_MODEL_NAME,
-      gguf: tinyModelGguf(),
-      template: TINY_MODEL_TEMPLATE,
-    });
+    await registerTinyModel(server.host);
   });
   afterAll(async () => {
     await server?.stop();

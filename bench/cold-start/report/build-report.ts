@@ -1,4 +1,4 @@
-import os from 'node:os';
+import { describeMachine } from '../../report/machine.ts';
 import { type Summary, summarize } from '../statistics.ts';
 import { type ColdStartReport, type PhaseReport, REPORT_SCHEMA, type SubjectReport } from './schema.ts';
 
@@ -49,19 +49,12 @@ export function buildReport(options: {
 }): ColdStartReport {
   const floorTotal = total(options.floor);
   const all = [options.floor, ...options.subjects];
-  const cpus = os.cpus();
   return {
     schema: REPORT_SCHEMA,
     target: options.target,
     createdAt: (options.now ?? new Date()).toISOString(),
     node: process.versions.node,
-    machine: {
-      os: `${os.type()} ${os.release()}`,
-      arch: os.arch(),
-      cpus: cpus.length,
-      cpuModel: cpus[0]?.model ?? 'unknown',
-      memoryBytes: os.totalmem(),
-    },
+    machine: describeMachine(),
     runs: options.runs,
     floor: options.floor.name,
     subjects: all.map((subject) => {

@@ -1,12 +1,6 @@
+import { renderMarkdownTable } from '../../report/tables.ts';
 import { FIRST_NUMBER_COLUMN, headers, ms, rows, times, title } from './format.ts';
 import type { ColdStartReport } from './schema.ts';
-
-const cell = (text: string) => text.replace(/\|/g, '\\|');
-const table = (header: readonly string[], body: readonly string[][], firstNumber: number) => [
-  `| ${header.join(' | ')} |`,
-  `| ${header.map((_, column) => (column >= firstNumber ? '---:' : '---')).join(' | ')} |`,
-  ...body.map((row) => `| ${row.map(cell).join(' | ')} |`),
-];
 
 /** Every phase of every subject with min, median, p90 and max, and its median against the floor's. */
 function phaseRows(report: ColdStartReport): string[][] {
@@ -29,16 +23,17 @@ function phaseRows(report: ColdStartReport): string[][] {
 }
 
 export function renderMarkdown(report: ColdStartReport): string {
-  return [
-    `**${title(report)}**`,
-    '',
-    ...table(headers(report), rows(report), FIRST_NUMBER_COLUMN),
-    '',
-    `Floor: \`${report.floor}\`. Machine: ${report.machine.cpuModel}, ${report.machine.os}. Measured ${report.createdAt}.`,
-    '',
-    'Each phase, in ms:',
-    '',
-    ...table(['subject', 'phase', 'min', 'median', 'p90', 'max', 'median × floor'], phaseRows(report), 2),
-    '',
-  ].join('\n');
+  const summary = renderMarkdownTable(
+    { title: title(report), header: headers(report), rows: rows(report), firstNumberColumn: FIRST_NUMBER_COLUMN },
+    [
+      `Floor: \`${report.floor}\`. Machine: ${report.machine.cpuModel}, ${report.machine.os}. Measured ${report.createdAt}.`,
+    ],
+  );
+  const phases = renderMarkdownTable({
+    title: 'Each phase, in ms',
+    header: ['subject', 'phase', 'min', 'median', 'p90', 'max', 'median × floor'],
+    rows: phaseRows(report),
+    firstNumberColumn: 2,
+  });
+  return `${summary}\n${phases}`;
 }

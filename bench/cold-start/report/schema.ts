@@ -1,3 +1,4 @@
+import type { Machine } from '../../report/machine.ts';
 import type { Summary } from '../statistics.ts';
 
 // The JSON a cold-start run writes (`--json`). docs/performance.md describes it for readers;
@@ -11,7 +12,7 @@ export interface ColdStartReport {
   createdAt: string;
   /** Node.js version every measured process ran on. */
   node: string;
-  machine: { os: string; arch: string; cpus: number; cpuModel: string; memoryBytes: number };
+  machine: Machine;
   /** Cold starts per subject. */
   runs: number;
   /** Name of the subject every ratio is taken against. */

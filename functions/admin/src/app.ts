@@ -3,6 +3,7 @@ import { COLLECTIONS, type ProcessedEventDocument } from '@zerochat/data';
 import type { Modelfile } from '@zerochat/ollama';
 import {
   type AccessTokenKeys,
+  accessTokenKeysOf,
   createAccessTokenVerifier,
   createFunctionApp,
   type FunctionApp,
@@ -80,9 +81,7 @@ export function createApp(deps: AdminDeps): FunctionApp {
     host: config.OLLAMA_HOST,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
-  const keys: AccessTokenKeys = config.AUTH_PUBLIC_JWKS
-    ? { jwks: config.AUTH_PUBLIC_JWKS }
-    : { jwksUrl: new URL(config.AUTH_JWKS_URL as string) };
+  const keys: AccessTokenKeys = accessTokenKeysOf(config);
   const gateway: Gateway | undefined =
     config.KONG_ADMIN_URL && config.KONG_UPSTREAMS
       ? {

@@ -1,5 +1,11 @@
 import { type Logger, upstreamUnavailable } from '@zerochat/runtime';
-import { canonicalModelName, type InstalledModel, type ModelServer, ModelServerError } from './model-server.ts';
+import {
+  canonicalModelName,
+  type InstalledModel,
+  type ModelServer,
+  ModelServerError,
+  unreachableDetail,
+} from './model-server.ts';
 import { modelNotFound } from './problems.ts';
 
 /** How long listing Ollama's models may take before Ollama counts as unavailable. */
@@ -34,7 +40,10 @@ export function createModelCatalog(options: ModelCatalogOptions): ModelCatalog {
         err: error,
         upstream: error instanceof ModelServerError ? error.upstreamMessage : undefined,
       });
-      throw upstreamUnavailable('The model server cannot be reached right now. Try again shortly.', error);
+      throw upstreamUnavailable(
+        unreachableDetail(error, 'The model server cannot be reached right now. Try again shortly.'),
+        error,
+      );
     }
   }
 

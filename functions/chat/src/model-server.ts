@@ -41,12 +41,31 @@ export class ModelServerError extends Error {
   override readonly name = 'ModelServerError';
   readonly kind: 'unreachable' | 'model_not_found' | 'failed';
   readonly upstreamMessage: string;
+  /** What an operator can do about it, safe to tell clients; never Ollama's own text. */
+  readonly remedy: string | undefined;
 
-  constructor(kind: ModelServerError['kind'], upstreamMessage: string, cause: unknown) {
+  constructor(kind: ModelServerError['kind'], upstreamMessage: string, cause: unknown, remedy?: string) {
     super(`Ollama ${kind.replace('_', ' ')}: ${upstreamMessage}`, { cause });
     this.kind = kind;
     this.upstreamMessage = upstreamMessage;
+    this.remedy = remedy;
   }
+}
+
+/** The detail of a 503 for an unreachable Ollama: the error's remedy when it has one, else `generic`. */
+export function unreachableDetail(error: unknown, generic: string): string {
+  return (error instanceof ModelServerError && error.remedy) || generic;
+}
+
+/**
+ * The model server of an installation that has no Ollama (the one-process mode on a machine
+ * without one): every call fails as unreachable, and clients are told `remedy`.
+ */
+export function absentModelServer(remedy: string): ModelServer {
+  const absent = async (): Promise<never> => {
+    throw new ModelServerError('unreachable', 'no Ollama is configured', undefined, remedy);
+  };
+  return { listModels: absent, chat: absent };
 }
 
 /** Ollama's name for `name`: a name without a tag means ":latest". */

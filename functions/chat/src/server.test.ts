@@ -1,43 +1,20 @@
 // The chat function as it ships: its bundle in a process of its own, configured by the
 // environment, with a token signed the way the auth function signs them.
-import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { COLLECTIONS, type MessageDocument } from '@zerochat/data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FunctionProcess, startFunctionProcess } from '../../../test/support/function-process.ts';
-import { signAccessToken, TEST_AUDIENCE, TEST_ISSUER, testSigningKey } from '../../../test/support/keys.ts';
+import { functionBundle } from '../../../test/support/bundles.ts';
+import { startChatProcess } from '../../../test/support/chat-process.ts';
+import type { FunctionProcess } from '../../../test/support/function-process.ts';
 import { testServices, useTestDatabase } from '../../../test/support/test-services.ts';
 import { allEvents, request, sseEvents, waitFor } from '../test/harness.ts';
 
 const database = useTestDatabase();
-let entry: string;
 
-beforeAll(async () => {
-  const outdir = await mkdtemp(join(tmpdir(), 'zerochat-chat-bundle-'));
-  await promisify(execFile)(process.execPath, ['tools/bundle-function.ts', 'functions/chat', outdir]);
-  entry = join(outdir, 'server.js');
-}, 120_000);
+beforeAll(() => functionBundle('chat'), 120_000);
 
 async function start(env: Record<string, string> = {}) {
-  const key = await testSigningKey();
-  const { ollamaHost, tinyModel } = testServices();
-  const server = await startFunctionProcess(entry, {
-    MONGODB_URI: database.uri,
-    MONGODB_DB: database.name,
-    AUTH_PUBLIC_JWKS: JSON.stringify({ keys: [key.publicJwk] }),
-    AUTH_ISSUER: TEST_ISSUER,
-    AUTH_AUDIENCE: TEST_AUDIENCE,
-    OLLAMA_HOST: ollamaHost,
-    ZEROCHAT_MODEL: tinyModel,
-    CHAT_MAX_NUM_PREDICT: '40000',
-    ...env,
-  });
-  const userId = '6650c3f4a1b2c3d4e5f60718';
-  const token = await signAccessToken(key, { claims: { sub: userId } });
-  return { server, token };
+  const chat = await startChatProcess({ mongoUri: database.uri, dbName: database.name, env });
+  return { server: chat.process, token: (await chat.user()).token };
 }
 
 describe('the chat function process', () => {

@@ -1,6 +1,6 @@
 // Entry point: the only place that reads the environment and opens sockets. `main()` runs
 // when this file is started directly (node src/server.ts) or by the bundle's dist/server.js.
-import { createAccessTokenVerifier, readConfigOrExit, runFunction } from '@zerochat/runtime';
+import { accessTokenKeysOf, createAccessTokenVerifier, readConfigOrExit, runFunction } from '@zerochat/runtime';
 import { createApp } from './app.ts';
 import { chatConfigSchema } from './config.ts';
 import { createModelServer } from './model-server.ts';
@@ -8,9 +8,7 @@ import { createModelServer } from './model-server.ts';
 export async function main(): Promise<void> {
   const config = readConfigOrExit('chat', chatConfigSchema);
   const verifyAccessToken = createAccessTokenVerifier({
-    keys: config.AUTH_PUBLIC_JWKS
-      ? { jwks: config.AUTH_PUBLIC_JWKS }
-      : { jwksUrl: new URL(config.AUTH_JWKS_URL as string) },
+    keys: accessTokenKeysOf(config),
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,
   });

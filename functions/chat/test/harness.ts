@@ -1,7 +1,6 @@
 // What the chat tests share: the app over the test database and a real Ollama, signed tokens,
 // requests, a real socket, SSE parsing and a count of what is stored.
 
-import { setTimeout as sleep } from 'node:timers/promises';
 import { COLLECTIONS } from '@zerochat/data';
 import {
   createAccessTokenVerifier,
@@ -15,6 +14,10 @@ import { afterAll, expect } from 'vitest';
 import { captureLog } from '../../../test/support/capture-log.ts';
 import { signAccessToken, TEST_AUDIENCE, TEST_ISSUER, testSigningKey } from '../../../test/support/keys.ts';
 import { type TestDatabase, testServices } from '../../../test/support/test-services.ts';
+
+export { allEvents, type SseEvent, sseEvents } from '../../../test/support/sse.ts';
+export { waitFor } from '../../../test/support/wait-for.ts';
+
 import { createApp } from '../src/app.ts';
 import { chatConfigSchema } from '../src/config.ts';
 import { createModelServer } from '../src/model-server.ts';
@@ -135,37 +138,6 @@ export function request(method: string, token: string, body?: unknown, signal?: 
   };
 }
 
-export interface SseEvent {
-  event: string;
-  data: Record<string, unknown>;
-}
-
-/** Reads Server-Sent Events off a response body as they arrive. */
-export async function* sseEvents(response: Response): AsyncGenerator<SseEvent> {
-  if (!response.body) throw new Error('no body');
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for await (const chunk of response.body) {
-    buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-    let end = buffer.indexOf('\n\n');
-    while (end !== -1) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      end = buffer.indexOf('\n\n');
-      const fields = Object.fromEntries(
-        block.split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
-      );
-      yield { event: fields.event ?? 'message', data: JSON.parse(fields.data ?? 'null') };
-    }
-  }
-}
-
-export async function allEvents(response: Response): Promise<SseEvent[]> {
-  const events: SseEvent[] = [];
-  for await (const event of sseEvents(response)) events.push(event);
-  return events;
-}
-
 /** How many documents the chat collections hold: proof that a refused request wrote nothing. */
 export async function storedCounts(database: TestDatabase) {
   const count = (name: string) => database.db.collection(name).countDocuments();
@@ -183,12 +155,3 @@ export async function problemOf(response: Response): Promise<{ status: number; c
 }
 
 export const tinyModelName = () => `${testServices().tinyModel}:latest`;
-
-/** Polls `condition` until it holds; fails the test after `timeoutMs`. */
-export async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(25);
-  }
-}

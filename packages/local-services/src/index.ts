@@ -11,7 +11,15 @@ export {
   OLLAMA_VERSION,
 } from './go-build.ts';
 export { createOllamaServer, type OllamaServer, type OllamaServerOptions } from './ollama-server.ts';
-export { type ProvidedServices, type ProvideServicesOptions, provideServices } from './provide-services.ts';
+export {
+  type ProvidedService,
+  type ProvidedServices,
+  type ProvideServicesOptions,
+  provideMongo,
+  provideOllama,
+  provideServices,
+  registerTinyModel,
+} from './provide-services.ts';
 export {
   reapLeftovers,
   type ServiceProcess,

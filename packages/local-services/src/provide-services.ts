@@ -11,9 +11,21 @@ export interface ProvideServicesOptions {
   /** MONGODB_URI and OLLAMA_HOST, when set, are used instead of starting servers. */
   env: NodeJS.ProcessEnv;
   cacheDir: string;
-  /** Data of the servers started here. */
+  /** Data of the servers started here (`ferretdb/` and `ollama/` below it). */
   dataDir: string;
+  /** Pid records of the servers started here; default `<cacheDir>/run`. */
+  registryDir?: string;
   report: (line: string) => void;
+}
+
+/** A service in use: where it answers, and how to stop it when it was started here. */
+export interface ProvidedService {
+  /** MongoDB's URI or Ollama's base URL. */
+  url: string;
+  /** One line for the person running it: what this is and where it came from. */
+  description: string;
+  /** Stops it by pid when it was started here; does nothing for one taken from the environment. */
+  stop(): Promise<void>;
 }
 
 export interface ProvidedServices {
@@ -25,55 +37,86 @@ export interface ProvidedServices {
   stop(): Promise<void>;
 }
 
+const nothingToStop = async () => undefined;
+
+/** MONGODB_URI, or a FerretDB (SQLite files under `<dataDir>/ferretdb`) built once and started on loopback. */
+export async function provideMongo(
+  options: ProvideServicesOptions & { registryDir: string },
+): Promise<ProvidedService> {
+  const { env, cacheDir, dataDir, registryDir, report } = options;
+  if (env.MONGODB_URI) {
+    return {
+      url: env.MONGODB_URI,
+      description: `${await describeMongo(env.MONGODB_URI)} at ${redact(env.MONGODB_URI)} (from MONGODB_URI)`,
+      stop: nothingToStop,
+    };
+  }
+  const binary = await ensureFerretDb({ cacheDir, report });
+  const ferretdb = await createFerretDb({ binary, dataDir: join(dataDir, 'ferretdb'), registryDir });
+  await ferretdb.start();
+  return {
+    url: ferretdb.uri,
+    description: `started FerretDB ${FERRETDB_VERSION} (SQLite) at ${ferretdb.uri}, pid ${ferretdb.pid}`,
+    stop: () => ferretdb.stop(),
+  };
+}
+
+/**
+ * OLLAMA_HOST, or `ollama serve` on loopback with its models under `<dataDir>/ollama`: the
+ * `ollama` on PATH, else one built once from its Go module. Rejects with MissingToolError
+ * when it can be neither found nor built.
+ */
+export async function provideOllama(
+  options: ProvideServicesOptions & { registryDir: string },
+): Promise<ProvidedService> {
+  const { env, cacheDir, dataDir, registryDir, report } = options;
+  if (env.OLLAMA_HOST) {
+    const host = /^https?:\/\//.test(env.OLLAMA_HOST) ? env.OLLAMA_HOST : `http://${env.OLLAMA_HOST}`;
+    return {
+      url: host,
+      description: `${await ollamaVersion(host)} at ${host} (from OLLAMA_HOST)`,
+      stop: nothingToStop,
+    };
+  }
+  const binary = (await findOnPath('ollama')) ?? (await ensureOllama({ cacheDir, report }));
+  const ollama = await createOllamaServer({ binary, dataDir: join(dataDir, 'ollama'), registryDir });
+  await ollama.start();
+  return {
+    url: ollama.host,
+    description: `${await ollamaVersion(ollama.host)} at ${ollama.host}, started from ${binary}, pid ${ollama.pid}`,
+    stop: () => ollama.stop(),
+  };
+}
+
+/** Registers the tiny test model from its GGUF file (no download). */
+export async function registerTinyModel(host: string): Promise<string> {
+  await registerGguf({ host, model: TINY_MODEL_NAME, gguf: tinyModelGguf(), template: TINY_MODEL_TEMPLATE });
+  return TINY_MODEL_NAME;
+}
+
 /**
  * MongoDB and Ollama for tests and benchmarks: the ones named in the environment, or a
  * FerretDB and an Ollama started on loopback (built once from their Go modules). The tiny
  * model is registered either way. Reports one line per service saying what it uses.
  */
 export async function provideServices(options: ProvideServicesOptions): Promise<ProvidedServices> {
-  const { env, cacheDir, dataDir, report } = options;
-  const registryDir = join(cacheDir, 'run');
+  const registryDir = options.registryDir ?? join(options.cacheDir, 'run');
   const reaped = await reapLeftovers(registryDir);
-  if (reaped) report(`stopped ${reaped} service process(es) left over from an earlier run`);
-  const stops: Array<() => Promise<void>> = [];
+  if (reaped) options.report(`stopped ${reaped} service process(es) left over from an earlier run`);
+  const started: ProvidedService[] = [];
   const stop = async () => {
-    for (const stopOne of stops.reverse()) await stopOne();
+    for (const service of started.reverse()) await service.stop();
   };
 
   try {
-    let mongoUri = env.MONGODB_URI;
-    if (mongoUri) {
-      report(`MongoDB: ${await describeMongo(mongoUri)} at ${redact(mongoUri)} (from MONGODB_URI)`);
-    } else {
-      const binary = await ensureFerretDb({ cacheDir, report });
-      const ferretdb = await createFerretDb({ binary, dataDir: join(dataDir, 'ferretdb'), registryDir });
-      await ferretdb.start();
-      stops.push(() => ferretdb.stop());
-      mongoUri = ferretdb.uri;
-      report(`MongoDB: started FerretDB ${FERRETDB_VERSION} (SQLite) at ${mongoUri}, pid ${ferretdb.pid}`);
-    }
-
-    let ollamaHost = env.OLLAMA_HOST;
-    let origin = '(from OLLAMA_HOST)';
-    if (ollamaHost) {
-      if (!/^https?:\/\//.test(ollamaHost)) ollamaHost = `http://${ollamaHost}`;
-    } else {
-      const binary = (await findOnPath('ollama')) ?? (await ensureOllama({ cacheDir, report }));
-      const ollama = await createOllamaServer({ binary, dataDir: join(dataDir, 'ollama'), registryDir });
-      await ollama.start();
-      stops.push(() => ollama.stop());
-      ollamaHost = ollama.host;
-      origin = `started from ${binary}, pid ${ollama.pid}`;
-    }
-    const { version } = (await (await fetch(`${ollamaHost}/api/version`)).json()) as { version: string };
-    await registerGguf({
-      host: ollamaHost,
-      model: TINY_MODEL_NAME,
-      gguf: tinyModelGguf(),
-      template: TINY_MODEL_TEMPLATE,
-    });
-    report(`Ollama: ${version} at ${ollamaHost} ${origin}; model ${TINY_MODEL_NAME} registered from its GGUF file`);
-    return { mongoUri, ollamaHost, tinyModel: TINY_MODEL_NAME, registryDir, stop };
+    const mongo = await provideMongo({ ...options, registryDir });
+    started.push(mongo);
+    options.report(`MongoDB: ${mongo.description}`);
+    const ollama = await provideOllama({ ...options, registryDir });
+    started.push(ollama);
+    const tinyModel = await registerTinyModel(ollama.url);
+    options.report(`Ollama: ${ollama.description}; model ${tinyModel} registered from its GGUF file`);
+    return { mongoUri: mongo.url, ollamaHost: ollama.url, tinyModel, registryDir, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -82,11 +125,22 @@ export async function provideServices(options: ProvideServicesOptions): Promise<
 
 const redact = (uri: string) => uri.replace(/\/\/[^@/]*@/, '//***@');
 
+async function ollamaVersion(host: string): Promise<string> {
+  try {
+    const { version } = (await (await fetch(`${host}/api/version`)).json()) as { version: string };
+    return `Ollama ${version}`;
+  } catch (error) {
+    throw new Error(`no Ollama answers at ${host}`, { cause: error });
+  }
+}
+
 async function describeMongo(uri: string): Promise<string> {
   const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000 });
   try {
     const info = await client.db('admin').command({ buildInfo: 1 });
     return info.ferretdbVersion ? `FerretDB ${info.ferretdbVersion}` : `MongoDB ${info.version}`;
+  } catch (error) {
+    throw new Error(`no MongoDB answers at ${redact(uri)} (${(error as Error).message})`, { cause: error });
   } finally {
     await client.close();
   }

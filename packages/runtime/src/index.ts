@@ -16,6 +16,7 @@ export {
 } from './auth/access-token.ts';
 export {
   accessTokenEnv,
+  accessTokenKeysOf,
   envBoolean,
   envInteger,
   envJwkSet,
@@ -40,8 +41,10 @@ export {
   conflict,
   databaseUnavailable,
   forbidden,
+  headersTooLarge,
   internalError,
   malformedJson,
+  malformedRequest,
   notFound,
   payloadTooLarge,
   rateLimited,

@@ -1,7 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createRoute, z } from '@hono/zod-openapi';
 import {
   type AppError,
   type FunctionApp,
+  isDatabaseUnreachable,
   jsonBody,
   type Logger,
   notFound,
@@ -25,7 +27,7 @@ import {
 import type { ChatContext } from '../chat-context.ts';
 import type { Exchange } from '../chat-store.ts';
 import type { ChatSettings } from '../config.ts';
-import { type ModelOptions, ModelServerError } from '../model-server.ts';
+import { type ModelOptions, ModelServerError, unreachableDetail } from '../model-server.ts';
 import { modelNotFound, upstreamError, upstreamTimeout } from '../problems.ts';
 import type { ReplyOutcome } from '../reply-metrics.ts';
 import {
@@ -151,12 +153,19 @@ export function addMessageRoutes(app: FunctionApp, chat: ChatContext): void {
 
     /** Stores the outcome and frees the slot. */
     const finish = async (result: ReplyResult) => {
-      try {
-        await chat.store.finishReply(started.reply._id, {
+      const store = () =>
+        chat.store.finishReply(started.reply._id, {
           content: result.content,
           status: 'failure' in result ? 'error' : statusFor(result.finishReason),
           usage: 'failure' in result ? null : result.usage,
         });
+      try {
+        await store();
+      } catch (error) {
+        // MongoDB went away during the reply: the client is told now, and the reply is stored
+        // as soon as MongoDB is back, so the conversation is not left half-written.
+        if (isDatabaseUnreachable(error)) void chat.lifecycle.track(storeWhenReachable(store, log));
+        throw error;
       } finally {
         await slot.release().catch((error: unknown) => log.warn('releasing a generation slot failed', { err: error }));
         if ('failure' in result) supervisor.end('error');
@@ -281,7 +290,10 @@ function startFailure(
   log.warn('the reply could not start', { model, kind: error.kind, upstream: error.upstreamMessage });
   if (error.kind === 'model_not_found') return modelNotFound(model);
   if (error.kind === 'unreachable') {
-    return upstreamUnavailable('The model server cannot be reached right now. Try again shortly.', error);
+    return upstreamUnavailable(
+      unreachableDetail(error, 'The model server cannot be reached right now. Try again shortly.'),
+      error,
+    );
   }
   return upstreamError(error);
 }
@@ -298,4 +310,25 @@ function midReplyFailure(failure: unknown, log: Logger): AppError {
     return upstreamUnavailable('The model server went away while replying. Try again shortly.', failure);
   }
   return failure instanceof ModelServerError ? upstreamError(failure) : toAppError(failure);
+}
+
+/** How long a reply's final state is retried while MongoDB is unreachable. */
+const STORE_RETRY_FOR_MS = 10 * 60_000;
+
+/** Retries `store` (with backoff, up to 5 s apart) while MongoDB is unreachable, for a bounded time. */
+async function storeWhenReachable(store: () => Promise<void>, log: Logger): Promise<void> {
+  const deadline = Date.now() + STORE_RETRY_FOR_MS;
+  for (let attempt = 1; ; attempt++) {
+    await sleep(Math.min(5000, 250 * 2 ** attempt), undefined, { ref: false });
+    try {
+      await store();
+      log.info('stored a reply once MongoDB was back', { attempt });
+      return;
+    } catch (error) {
+      if (!isDatabaseUnreachable(error) || Date.now() > deadline) {
+        log.error('storing a reply failed for good', { err: error, attempt });
+        return;
+      }
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AccessTokenKeys } from '../auth/access-token.ts';
 import { LOG_LEVELS } from '../log/logger.ts';
 
 // Environment variables that more than one function reads. Each function's config.ts spreads
@@ -71,6 +72,13 @@ export const accessTokenEnv = {
   AUTH_PUBLIC_JWKS: publicJwks.optional(),
   AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
 };
+
+/** Where a verifier gets its keys: the inline set when there is one, else the JWKS URL. */
+export function accessTokenKeysOf(config: { AUTH_PUBLIC_JWKS?: PublicJwks; AUTH_JWKS_URL?: string }): AccessTokenKeys {
+  if (config.AUTH_PUBLIC_JWKS) return { jwks: config.AUTH_PUBLIC_JWKS };
+  if (config.AUTH_JWKS_URL) return { jwksUrl: new URL(config.AUTH_JWKS_URL) };
+  throw new RangeError('AUTH_PUBLIC_JWKS or AUTH_JWKS_URL is required');
+}
 
 /** Refinement for configs that verify access tokens: they need a key source. */
 export function requireKeySource(

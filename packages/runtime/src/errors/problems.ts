@@ -43,6 +43,27 @@ export function payloadTooLarge(limitBytes: number): AppError {
   });
 }
 
+/** Node's HTTP parser refused the request head (it is never seen by a handler). */
+export function headersTooLarge(): AppError {
+  return new AppError({
+    code: 'headers_too_large',
+    status: 431,
+    title: 'Request header fields too large',
+    detail: 'The request headers are larger than the server accepts (16 KiB in all).',
+    headers: { connection: 'close' },
+  });
+}
+
+export function malformedRequest(): AppError {
+  return new AppError({
+    code: 'malformed_request',
+    status: 400,
+    title: 'Malformed request',
+    detail: 'The request is not valid HTTP/1.1.',
+    headers: { connection: 'close' },
+  });
+}
+
 export function notFound(detail = 'No such resource.'): AppError {
   return new AppError({ code: 'not_found', status: 404, title: 'Not found', detail });
 }

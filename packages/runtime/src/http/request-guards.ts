@@ -19,7 +19,14 @@ const JSON_MEDIA_TYPE = /^application\/([a-z0-9.-]+\+)?json\s*(;|$)/i;
 /** Every zerochat request body is JSON; anything else is a 415 before it is parsed. */
 export function requireJsonBodies(): MiddlewareHandler {
   return async function requireJsonBodies(c, next) {
-    const hasBody = c.req.raw.body !== null && (c.req.header('content-length') ?? '') !== '0';
+    const length = c.req.header('content-length');
+    // From the network (@hono/node-server), a request has a body only when Content-Length or
+    // Transfer-Encoding says so (RFC 9112 §6.3): Node gives even a bare DELETE a body stream.
+    // Built in-process (app.request), it has one when it was given one.
+    const fromNetwork = (c.env as { incoming?: unknown } | undefined)?.incoming !== undefined;
+    const hasBody = fromNetwork
+      ? (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined
+      : c.req.raw.body !== null && length !== '0';
     const type = c.req.header('content-type');
     if (hasBody && !(type && JSON_MEDIA_TYPE.test(type))) throw unsupportedMediaType(type);
     await next();

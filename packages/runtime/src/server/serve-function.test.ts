@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { streamSSE } from 'hono/streaming';
 import { describe, expect, it } from 'vitest';
@@ -77,5 +78,42 @@ describe('serveFunction shutdown', () => {
     expect(events.at(-1)).toBe('closed');
     await expect(stream).rejects.toThrow();
     expect(lines.some((line) => line.msg === 'grace period over, closing open connections')).toBe(true);
+  });
+});
+
+/** Writes `head` on a raw socket and returns everything the server answers before closing. */
+function rawExchange(port: number, head: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => socket.write(head));
+    let answer = '';
+    socket.on('data', (chunk) => {
+      answer += chunk.toString();
+    });
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
+describe('requests Node refuses before the app sees them', () => {
+  it.each([
+    [
+      'headers over 16 KiB',
+      `GET /healthz HTTP/1.1\r\nhost: x\r\nx-filler: ${'a'.repeat(20_000)}\r\n\r\n`,
+      431,
+      'headers_too_large',
+    ],
+    ['a request that is not HTTP', 'HELLO THERE\r\n\r\n', 400, 'malformed_request'],
+  ])('answers %s with a problem document', async (_name, head, status, code) => {
+    const { running } = await startDemo(1000);
+    try {
+      const answer = await rawExchange(running.port, head);
+      expect(answer.split('\r\n')[0]).toBe(
+        `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}`,
+      );
+      expect(answer).toMatch(/^content-type: application\/problem\+json$/m);
+      expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ status, code });
+    } finally {
+      await running.shutdown('test');
+    }
   });
 });

@@ -1,7 +1,10 @@
 import { once } from 'node:events';
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { getRequestListener } from '@hono/node-server';
+import { toProblem } from '../errors/problem-response.ts';
+import { headersTooLarge, malformedRequest } from '../errors/problems.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Lifecycle } from './lifecycle.ts';
 
@@ -40,6 +43,8 @@ export async function serveFunction(options: ServeFunctionOptions): Promise<Runn
       if (inFlight.size === 0) idle?.();
     });
   });
+
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket));
 
   server.listen(options.port, options.host);
   await once(server, 'listening');
@@ -84,4 +89,30 @@ export async function serveFunction(options: ServeFunctionOptions): Promise<Runn
   }
 
   return { server, port, shutdown };
+}
+
+/**
+ * A request Node's parser refuses (headers over 16 KiB, not HTTP at all) never reaches the
+ * app; Node would answer a bare 400 or 431. It gets a problem document like every other error.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  const response = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+  if (!socket.writable || error.code === 'ECONNRESET' || response?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const problem = error.code === 'HPE_HEADER_OVERFLOW' ? headersTooLarge() : malformedRequest();
+  const requestId = crypto.randomUUID();
+  const body = JSON.stringify(toProblem(problem, requestId));
+  socket.end(
+    [
+      `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}`,
+      'content-type: application/problem+json',
+      `content-length: ${Buffer.byteLength(body)}`,
+      `x-request-id: ${requestId}`,
+      'connection: close',
+      '',
+      body,
+    ].join('\r\n'),
+  );
 }

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// npm run bench:load -- [--duration SECONDS] [--rounds N] [--read-connections N] [--stream-connections N]
+//   [--tokens N] [--out DIR] [--json | --md]
+// Prints a table on stdout (or, with --json/--md, that format instead), progress on stderr,
+// and writes load.json and load.md into --out (default bench/results). Uses MONGODB_URI and
+// OLLAMA_HOST when set, else starts FerretDB and Ollama as the tests do.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { renderLoadMarkdown, renderLoadTable } from './report/render.ts';
+import { runLoadBenchmark } from './run-load.ts';
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
+    'read-connections': { type: 'string', default: '16' },
+    'stream-connections': { type: 'string', default: '8' },
+    tokens: { type: 'string', default: '16' },
+    out: { type: 'string', default: resolve(import.meta.dirname, '../results') },
+    json: { type: 'boolean', default: false },
+    md: { type: 'boolean', default: false },
+  },
+});
+
+function whole(name: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number of at least 1`);
+  return value;
+}
+
+const report = await runLoadBenchmark({
+  durationSeconds: whole('duration', values.duration),
+  rounds: whole('rounds', values.rounds),
+  readConnections: whole('read-connections', values['read-connections']),
+  streamConnections: whole('stream-connections', values['stream-connections']),
+  replyTokens: whole('tokens', values.tokens),
+  progress: (line) => process.stderr.write(`${line}\n`),
+});
+const outputs = { json: `${JSON.stringify(report, null, 2)}\n`, md: renderLoadMarkdown(report) };
+await mkdir(values.out, { recursive: true });
+for (const [extension, text] of Object.entries(outputs)) {
+  const path = join(values.out, `load.${extension}`);
+  await writeFile(path, text);
+  process.stderr.write(`wrote ${path}\n`);
+}
+const chosen = (['json', 'md'] as const).find((format) => values[format]);
+process.stdout.write(chosen ? outputs[chosen] : renderLoadTable(report));

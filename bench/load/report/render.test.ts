@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { renderLoadMarkdown, renderLoadTable } from './render.ts';
+import { LOAD_REPORT_SCHEMA, type LoadReport, type ScenarioReport } from './schema.ts';
+
+const scenario = (overrides: Partial<ScenarioReport>): ScenarioReport => ({
+  path: 'read',
+  name: 'chat',
+  kind: 'function',
+  request: 'GET /chat/conversations',
+  connections: 16,
+  requests: 2500,
+  requestsPerSecond: 250,
+  requestsPerSecondByRound: [240, 250, 262],
+  latencyMs: { p50: 53, p90: 116, p99: 192, max: 298 },
+  failures: 0,
+  errors: 0,
+  ratioToBaseline: 0.92,
+  ...overrides,
+});
+
+const report: LoadReport = {
+  schema: LOAD_REPORT_SCHEMA,
+  createdAt: '2026-11-26T12:00:00.000Z',
+  node: '24.21.0',
+  machine: { os: 'Linux 6.1', arch: 'x64', cpus: 2, cpuModel: 'Test CPU', memoryBytes: 2 ** 34 },
+  durationSeconds: 5,
+  rounds: 3,
+  replyTokens: 16,
+  scenarios: [
+    scenario({
+      name: 'floor: node:http + the same query',
+      kind: 'floor',
+      requestsPerSecond: 271.6,
+      ratioToBaseline: 1,
+    }),
+    scenario({}),
+    scenario({ path: 'stream', name: 'chat', request: 'POST … | SSE', failures: 2, errors: 1, ratioToBaseline: null }),
+  ],
+};
+
+describe('the load report', () => {
+  it('prints one row per scenario with its rate, ratio, percentiles and failures', () => {
+    const lines = renderLoadTable(report).split('\n');
+    expect(lines[0]).toMatch(/^Load: .* medians of 3 rounds of 5 s per scenario, Node 24\.21\.0, 2 CPUs/);
+    expect(lines[2]?.split(/\s{2,}/)).toEqual([
+      'path',
+      'subject',
+      'request',
+      'connections',
+      'req/s',
+      '× baseline',
+      'p50 ms',
+      'p90 ms',
+      'p99 ms',
+      'max ms',
+      'failed',
+    ]);
+    expect(lines[4]?.split(/\s{2,}/)).toEqual([
+      'read',
+      'floor: node:http + the same query',
+      'GET /chat/conversations',
+      '16',
+      '272',
+      '1.00×',
+      '53.0',
+      '116.0',
+      '192.0',
+      '298',
+      '0',
+    ]);
+    expect(lines[6]?.split(/\s{2,}/).slice(-7)).toEqual(['250', '–', '53.0', '116.0', '192.0', '298', '3']);
+  });
+
+  it('renders Markdown with right-aligned numbers and escaped pipes', () => {
+    const markdown = renderLoadMarkdown(report);
+    expect(markdown).toContain('| --- | --- | --- | ---: |');
+    expect(markdown).toContain('POST … \\| SSE');
+    expect(markdown).toMatch(/Replies: 16 tokens .* Measured 2026-11-26T12:00:00\.000Z\./);
+  });
+});

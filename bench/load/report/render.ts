@@ -1,0 +1,47 @@
+import { renderMarkdownTable, renderTextTable, type Table } from '../../report/tables.ts';
+import type { LoadReport } from './schema.ts';
+
+const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+
+function table(report: LoadReport): Table {
+  return {
+    title: `Load: one process per subject, medians of ${report.rounds} rounds of ${report.durationSeconds} s per scenario, Node ${report.node}, ${report.machine.cpus} CPUs shared by server, database, model and load generator`,
+    header: [
+      'path',
+      'subject',
+      'request',
+      'connections',
+      'req/s',
+      '× baseline',
+      'p50 ms',
+      'p90 ms',
+      'p99 ms',
+      'max ms',
+      'failed',
+    ],
+    firstNumberColumn: 3,
+    rows: report.scenarios.map((scenario) => [
+      scenario.path,
+      scenario.name,
+      scenario.request,
+      String(scenario.connections),
+      fixed(scenario.requestsPerSecond),
+      scenario.ratioToBaseline === null ? '–' : `${fixed(scenario.ratioToBaseline, 2)}×`,
+      fixed(scenario.latencyMs.p50, 1),
+      fixed(scenario.latencyMs.p90, 1),
+      fixed(scenario.latencyMs.p99, 1),
+      fixed(scenario.latencyMs.max),
+      String(scenario.failures + scenario.errors),
+    ]),
+  };
+}
+
+export function renderLoadTable(report: LoadReport): string {
+  return renderTextTable(table(report));
+}
+
+export function renderLoadMarkdown(report: LoadReport): string {
+  return renderMarkdownTable(table(report), [
+    `Baseline of the read path: the floor; of the streaming path: Ollama alone. Replies: ${report.replyTokens} tokens of the tiny test model. Machine: ${report.machine.cpuModel}, ${report.machine.os}. Measured ${report.createdAt}.`,
+  ]);
+}

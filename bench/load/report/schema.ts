@@ -1,0 +1,42 @@
+import type { Machine } from '../../report/machine.ts';
+
+// The JSON a load run writes (`--json`). Times are milliseconds.
+
+export const LOAD_REPORT_SCHEMA = 'zerochat/bench/load@1';
+
+export interface LoadReport {
+  schema: typeof LOAD_REPORT_SCHEMA;
+  createdAt: string;
+  node: string;
+  machine: Machine;
+  /** Seconds each scenario ran per round. */
+  durationSeconds: number;
+  /** Rounds; the scenarios take turns within each. */
+  rounds: number;
+  /** Completion tokens each streamed reply asks for. */
+  replyTokens: number;
+  scenarios: ScenarioReport[];
+}
+
+export interface ScenarioReport {
+  /** `read`: the authenticated read path; `stream`: a message and its streamed reply. */
+  path: 'read' | 'stream';
+  name: string;
+  /** `floor`: the least the same work can cost; `reference`: the model server alone. */
+  kind: 'floor' | 'function' | 'reference';
+  request: string;
+  connections: number;
+  /** Answers counted over all rounds, correct or not. */
+  requests: number;
+  /** The median round's. */
+  requestsPerSecond: number;
+  requestsPerSecondByRound: number[];
+  /** Each percentile the median over the rounds; max the highest. */
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  /** Answers that were not 2xx, or whose body was not a correct answer (all rounds). */
+  failures: number;
+  /** Connection errors and timeouts. */
+  errors: number;
+  /** Requests per second divided by those of the floor (or reference) of the same path. */
+  ratioToBaseline: number | null;
+}

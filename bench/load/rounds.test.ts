@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { combineRounds } from './rounds.ts';
+import type { ScenarioResult } from './run-scenario.ts';
+
+const round = (requestsPerSecond: number, p50: number, max: number, failures = 0): ScenarioResult => ({
+  requests: requestsPerSecond * 5,
+  requestsPerSecond,
+  latencyMs: { p50, p90: p50 * 2, p99: p50 * 4, max },
+  failures,
+  errors: 0,
+});
+
+describe('combineRounds', () => {
+  it('takes the median of every rate and percentile, the highest max, and sums the counts', () => {
+    expect(combineRounds([round(250, 50, 300), round(300, 40, 280, 1), round(270, 60, 400)])).toEqual({
+      requests: 4100,
+      requestsPerSecond: 270,
+      requestsPerSecondByRound: [250, 300, 270],
+      latencyMs: { p50: 50, p90: 100, p99: 200, max: 400 },
+      failures: 1,
+      errors: 0,
+    });
+  });
+});

@@ -1,0 +1,35 @@
+// A one-round bench:load on the test services: the harness works end to end and writes the
+// report its schema describes. The figures are not checked; a test machine's are noise.
+import { describe, expect, it } from 'vitest';
+import { testServices } from '../../test/support/test-services.ts';
+import { LOAD_REPORT_SCHEMA } from './report/schema.ts';
+import { runLoadBenchmark } from './run-load.ts';
+
+describe('bench:load', () => {
+  it('measures all four scenarios and reports each with its baseline', async () => {
+    const { mongoUri, ollamaHost } = testServices();
+    const report = await runLoadBenchmark({
+      durationSeconds: 1,
+      rounds: 1,
+      readConnections: 2,
+      streamConnections: 2,
+      replyTokens: 4,
+      warmUpSeconds: 1,
+      env: { MONGODB_URI: mongoUri, OLLAMA_HOST: ollamaHost },
+      progress: () => undefined,
+    });
+    expect(report).toMatchObject({ schema: LOAD_REPORT_SCHEMA, rounds: 1, durationSeconds: 1, replyTokens: 4 });
+    expect(report.scenarios.map(({ path, kind }) => `${path} ${kind}`)).toEqual([
+      'read floor',
+      'read function',
+      'stream reference',
+      'stream function',
+    ]);
+    for (const scenario of report.scenarios) {
+      expect(scenario.requests, scenario.name).toBeGreaterThan(0);
+      expect(scenario.failures + scenario.errors, scenario.name).toBe(0);
+      expect(scenario.requestsPerSecondByRound).toHaveLength(1);
+      expect(scenario.ratioToBaseline).toBeGreaterThan(0);
+    }
+  }, 60_000);
+});

@@ -1,0 +1,258 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPasswordHasher } from '@zerochat/accounts';
+import { COLLECTIONS, type ConversationDocument } from '@zerochat/data';
+import { cacheDir, freePort, provideServices } from '@zerochat/local-services';
+import { MongoClient, ObjectId } from 'mongodb';
+import { BENCH_AUDIENCE, BENCH_ISSUER, prepareFixtures } from '../cold-start/fixtures.ts';
+import { buildBundles } from '../cold-start/run-local.ts';
+import { describeMachine } from '../report/machine.ts';
+import { LOAD_REPORT_SCHEMA, type LoadReport, type ScenarioReport } from './report/schema.ts';
+import { combineRounds } from './rounds.ts';
+import { runScenario, type ScenarioRequest } from './run-scenario.ts';
+import { type ServerProcess, startServer } from './server-process.ts';
+
+export interface LoadOptions {
+  /** Seconds per scenario and round. */
+  durationSeconds: number;
+  rounds: number;
+  readConnections: number;
+  streamConnections: number;
+  replyTokens: number;
+  progress: (line: string) => void;
+  /** MONGODB_URI and OLLAMA_HOST, when set, are used instead of starting servers. */
+  env?: NodeJS.ProcessEnv;
+  warmUpSeconds?: number;
+}
+
+/** Conversations each reading user has: a full first page would need 20; a handful is typical. */
+const CONVERSATIONS_PER_READER = 5;
+
+/**
+ * Requests per second and latency of one chat process on its two paths, next to what the
+ * same work costs without it: the read path against a bare node:http server running the same
+ * MongoDB query (the floor), the streaming path against Ollama alone (the reference). The
+ * same services, data and machine for all of them, one scenario after the other.
+ */
+export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport> {
+  const { progress } = options;
+  const scratch = await mkdtemp(join(tmpdir(), 'zerochat-load-'));
+  const servers: ServerProcess[] = [];
+  // Its own database, dropped at the end: a MONGODB_URI of yours keeps nothing of the run.
+  const dbName = `load_${Date.now()}`;
+  const services = await provideServices({
+    env: options.env ?? process.env,
+    cacheDir: cacheDir(),
+    dataDir: scratch,
+    report: progress,
+  });
+  try {
+    const hasher = createPasswordHasher();
+    const fixtures = await prepareFixtures(services.mongoUri, dbName, (password) => hasher.hash(password));
+    const users = await seedUsers({
+      mongoUri: services.mongoUri,
+      dbName,
+      count: Math.max(options.readConnections, options.streamConnections),
+      model: `${services.tinyModel}:latest`,
+      sign: (id) => fixtures.signToken(id, 'user'),
+    });
+    const bundles = await buildBundles(['chat'], join(scratch, 'bundles'));
+    const chat = await startServer({
+      command: process.execPath,
+      args: [bundles.chat ?? ''],
+      env: {
+        NODE_ENV: 'production',
+        MONGODB_URI: services.mongoUri,
+        MONGODB_DB: dbName,
+        AUTH_PUBLIC_JWKS: fixtures.publicJwks,
+        AUTH_ISSUER: BENCH_ISSUER,
+        AUTH_AUDIENCE: BENCH_AUDIENCE,
+        OLLAMA_HOST: services.ollamaHost,
+        ZEROCHAT_MODEL: services.tinyModel,
+        // Each reply's prompt is the new message alone, so the work per request stays the same
+        // while the conversations grow during the run.
+        CHAT_HISTORY_BUDGET_CHARS: '0',
+      },
+      port: await freePort(),
+      readinessPath: '/readyz',
+    });
+    servers.push(chat);
+    const floor = await startServer({
+      command: process.execPath,
+      args: [join(import.meta.dirname, 'subjects/floor-read-server.mjs')],
+      env: { MONGODB_URI: services.mongoUri, MONGODB_DB: dbName },
+      port: await freePort(),
+      readinessPath: '/readyz',
+    });
+    servers.push(floor);
+
+    const json = (body: object) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const readers = users.slice(0, options.readConnections);
+    const writers = users.slice(0, options.streamConnections);
+    const prompt = 'Tell me about cold starts.';
+    const plan: Array<
+      Omit<ScenarioReport, keyof Measured | 'requestsPerSecondByRound' | 'ratioToBaseline'> & Scenario
+    > = [
+      {
+        path: 'read',
+        name: 'floor: node:http + the same query',
+        kind: 'floor',
+        request: 'GET /?user=… (find, sort, limit)',
+        connections: options.readConnections,
+        url: floor.url,
+        requests: readers.map((user) => ({ method: 'GET', path: `/?user=${user.id}` })),
+        isCorrect: (body) => body.startsWith('{"items":['),
+      },
+      {
+        path: 'read',
+        name: 'chat',
+        kind: 'function',
+        request: 'GET /chat/conversations',
+        connections: options.readConnections,
+        url: chat.url,
+        requests: readers.map((user) => ({
+          method: 'GET',
+          path: '/chat/conversations',
+          headers: { authorization: `Bearer ${user.token}` },
+        })),
+        isCorrect: (body) => body.startsWith('{"items":['),
+      },
+      {
+        path: 'stream',
+        name: 'reference: Ollama alone',
+        kind: 'reference',
+        request: `POST /api/chat (stream, ${options.replyTokens} tokens)`,
+        connections: options.streamConnections,
+        url: services.ollamaHost,
+        requests: writers.map(() => ({
+          method: 'POST',
+          path: '/api/chat',
+          ...json({
+            model: services.tinyModel,
+            messages: [{ role: 'user', content: prompt }],
+            stream: true,
+            options: { num_predict: options.replyTokens },
+          }),
+        })),
+        isCorrect: (body) => body.includes('"done":true'),
+      },
+      {
+        path: 'stream',
+        name: 'chat',
+        kind: 'function',
+        request: `POST /chat/conversations/:id/messages (SSE, ${options.replyTokens} tokens)`,
+        connections: options.streamConnections,
+        url: chat.url,
+        requests: writers.map((user) => ({
+          method: 'POST',
+          path: `/chat/conversations/${user.conversationId}/messages`,
+          ...json({ content: prompt, options: { num_predict: options.replyTokens } }),
+          headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' },
+        })),
+        isCorrect: (body) => body.includes('event: message.done'),
+      },
+    ];
+
+    // Round-robin, as the cold-start benchmark does: a slow spell of the machine (or a warming
+    // database) spreads over every subject instead of skewing one. Figures are medians of rounds.
+    const rounds = new Map<(typeof plan)[number], Measured[]>(plan.map((scenario) => [scenario, []]));
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const scenario of plan) {
+        const run = (durationSeconds: number) => runScenario({ ...scenario, durationSeconds });
+        if (round === 1) await run(options.warmUpSeconds ?? 2);
+        const result = await run(options.durationSeconds);
+        progress(
+          `round ${round}/${options.rounds} ${scenario.path} / ${scenario.name}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${result.failures + result.errors} failed`,
+        );
+        rounds.get(scenario)?.push(result);
+      }
+    }
+    const measured: ScenarioReport[] = plan.map((planned) => {
+      const { url: _url, requests: _requests, isCorrect: _isCorrect, ...scenario } = planned;
+      return { ...scenario, ...combineRounds(rounds.get(planned) ?? []), ratioToBaseline: null };
+    });
+    for (const scenario of measured) {
+      const baseline = measured.find((other) => other.path === scenario.path && other.kind !== 'function');
+      scenario.ratioToBaseline = baseline?.requestsPerSecond
+        ? scenario.requestsPerSecond / baseline.requestsPerSecond
+        : null;
+    }
+    return {
+      schema: LOAD_REPORT_SCHEMA,
+      createdAt: new Date().toISOString(),
+      node: process.versions.node,
+      machine: describeMachine(),
+      durationSeconds: options.durationSeconds,
+      rounds: options.rounds,
+      replyTokens: options.replyTokens,
+      scenarios: measured,
+    };
+  } finally {
+    for (const server of servers) await server.stop();
+    await dropDatabase(services.mongoUri, dbName);
+    await services.stop();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+type Measured = Awaited<ReturnType<typeof runScenario>>;
+
+interface Scenario {
+  url: string;
+  requests: ScenarioRequest[];
+  isCorrect: (body: string) => boolean;
+}
+
+/** Users with tokens, each with a few conversations (the first is the one replies go to). */
+async function seedUsers(options: {
+  mongoUri: string;
+  dbName: string;
+  count: number;
+  model: string;
+  sign: (id: string) => Promise<string>;
+}): Promise<Array<{ id: string; token: string; conversationId: string }>> {
+  const { dbName, count, model, sign } = options;
+  const client = new MongoClient(options.mongoUri);
+  try {
+    const conversations = client.db(dbName).collection<ConversationDocument>(COLLECTIONS.conversations);
+    const users = await Promise.all(
+      Array.from({ length: count }, async () => {
+        const id = new ObjectId();
+        return { id, token: await sign(id.toHexString()) };
+      }),
+    );
+    const now = Date.now();
+    const documents = users.flatMap(({ id }) =>
+      Array.from({ length: CONVERSATIONS_PER_READER }, (_, index) => {
+        const at = new Date(now - index * 60_000);
+        return {
+          _id: new ObjectId(),
+          userId: id,
+          title: `Conversation ${index + 1}`,
+          model,
+          systemPrompt: null,
+          createdAt: at,
+          updatedAt: at,
+        };
+      }),
+    );
+    await conversations.insertMany(documents);
+    return users.map(({ id, token }) => ({
+      id: id.toHexString(),
+      token,
+      conversationId: (documents.find((document) => document.userId.equals(id))?._id ?? id).toHexString(),
+    }));
+  } finally {
+    await client.close();
+  }
+}
+
+async function dropDatabase(mongoUri: string, dbName: string): Promise<void> {
+  const client = new MongoClient(mongoUri);
+  try {
+    await client.db(dbName).dropDatabase();
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,55 @@
+import autocannon from 'autocannon';
+
+/** One request per connection: connection i sends requests[i % requests.length] again and again. */
+export interface ScenarioRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface ScenarioResult {
+  requests: number;
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  failures: number;
+  errors: number;
+}
+
+/** Runs autocannon against `url` for `durationSeconds` and returns what the reports need. */
+export async function runScenario(options: {
+  url: string;
+  connections: number;
+  durationSeconds: number;
+  requests: readonly ScenarioRequest[];
+  /** A correct answer's body; other bodies count as failures. */
+  isCorrect: (body: string) => boolean;
+  /** How long one request may take before it counts as an error. */
+  timeoutSeconds?: number;
+}): Promise<ScenarioResult> {
+  let next = 0;
+  const result = await autocannon({
+    url: options.url,
+    connections: options.connections,
+    duration: options.durationSeconds,
+    timeout: options.timeoutSeconds ?? 60,
+    setupClient(client) {
+      const request = options.requests[next++ % options.requests.length];
+      // setRequests, not setRequest: the latter changes only the first request of the connection.
+      if (request) client.setRequests([{ ...request, headers: { ...request.headers } }]);
+    },
+    verifyBody: (body) => options.isCorrect(String(body ?? '')),
+  });
+  return {
+    requests: result.requests.total,
+    requestsPerSecond: result.requests.average,
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+    },
+    failures: result.non2xx + result.mismatches,
+    errors: result.errors,
+  };
+}

@@ -1,0 +1,66 @@
+import { notFound, PROMETHEUS_CONTENT_TYPE, problemResponse } from '@zerochat/runtime';
+import { mergeExpositions } from './metrics-exposition.ts';
+
+export const FUNCTION_NAMES = ['auth', 'chat', 'admin'] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/**
+ * What a function app offers the process: Hono's `fetch`. `env` is what @hono/node-server
+ * passes (the Node request, whose socket auth reads the client's address from); it is handed
+ * through untouched.
+ */
+export type FunctionFetch = (request: Request, env?: object) => Response | Promise<Response>;
+
+const ROOT_HEALTH = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * One `fetch` for the three function apps in one process. Each app keeps its own middleware
+ * and answers its own prefix (`/auth/...`, `/chat/...`, `/admin/...`), so every URL is the
+ * one Kong routes; the root health endpoints speak for the whole process.
+ */
+export function mountFunctions(functions: Readonly<Record<FunctionName, FunctionFetch>>): FunctionFetch {
+  const ask = async (name: FunctionName, request: Request, path: string) =>
+    functions[name](new Request(new URL(path, request.url), { headers: request.headers }));
+
+  async function readiness(request: Request): Promise<Response> {
+    const answers = await Promise.all(
+      FUNCTION_NAMES.map(async (name) => {
+        const response = await ask(name, request, '/readyz');
+        return [name, { status: response.status, body: (await response.json()) as { status: string } }] as const;
+      }),
+    );
+    const ready = answers.every(([, answer]) => answer.status === 200);
+    const draining = answers.some(([, answer]) => answer.body.status === 'draining');
+    return Response.json(
+      {
+        status: ready ? 'ready' : draining ? 'draining' : 'unavailable',
+        functions: Object.fromEntries(answers.map(([name, answer]) => [name, answer.body])),
+      },
+      { status: ready ? 200 : 503 },
+    );
+  }
+
+  async function metrics(request: Request): Promise<Response> {
+    const texts = await Promise.all(FUNCTION_NAMES.map(async (name) => (await ask(name, request, '/metrics')).text()));
+    return new Response(mergeExpositions(texts), { headers: { 'content-type': PROMETHEUS_CONTENT_TYPE } });
+  }
+
+  return async function oneProcess(request, env) {
+    const { pathname } = new URL(request.url);
+    const owner = FUNCTION_NAMES.find((name) => pathname === `/${name}` || pathname.startsWith(`/${name}/`));
+    if (owner) return functions[owner](request, env);
+    if (ROOT_HEALTH.has(pathname) && request.method === 'GET') {
+      if (pathname === '/healthz') return Response.json({ status: 'ok' });
+      return pathname === '/readyz' ? readiness(request) : metrics(request);
+    }
+    if (pathname === '/' && request.method === 'GET') {
+      return Response.json({
+        name: 'zerochat',
+        functions: Object.fromEntries(
+          FUNCTION_NAMES.map((name) => [name, { docs: `/${name}/docs`, openapi: `/${name}/openapi.json` }]),
+        ),
+      });
+    }
+    return problemResponse(notFound(`No route for ${request.method} ${pathname}.`), crypto.randomUUID());
+  };
+}

@@ -1,0 +1,96 @@
+// The bad-input matrix: one line per case. Every case gets its documented 4xx problem and
+// changes nothing in the database. `{conversation}` in a path is a real conversation of the
+// caller, `{user}` the caller's account; `token` names a bearer token from tokens.ts (none: no
+// Authorization header); the body ACCESS_TOKEN stands for {"refreshToken": <the caller's
+// access token>}.
+import type { TokenKind } from './tokens.ts';
+
+export interface BadInput {
+  fn: 'auth' | 'chat' | 'admin';
+  name: string;
+  /** "METHOD /path" */
+  request: string;
+  /** A string is sent as it is; anything else as JSON. */
+  body?: unknown;
+  contentType?: string;
+  token?: TokenKind;
+  headers?: Record<string, string>;
+  status: number;
+  code: string;
+}
+
+const KIB = 1024;
+const big = (bytes: number) => 'x'.repeat(bytes);
+const huge = { 'x-filler': big(20 * KIB) };
+const password = 'correct horse battery';
+
+// biome-ignore format: one line per case, so that a new case is one line
+export const BAD_INPUTS: readonly BadInput[] = [
+  // auth: bodies
+  { fn: 'auth', name: 'malformed JSON', request: 'POST /auth/register', body: '{"email": "a@example.com",', status: 400, code: 'malformed_json' },
+  { fn: 'auth', name: 'a JSON array', request: 'POST /auth/login', body: '[]', status: 400, code: 'validation_failed' },
+  { fn: 'auth', name: 'text/plain', request: 'POST /auth/login', body: 'email=a', contentType: 'text/plain', status: 415, code: 'unsupported_media_type' },
+  { fn: 'auth', name: 'a form body', request: 'POST /auth/register', body: 'email=a%40b.c&password=x', contentType: 'application/x-www-form-urlencoded', status: 415, code: 'unsupported_media_type' },
+  { fn: 'auth', name: 'a 70 KiB body', request: 'POST /auth/register', body: { email: 'big@example.com', password, displayName: big(70 * KIB) }, status: 413, code: 'payload_too_large' },
+  { fn: 'auth', name: '$ne in email and password', request: 'POST /auth/login', body: { email: { $ne: null }, password: { $ne: null } }, status: 400, code: 'validation_failed' },
+  { fn: 'auth', name: 'a role smuggled in', request: 'POST /auth/register', body: { email: 'role@example.com', password, role: 'admin' }, status: 400, code: 'validation_failed' },
+  { fn: 'auth', name: '$where one level down', request: 'POST /auth/register', body: { email: 'w@example.com', password, displayName: { $where: 'sleep(1000)' } }, status: 400, code: 'validation_failed' },
+  { fn: 'auth', name: '$gt as refresh token', request: 'POST /auth/refresh', body: { refreshToken: { $gt: '' } }, status: 400, code: 'validation_failed' },
+  { fn: 'auth', name: 'an access token as refresh token', request: 'POST /auth/refresh', body: 'ACCESS_TOKEN', status: 401, code: 'refresh_token_invalid' },
+  { fn: 'auth', name: 'an unknown field at depth', request: 'POST /auth/password', token: 'valid', body: { currentPassword: password, newPassword: `${password}!`, extra: { deep: true } }, status: 400, code: 'validation_failed' },
+  // auth: tokens
+  { fn: 'auth', name: 'no token', request: 'GET /auth/me', status: 401, code: 'token_missing' },
+  { fn: 'auth', name: 'alg: none', request: 'GET /auth/me', token: 'algNone', status: 401, code: 'token_algorithm_invalid' },
+  { fn: 'auth', name: 'an expired token', request: 'GET /auth/me', token: 'expired', status: 401, code: 'token_expired' },
+  { fn: 'auth', name: 'a forged signature', request: 'GET /auth/me', token: 'forged', status: 401, code: 'token_signature_invalid' },
+  { fn: 'auth', name: 'a refresh token as access token', request: 'GET /auth/me', token: 'refreshToken', status: 401, code: 'token_malformed' },
+  { fn: 'auth', name: 'a wrong audience', request: 'POST /auth/password', token: 'wrongAudience', body: { currentPassword: password, newPassword: `${password}!` }, status: 401, code: 'token_audience_invalid' },
+  { fn: 'auth', name: 'headers over 16 KiB', request: 'GET /auth/me', token: 'valid', headers: huge, status: 431, code: 'headers_too_large' },
+  // chat: tokens
+  { fn: 'chat', name: 'no token', request: 'GET /chat/conversations', status: 401, code: 'token_missing' },
+  { fn: 'chat', name: 'alg: none', request: 'GET /chat/conversations', token: 'algNone', status: 401, code: 'token_algorithm_invalid' },
+  { fn: 'chat', name: 'HS256 signed', request: 'GET /chat/conversations', token: 'hs256', status: 401, code: 'token_algorithm_invalid' },
+  { fn: 'chat', name: 'an expired token', request: 'POST /chat/conversations', token: 'expired', body: {}, status: 401, code: 'token_expired' },
+  { fn: 'chat', name: 'a wrong audience', request: 'GET /chat/models', token: 'wrongAudience', status: 401, code: 'token_audience_invalid' },
+  { fn: 'chat', name: 'a wrong issuer', request: 'GET /chat/conversations', token: 'wrongIssuer', status: 401, code: 'token_issuer_invalid' },
+  { fn: 'chat', name: 'an unknown key', request: 'GET /chat/conversations', token: 'unknownKey', status: 401, code: 'token_key_unknown' },
+  { fn: 'chat', name: 'a forged signature', request: 'DELETE /chat/conversations/{conversation}', token: 'forged', status: 401, code: 'token_signature_invalid' },
+  { fn: 'chat', name: 'a refresh token as access token', request: 'GET /chat/conversations', token: 'refreshToken', status: 401, code: 'token_malformed' },
+  { fn: 'chat', name: 'typ: refresh', request: 'GET /chat/conversations', token: 'refreshTyped', status: 401, code: 'token_type_invalid' },
+  // chat: paths and ids
+  { fn: 'chat', name: 'a bad id', request: 'GET /chat/conversations/not-an-id', token: 'valid', status: 400, code: 'validation_failed' },
+  { fn: 'chat', name: 'traversal in an id', request: 'GET /chat/conversations/..%2F..%2Fauth%2Fme', token: 'valid', status: 400, code: 'validation_failed' },
+  { fn: 'chat', name: 'traversal in a message path', request: 'POST /chat/conversations/%2E%2E%2Fx/messages', token: 'valid', body: { content: 'hi' }, status: 400, code: 'validation_failed' },
+  { fn: 'chat', name: 'an id nobody has', request: 'DELETE /chat/conversations/0123456789abcdef01234567', token: 'valid', status: 404, code: 'not_found' },
+  { fn: 'chat', name: 'a cursor not issued', request: 'GET /chat/conversations?cursor=eyJ4IjoxfQ', token: 'valid', status: 400, code: 'validation_failed' },
+  { fn: 'chat', name: 'a limit out of range', request: 'GET /chat/conversations?limit=1000', token: 'valid', status: 400, code: 'validation_failed' },
+  // chat: bodies
+  { fn: 'chat', name: 'malformed JSON', request: 'POST /chat/conversations', token: 'valid', body: '{"title": ', status: 400, code: 'malformed_json' },
+  { fn: 'chat', name: 'text/plain', request: 'POST /chat/conversations', token: 'valid', body: 'hello', contentType: 'text/plain', status: 415, code: 'unsupported_media_type' },
+  { fn: 'chat', name: '$gt as content', request: 'POST /chat/conversations/{conversation}/messages', token: 'valid', body: { content: { $gt: '' } }, status: 400, code: 'validation_failed' },
+  { fn: 'chat', name: '$set in a title', request: 'PATCH /chat/conversations/{conversation}', token: 'valid', body: { title: { $set: { userId: 'x' } } }, status: 400, code: 'validation_failed' },
+  { fn: 'chat', name: 'an unknown option at depth', request: 'POST /chat/conversations/{conversation}/messages', token: 'valid', body: { content: 'hi', options: { mirostat: 2 } }, status: 400, code: 'validation_failed' },
+  { fn: 'chat', name: 'an option out of range', request: 'POST /chat/conversations/{conversation}/messages', token: 'valid', body: { content: 'hi', options: { temperature: 9 } }, status: 400, code: 'validation_failed' },
+  { fn: 'chat', name: 'a userId smuggled in', request: 'POST /chat/conversations', token: 'valid', body: { title: 't', userId: '0123456789abcdef01234567' }, status: 400, code: 'validation_failed' },
+  { fn: 'chat', name: 'a 70 KiB message', request: 'POST /chat/conversations/{conversation}/messages', token: 'valid', body: { content: big(70 * KIB) }, status: 413, code: 'payload_too_large' },
+  { fn: 'chat', name: 'headers over 16 KiB', request: 'GET /chat/conversations', token: 'valid', headers: huge, status: 431, code: 'headers_too_large' },
+  // admin: who may call
+  { fn: 'admin', name: 'no token', request: 'GET /admin/status', status: 401, code: 'token_missing' },
+  { fn: 'admin', name: "a user's token", request: 'GET /admin/users', token: 'valid', status: 403, code: 'forbidden' },
+  { fn: 'admin', name: 'an admin role claimed by a user account', request: 'POST /admin/bootstrap', token: 'selfPromoted', status: 403, code: 'forbidden' },
+  { fn: 'admin', name: 'alg: none claiming admin', request: 'GET /admin/status', token: 'algNone', status: 401, code: 'token_algorithm_invalid' },
+  { fn: 'admin', name: 'an expired admin token', request: 'GET /admin/status', token: 'expiredAdmin', status: 401, code: 'token_expired' },
+  // admin: bodies, ids, events
+  { fn: 'admin', name: 'a bad id', request: 'PATCH /admin/users/..%2Fusers', token: 'admin', body: { disabled: true }, status: 400, code: 'validation_failed' },
+  { fn: 'admin', name: 'an id nobody has', request: 'PATCH /admin/users/0123456789abcdef01234567', token: 'admin', body: { disabled: true }, status: 404, code: 'not_found' },
+  { fn: 'admin', name: 'a role that does not exist', request: 'PATCH /admin/users/{user}', token: 'admin', body: { role: 'root' }, status: 400, code: 'validation_failed' },
+  { fn: 'admin', name: '$set smuggled in', request: 'PATCH /admin/users/{user}', token: 'admin', body: { role: 'admin', $set: { passwordHash: 'x' } }, status: 400, code: 'validation_failed' },
+  { fn: 'admin', name: '$ne as disabled', request: 'PATCH /admin/users/{user}', token: 'admin', body: { disabled: { $ne: false } }, status: 400, code: 'validation_failed' },
+  { fn: 'admin', name: 'a limit out of range', request: 'GET /admin/users?limit=0', token: 'admin', status: 400, code: 'validation_failed' },
+  { fn: 'admin', name: 'text/plain', request: 'POST /admin/bootstrap', token: 'admin', body: 'go', contentType: 'text/plain', status: 415, code: 'unsupported_media_type' },
+  { fn: 'admin', name: 'a 70 KiB body', request: 'POST /admin/bootstrap', token: 'admin', body: { filler: big(70 * KIB) }, status: 413, code: 'payload_too_large' },
+  { fn: 'admin', name: 'an event without ce-id', request: 'POST /admin/events', headers: { 'ce-specversion': '1.0', 'ce-type': 'dev.zerochat.admin.bootstrap.requested', 'ce-source': '/x' }, body: {}, status: 400, code: 'malformed_event' },
+  { fn: 'admin', name: 'an event of spec 0.3', request: 'POST /admin/events', headers: { 'ce-specversion': '0.3', 'ce-type': 'dev.zerochat.admin.bootstrap.requested', 'ce-source': '/x', 'ce-id': '1' }, body: {}, status: 400, code: 'malformed_event' },
+  { fn: 'admin', name: 'a structured event that is not JSON', request: 'POST /admin/events', contentType: 'application/cloudevents+json', body: '{"specversion": "1.0", ', status: 400, code: 'malformed_event' },
+  { fn: 'admin', name: 'headers over 16 KiB', request: 'GET /admin/status', headers: huge, status: 431, code: 'headers_too_large' },
+];

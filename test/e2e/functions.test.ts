@@ -1,0 +1,97 @@
+// The functions as they run in a cluster: each its production bundle in a process of its
+// own, sharing only MongoDB, Ollama and the key set. The install is bootstrapped over a
+// CloudEvent first, as the install Job does; then a user's journey; then the admin's view.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { REPO_ROOT } from '@zerochat/local-services';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publicJwk } from '../../functions/auth/src/signing-keys.ts';
+import { testSigningKeys } from '../../functions/auth/src/testing/auth-settings.ts';
+import { functionBundle } from '../support/bundles.ts';
+import { type FunctionProcess, startFunctionProcess } from '../support/function-process.ts';
+import { apiClient } from '../support/http-client.ts';
+import { testServices, useTestDatabase } from '../support/test-services.ts';
+import { walkJourney } from './journey.ts';
+
+const database = useTestDatabase();
+const processes: FunctionProcess[] = [];
+const ADMIN = { email: 'admin@example.com', password: 'an admin password' };
+
+async function startFunctions() {
+  const keys = await testSigningKeys();
+  const { ollamaHost, tinyModel } = testServices();
+  const common = {
+    MONGODB_URI: database.uri,
+    MONGODB_DB: database.name,
+    AUTH_PUBLIC_JWKS: JSON.stringify({ keys: keys.keys.map(publicJwk) }),
+    OLLAMA_HOST: ollamaHost,
+  };
+  const [auth, chat, admin] = await Promise.all([
+    startFunctionProcess(await functionBundle('auth'), { ...common, AUTH_SIGNING_KEYS: JSON.stringify(keys) }),
+    // The default model is "zerochat", which the bootstrap creates.
+    startFunctionProcess(await functionBundle('chat'), common),
+    startFunctionProcess(await functionBundle('admin'), {
+      ...common,
+      // Offline, the tiny model stands in for the base the Modelfile names.
+      ZEROCHAT_BASE_MODEL: tinyModel,
+      BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
+      BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+    }),
+  ]);
+  processes.push(auth, chat, admin);
+  return { auth: apiClient(auth.baseUrl), chat: apiClient(chat.baseUrl), admin: apiClient(admin.baseUrl) };
+}
+
+afterAll(async () => {
+  for (const process of processes) await process.stop('SIGTERM');
+});
+
+describe('the functions as separate processes', () => {
+  let functions: Awaited<ReturnType<typeof startFunctions>>;
+  beforeAll(async () => {
+    functions = await startFunctions();
+  });
+
+  it('are bootstrapped by the CloudEvent that `npm run bootstrap` sends', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      join(REPO_ROOT, 'functions/admin/bin/send-bootstrap-event.ts'),
+      '--sink',
+      `${functions.admin.baseUrl}/admin/events`,
+      '--source',
+      '/zerochat/e2e',
+      '--attempts',
+      '1',
+    ]);
+    expect(stdout).toMatch(/accepted \(200\)/);
+    expect(stdout).toMatch(/admin-account +changed/);
+    expect(stdout).toMatch(/ollama-models +(changed|ok) +.*zerochat:latest/);
+  });
+
+  let userToken: string;
+  it('carry a user from registration to logout', async () => {
+    userToken = (await walkJourney({ auth: functions.auth, chat: functions.chat })).accessToken;
+  });
+
+  it("show the admin the installation's status", async () => {
+    const login = await functions.auth.json<{ accessToken: string; user: { role: string } }>('POST', '/auth/login', {
+      body: ADMIN,
+    });
+    expect(login.body.user.role).toBe('admin');
+    const status = await functions.admin.json('GET', '/admin/status', { token: login.body.accessToken });
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({
+      mongodb: { status: 'ok', users: { total: 2, admins: 1 }, conversations: 1, messages: 2 },
+      ollama: { status: 'ok', zerochatModel: { name: 'zerochat:latest' } },
+    });
+    // A user's token is not enough.
+    expect((await functions.admin.json('GET', '/admin/status', { token: userToken })).body).toMatchObject({
+      status: 403,
+      code: 'forbidden',
+    });
+  });
+
+  it('each exit 0 on SIGTERM', async () => {
+    for (const process of processes.splice(0)) expect(await process.stop('SIGTERM')).toBe(0);
+  });
+});

@@ -1,0 +1,74 @@
+// SIGTERM to a chat process while it streams a reply, as Knative sends it when scaling down:
+// the stream runs to its end within the grace period, new requests are refused, the process
+// exits 0, and the reply is stored whole.
+import { COLLECTIONS, type MessageDocument } from '@zerochat/data';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { functionBundle } from '../support/bundles.ts';
+import { startChatProcess } from '../support/chat-process.ts';
+import { sseEvents } from '../support/sse.ts';
+import { useTestDatabase } from '../support/test-services.ts';
+
+const database = useTestDatabase();
+const GRACE_MS = 20_000;
+// Built once per run; here, so that the build does not count against the test's time.
+beforeAll(() => functionBundle('chat'));
+
+describe('SIGTERM to chat during a stream', () => {
+  it('lets the stream finish, refuses new requests, exits 0 and loses nothing', async () => {
+    const chat = await startChatProcess({
+      mongoUri: database.uri,
+      dbName: database.name,
+      env: { SHUTDOWN_GRACE_MS: String(GRACE_MS) },
+    });
+    const user = await chat.user();
+    const { body: conversation } = await chat.client.json<{ id: string }>('POST', '/chat/conversations', {
+      token: user.token,
+      body: {},
+    });
+    const response = await chat.client.call('POST', `/chat/conversations/${conversation.id}/messages`, {
+      token: user.token,
+      body: { content: 'a long answer, please', options: { num_predict: 600 } },
+    });
+    expect(response.status).toBe(200);
+    const events = sseEvents(response);
+    const first = await events.next();
+    expect(first.value?.event).toBe('message.start');
+
+    const signalled = performance.now();
+    const exited = chat.process.stop('SIGTERM');
+    // Read on while the process drains; meanwhile, a new request is turned away.
+    const rest: Array<{ event: string; data: Record<string, unknown> }> = [];
+    let refused: number | string | undefined;
+    for await (const event of events) {
+      rest.push(event);
+      if (rest.length === 5) {
+        refused = await fetch(`${chat.process.baseUrl}/chat/conversations`, {
+          headers: { authorization: `Bearer ${user.token}` },
+        }).then(
+          (answer) => answer.status,
+          () => 'connection refused',
+        );
+      }
+    }
+    expect(rest.length).toBeGreaterThan(5);
+    expect(refused === 'connection refused' || refused === 503, `a new request got ${refused}`).toBe(true);
+    expect(rest.at(-1)).toMatchObject({ event: 'message.done', data: { finishReason: 'length' } });
+
+    expect(await exited).toBe(0);
+    expect(performance.now() - signalled).toBeLessThan(GRACE_MS);
+    const streamed = rest
+      .filter((event) => event.event === 'message.delta')
+      .map((event) => event.data.content)
+      .join('');
+    const stored = await database.db
+      .collection<MessageDocument>(COLLECTIONS.messages)
+      .find({}, { sort: { createdAt: 1, _id: 1 } })
+      .toArray();
+    expect(stored.map(({ role, status }) => ({ role, status }))).toEqual([
+      { role: 'user', status: 'complete' },
+      { role: 'assistant', status: 'complete' },
+    ]);
+    expect(stored[1]?.content).toBe(streamed);
+    expect(await database.db.collection(COLLECTIONS.generationSlots).countDocuments()).toBe(0);
+  });
+});

@@ -1,0 +1,30 @@
+export interface SseEvent {
+  event: string;
+  data: Record<string, unknown>;
+}
+
+/** Reads Server-Sent Events off a response body as they arrive. */
+export async function* sseEvents(response: Response): AsyncGenerator<SseEvent> {
+  if (!response.body) throw new Error('no body');
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of response.body) {
+    buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+    let end = buffer.indexOf('\n\n');
+    while (end !== -1) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      end = buffer.indexOf('\n\n');
+      const fields = Object.fromEntries(
+        block.split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
+      );
+      yield { event: fields.event ?? 'message', data: JSON.parse(fields.data ?? 'null') };
+    }
+  }
+}
+
+export async function allEvents(response: Response): Promise<SseEvent[]> {
+  const events: SseEvent[] = [];
+  for await (const event of sseEvents(response)) events.push(event);
+  return events;
+}
