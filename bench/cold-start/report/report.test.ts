@@ -58,7 +58,8 @@ describe('the cold-start report', () => {
     const markdown = renderMarkdown(report);
     expect(markdown).toContain('| subject | request |');
     expect(markdown).toContain('| auth | GET /x |');
-    expect(markdown.split('\n').filter((line) => line.startsWith('| ')).length).toBe(5);
+    expect(markdown.split('\n').filter((line) => line.startsWith('| ')).length).toBe(5 + 2 + 9);
+    expect(markdown).toContain('| auth | listening → ready | 7.0 | 7.5 | 9.5 | 10 | 1.50× |');
   });
 
   it('draws stacked bars per subject with the floor as a line', () => {
