@@ -7,6 +7,7 @@ import { functionBundle } from '../support/bundles.ts';
 import { startChatProcess } from '../support/chat-process.ts';
 import { sseEvents } from '../support/sse.ts';
 import { useTestDatabase } from '../support/test-services.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const database = useTestDatabase();
 const GRACE_MS = 20_000;
@@ -36,20 +37,17 @@ describe('SIGTERM to chat during a stream', () => {
 
     const signalled = performance.now();
     const exited = chat.process.stop('SIGTERM');
-    // Read on while the process drains; meanwhile, a new request is turned away.
+    // Once the process has taken the signal (a request sent before that is still served), a new
+    // request is turned away while the stream goes on.
+    await waitFor(async () => chat.process.logs.some((line) => line.msg === 'shutting down'));
+    const refused = await fetch(`${chat.process.baseUrl}/chat/conversations`, {
+      headers: { authorization: `Bearer ${user.token}` },
+    }).then(
+      (answer) => answer.status,
+      () => 'connection refused',
+    );
     const rest: Array<{ event: string; data: Record<string, unknown> }> = [];
-    let refused: number | string | undefined;
-    for await (const event of events) {
-      rest.push(event);
-      if (rest.length === 5) {
-        refused = await fetch(`${chat.process.baseUrl}/chat/conversations`, {
-          headers: { authorization: `Bearer ${user.token}` },
-        }).then(
-          (answer) => answer.status,
-          () => 'connection refused',
-        );
-      }
-    }
+    for await (const event of events) rest.push(event);
     expect(rest.length).toBeGreaterThan(5);
     expect(refused === 'connection refused' || refused === 503, `a new request got ${refused}`).toBe(true);
     expect(rest.at(-1)).toMatchObject({ event: 'message.done', data: { finishReason: 'length' } });
