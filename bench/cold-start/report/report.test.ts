@@ -65,6 +65,7 @@ describe('the cold-start report', () => {
   it('draws stacked bars per subject with the floor as a line', () => {
     const svg = renderSvg(report);
     expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('<title>Cold start to first correct answer, medians: floor (node:http) 50 ms, auth 75 ms');
     expect(svg.match(/<rect x="[\d.]+" y="\d+" width="[\d.]+" height="20"/g)).toHaveLength(9);
     expect(svg).toContain('floor 50 ms');
     expect(svg).toContain('75 ms · 1.50×');

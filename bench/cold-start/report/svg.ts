@@ -78,7 +78,10 @@ export function renderSvg(report: ColdStartReport): string {
     );
   }
 
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, sans-serif">
+  // The title is what screen readers and tooltips show for the whole chart.
+  const summary = report.subjects.map((subject) => `${subject.name} ${ms(subject.total.median)} ms`).join(', ');
+  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, sans-serif">
+<title>${escapeXml(`Cold start to first correct answer, medians: ${summary}`)}</title>
 <rect width="100%" height="100%" fill="#fff"/>
 ${parts.join('\n')}
 </svg>
