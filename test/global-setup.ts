@@ -1,6 +1,6 @@
 // Starts the real services every integration test talks to (or takes them from the
 // environment), prints what it started, and stops what it started when the run ends.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheDir, MissingToolError, provideServices } from '@zerochat/local-services';
@@ -36,6 +36,12 @@ export default async function setup(project: TestProject) {
     project.provide('scratchDir', scratch);
     return async () => {
       await services.stop();
+      // The services' own logs outlive the run, for a failure to be looked into afterwards.
+      await cp(scratch, join(cache, 'last-run'), {
+        recursive: true,
+        force: true,
+        filter: (source) => !source.includes('/models') && !/\.(sqlite|db)(-\w+)?$/.test(source),
+      }).catch(() => undefined);
       await rm(scratch, { recursive: true, force: true });
     };
   } catch (error) {
