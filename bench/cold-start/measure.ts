@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readdir, readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
-import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { acceptsConnections } from '@zerochat/local-services';
 
 /** The request that proves a process is really serving: authenticated and touching MongoDB. */
 export interface RealRequest {
@@ -40,17 +40,6 @@ export interface ColdStartSample {
 }
 
 const POLL_TIMEOUT_MS = 60_000;
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /** One request on a fresh connection, as a probe or a first client would make it. */
 export function send(
@@ -117,7 +106,7 @@ export async function measureColdStart(spec: ProcessSpec): Promise<ColdStartSamp
       return true;
     };
     await until(
-      async () => (await alive()) && canConnect(spec.port),
+      async () => (await alive()) && acceptsConnections(spec.port),
       () => 'the port',
       deadline,
     );

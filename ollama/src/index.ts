@@ -1,3 +1,4 @@
+export { ollamaEnv, ollamaModelName } from './env.ts';
 export { encodeGguf, type GgufTensor, type GgufValue } from './gguf-writer.ts';
 export {
   canonicalModelName,

@@ -1,32 +1,14 @@
 import { passwordPolicyViolation } from '@zerochat/accounts';
 import { KNATIVE_NAMESPACE, kongUpstreamsEnv } from '@zerochat/kong';
-import { canonicalModelName } from '@zerochat/ollama';
-import { accessTokenEnv, mongoEnv, requireKeySource, serverEnv } from '@zerochat/runtime';
+import { ollamaEnv, ollamaModelName } from '@zerochat/ollama';
+import { accessTokenEnv, envHttpUrl, mongoEnv, requireKeySource, serverEnv } from '@zerochat/runtime';
 import { z } from 'zod';
 
-const modelName = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/, 'must be an Ollama model name such as "gemma3:270m"')
-  .transform(canonicalModelName);
-
-const httpUrl = (example: string) =>
-  z
-    .string()
-    .trim()
-    .transform((host) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(host) ? host : `http://${host}`))
-    .pipe(z.url({ protocol: /^https?$/, message: `must be an http(s) URL such as ${example}` }))
-    .transform((url) => url.replace(/\/+$/, ''));
-
 export const adminEnv = {
-  /** Ollama's base URL; "host:port" alone means http. */
-  OLLAMA_HOST: httpUrl('http://ollama:11434').default('http://127.0.0.1:11434'),
-  /** The model the bootstrap creates from ollama/Modelfile, and the one chat answers with. */
-  ZEROCHAT_MODEL: modelName.default(canonicalModelName('zerochat')),
   /** The model ollama/Modelfile builds on; pulled by the bootstrap when Ollama lacks it. */
-  ZEROCHAT_BASE_MODEL: modelName.default('gemma3:270m'),
+  ZEROCHAT_BASE_MODEL: ollamaModelName.default('gemma3:270m'),
   /** Kong's admin API. Unset: the bootstrap leaves Kong alone (no gateway in front). */
-  KONG_ADMIN_URL: httpUrl('http://kong:8001').optional(),
+  KONG_ADMIN_URL: envHttpUrl('http://kong:8001').optional(),
   /** Where Kong sends each function's traffic: compose, knative:<namespace> or JSON. */
   KONG_UPSTREAMS: kongUpstreamsEnv.optional(),
   /** Origins Kong's CORS plugin allows, comma-separated; `*` by default. */
@@ -61,7 +43,7 @@ export const adminEnv = {
 };
 
 export const adminConfigSchema = z
-  .object({ ...serverEnv, ...mongoEnv, ...accessTokenEnv, ...adminEnv })
+  .object({ ...serverEnv, ...mongoEnv, ...accessTokenEnv, ...ollamaEnv, ...adminEnv })
   .superRefine(requireKeySource)
   .superRefine((config, ctx) => {
     if (config.KONG_ADMIN_URL && !config.KONG_UPSTREAMS) {

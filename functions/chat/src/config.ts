@@ -1,29 +1,13 @@
+import { ollamaEnv, ollamaModelName } from '@zerochat/ollama';
 import { accessTokenEnv, envInteger, mongoEnv, requireKeySource, serverEnv } from '@zerochat/runtime';
 import { z } from 'zod';
-import { canonicalModelName } from './model-server.ts';
-
-const modelName = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/, 'must be an Ollama model name such as "llama3.2:1b"')
-  .transform(canonicalModelName);
 
 export const chatEnv = {
-  /** Ollama's base URL; "host:port" alone means http. */
-  OLLAMA_HOST: z
-    .string()
-    .trim()
-    .transform((host) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(host) ? host : `http://${host}`))
-    .pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as http://ollama:11434' }))
-    .transform((url) => url.replace(/\/+$/, ''))
-    .default('http://127.0.0.1:11434'),
-  /** The model of conversations that name none; always allowed. */
-  ZEROCHAT_MODEL: modelName.default(canonicalModelName('zerochat')),
   /** Comma-separated allow-list of models users may pick; empty allows every model Ollama has. */
   CHAT_MODELS: z
     .string()
     .transform((list) => list.split(',').filter((name) => name.trim() !== ''))
-    .pipe(z.array(modelName))
+    .pipe(z.array(ollamaModelName))
     .default([]),
   /** Largest message content (and system prompt), in UTF-8 bytes. */
   CHAT_MAX_MESSAGE_BYTES: envInteger(1, 1024 * 1024).default(32 * 1024),
@@ -42,7 +26,7 @@ export const chatEnv = {
 };
 
 export const chatConfigSchema = z
-  .object({ ...serverEnv, ...mongoEnv, ...accessTokenEnv, ...chatEnv })
+  .object({ ...serverEnv, ...mongoEnv, ...accessTokenEnv, ...ollamaEnv, ...chatEnv })
   .superRefine(requireKeySource)
   .superRefine((config, ctx) => {
     // A message travels inside a JSON body; the body limit must leave room for it.

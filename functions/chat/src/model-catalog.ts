@@ -1,11 +1,6 @@
+import { canonicalModelName } from '@zerochat/ollama';
 import { type Logger, upstreamUnavailable } from '@zerochat/runtime';
-import {
-  canonicalModelName,
-  type InstalledModel,
-  type ModelServer,
-  ModelServerError,
-  unreachableDetail,
-} from './model-server.ts';
+import { type InstalledModel, type ModelServer, ModelServerError, unreachableDetail } from './model-server.ts';
 import { modelNotFound } from './problems.ts';
 
 /** How long listing Ollama's models may take before Ollama counts as unavailable. */

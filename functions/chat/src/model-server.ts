@@ -1,5 +1,6 @@
 // `ollama/browser`, not `ollama`: the Node entry adds fs and path handling zerochat never
 // uses, and every module loaded counts on a cold start.
+import { canonicalModelName } from '@zerochat/ollama';
 import { type ChatResponse, Ollama, type Options } from 'ollama/browser';
 
 /** The model options a request may set (DESIGN §3); everything else stays Ollama's default. */
@@ -66,12 +67,6 @@ export function absentModelServer(remedy: string): ModelServer {
     throw new ModelServerError('unreachable', 'no Ollama is configured', undefined, remedy);
   };
   return { listModels: absent, chat: absent };
-}
-
-/** Ollama's name for `name`: a name without a tag means ":latest". */
-export function canonicalModelName(name: string): string {
-  const tagAt = name.indexOf(':', name.lastIndexOf('/') + 1);
-  return tagAt === -1 ? `${name}:latest` : name;
 }
 
 export interface ModelServerOptions {

@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { join } from 'node:path';
-import { freePort } from './free-port.ts';
+import { acceptsConnections, freePort } from './free-port.ts';
 import { type ServiceProcess, startServiceProcess } from './service-process.ts';
 
 export interface FerretDbOptions {
@@ -19,17 +18,6 @@ export interface FerretDb {
   readonly pid: number | undefined;
   start(): Promise<void>;
   stop(): Promise<void>;
-}
-
-function acceptsConnections(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 export async function createFerretDb(options: FerretDbOptions): Promise<FerretDb> {

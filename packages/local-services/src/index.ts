@@ -1,7 +1,7 @@
 export { cacheDir, REPO_ROOT } from './cache.ts';
 export { createFerretDb, type FerretDb, type FerretDbOptions } from './ferretdb.ts';
 export { findOnPath } from './find-binary.ts';
-export { freePort } from './free-port.ts';
+export { acceptsConnections, freePort } from './free-port.ts';
 export {
   type BuildOptions,
   ensureFerretDb,

@@ -18,6 +18,7 @@ export {
   accessTokenEnv,
   accessTokenKeysOf,
   envBoolean,
+  envHttpUrl,
   envInteger,
   envJwkSet,
   mongoEnv,

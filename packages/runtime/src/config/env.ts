@@ -13,6 +13,15 @@ export const envBoolean = z
 
 const integer = envInteger;
 
+/** An http(s) base URL; "host:port" alone means http, and a trailing slash is dropped. */
+export const envHttpUrl = (example: string) =>
+  z
+    .string()
+    .trim()
+    .transform((host) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(host) ? host : `http://${host}`))
+    .pipe(z.url({ protocol: /^https?$/, message: `must be an http(s) URL such as ${example}` }))
+    .transform((url) => url.replace(/\/+$/, ''));
+
 export const serverEnv = {
   /** 0 picks a free port (tests); the `listening` log line names it. */
   PORT: integer(0, 65_535).default(8080),
