@@ -14,7 +14,9 @@ export interface RegisterGgufOptions {
 
 /**
  * Creates an Ollama model from a GGUF file without any download: the file is pushed as a
- * blob (skipped when Ollama has it already) and the model created from that blob.
+ * blob (skipped when Ollama has it already) and the model created from that blob. A model of
+ * that name made from the same blob and template is left alone: creating it again makes
+ * Ollama restart its runner, failing replies in flight with `{"error":"EOF"}`.
  */
 export async function registerGguf(options: RegisterGgufOptions): Promise<void> {
   const doFetch = options.fetch ?? fetch;
@@ -25,6 +27,7 @@ export async function registerGguf(options: RegisterGgufOptions): Promise<void> 
     if (!pushed.ok) throw new Error(`pushing ${digest} to Ollama failed: ${pushed.status} ${await pushed.text()}`);
   }
   const ollama = new Ollama({ host: options.host, fetch: doFetch });
+  if (await isRegistered(ollama, digest, options)) return;
   // ollama-js passes the request through but does not type `files` (Ollama 0.5.5+).
   const request: CreateRequest & { files: Record<string, string>; stream: false } = {
     model: options.model,
@@ -35,4 +38,13 @@ export async function registerGguf(options: RegisterGgufOptions): Promise<void> 
     stream: false,
   };
   await ollama.create(request);
+}
+
+async function isRegistered(ollama: Ollama, digest: string, options: RegisterGgufOptions): Promise<boolean> {
+  // Only a plain model (a template at most) is compared; anything more is simply created again.
+  if (options.system !== undefined || options.parameters !== undefined) return false;
+  const existing = await ollama.show({ model: options.model }).catch(() => undefined);
+  if (!existing) return false;
+  const fromThisBlob = existing.modelfile.includes(`sha256-${digest.slice('sha256:'.length)}`);
+  return fromThisBlob && (options.template === undefined || existing.template === options.template);
 }
