@@ -1,13 +1,19 @@
 // A one-round bench:load on the test services: the harness works end to end and writes the
 // report its schema describes. The figures are not checked; a test machine's are noise.
 import { describe, expect, it } from 'vitest';
+import { useOwnOllama } from '../../test/support/own-ollama.ts';
 import { testServices } from '../../test/support/test-services.ts';
 import { LOAD_REPORT_SCHEMA } from './report/schema.ts';
 import { runLoadBenchmark } from './run-load.ts';
 
+// An Ollama of its own: the load ends each round by dropping the requests in flight, which
+// Ollama takes a second or two to recover from, and other files' replies should not wait.
+const ollama = useOwnOllama();
+
 describe('bench:load', () => {
   it('measures all four scenarios and reports each with its baseline', async () => {
-    const { mongoUri, ollamaHost } = testServices();
+    const { mongoUri } = testServices();
+    const ollamaHost = ollama.server.host;
     const report = await runLoadBenchmark({
       durationSeconds: 1,
       rounds: 1,

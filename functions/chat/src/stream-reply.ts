@@ -39,10 +39,12 @@ export type ReplyResult =
  * Reads a reply to its end, handing each piece of text to `onDelta`. Ends when the model is
  * done, when `signal` aborts (its reason says why; the HTTP request to Ollama is aborted with
  * it, which stops the generation), or when Ollama fails; the text so far is kept in every case.
+ * `onDelta` is not waited for: the reply is read as fast as the model writes it, so a client
+ * that reads slowly, or not at all, never holds the model (Ollama serves a slot at a time).
  */
 export async function streamReply(
   reply: OpenReply,
-  options: { signal: AbortSignal; onDelta: (content: string) => Promise<void> },
+  options: { signal: AbortSignal; onDelta: (content: string) => void },
 ): Promise<ReplyResult> {
   let content = '';
   let chunk: ChatResponse | undefined = reply.first;
@@ -51,7 +53,7 @@ export async function streamReply(
       const text = chunk.message?.content ?? '';
       if (text) {
         content += text;
-        await options.onDelta(text);
+        options.onDelta(text);
       }
       if (chunk.done) {
         return { content, finishReason: chunk.done_reason === 'length' ? 'length' : 'stop', usage: usageOf(chunk) };

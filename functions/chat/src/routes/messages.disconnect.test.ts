@@ -1,7 +1,8 @@
-// A client that goes away must stop the generation in Ollama itself, not only the forwarding.
-// Proof by Ollama's own queue: this file's Ollama runs one generation at a time
-// (OLLAMA_NUM_PARALLEL=1), so a second request is answered only once the first generation
-// has ended. A reply of 40,000 tokens takes the tiny model about a minute here.
+// A client that goes away must stop the generation in Ollama itself, not only the forwarding;
+// a client that stays but stops reading must not hold it. Proof by Ollama's own queue: this
+// file's Ollama runs one generation at a time (OLLAMA_NUM_PARALLEL=1), so a second request is
+// answered only once the first generation has ended. A reply of 40,000 tokens takes the tiny
+// model about a minute here.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { COLLECTIONS, type MessageDocument } from '@zerochat/data';
 import { ObjectId } from 'mongodb';
@@ -114,5 +115,33 @@ describe('a client that disconnects', () => {
     const reply = await messages().findOne({ conversationId, role: 'assistant' });
     expect(reply?.content.length).toBeGreaterThan(0);
     await waitFor(async () => (await slotsTaken()) === 0, 2000);
+  });
+});
+
+describe('a client that stops reading', () => {
+  it('does not hold the model: the reply is generated and stored at its pace, and delivered later', async () => {
+    const id = await user.newConversation();
+    // In-process, the response body is a stream nobody reads: writes back up after its first
+    // chunk, much as a socket's buffers fill behind a client that does not read.
+    const response = await user.call('POST', `/chat/conversations/${id}/messages`, {
+      content: 'a long one, read later',
+      options: { num_predict: 1500 },
+    });
+    expect(response.status).toBe(200);
+    const conversationId = ObjectId.createFromHexString(id);
+    const reply = () => messages().findOne({ conversationId, role: 'assistant' });
+    await waitFor(async () => (await reply())?.status === 'complete', 20_000);
+    // Ollama is free while the client has read nothing at all.
+    expect(await askOllama(8)).toBeLessThan(3000);
+    await waitFor(async () => (await slotsTaken()) === 0, 2000);
+
+    const events = [];
+    for await (const event of sseEvents(response)) events.push(event);
+    expect(events.at(-1)).toMatchObject({ event: 'message.done', data: { finishReason: 'length' } });
+    const streamed = events
+      .filter((event) => event.event === 'message.delta')
+      .map((event) => event.data.content)
+      .join('');
+    expect(streamed).toBe((await reply())?.content);
   });
 });

@@ -174,7 +174,7 @@ export function addMessageRoutes(app: FunctionApp, chat: ChatContext): void {
     };
 
     if (!body.stream) {
-      const result = await streamReply(reply, { signal: supervisor.signal, onDelta: async () => undefined });
+      const result = await streamReply(reply, { signal: supervisor.signal, onDelta: () => undefined });
       await finish(result);
       if ('failure' in result) throw midReplyFailure(result.failure, log);
       const done = {
@@ -198,10 +198,18 @@ export function addMessageRoutes(app: FunctionApp, chat: ChatContext): void {
     c.header('x-accel-buffering', 'no');
     return streamSSE(c, async (sse) => {
       sse.onAbort(supervisor.cancel);
-      const send = (event: string, data: object) => sse.writeSSE({ event, data: JSON.stringify(data) });
+      // Events go out in order, one write at a time, while the reply is read at the model's
+      // pace: a slow reader gets its events late, but never slows the model down.
+      let delivered = Promise.resolve();
+      const send = (event: string, data: object) => {
+        delivered = delivered
+          .then(() => sse.writeSSE({ event, data: JSON.stringify(data) }))
+          // A client that left: the abort above ends the reply; nothing more can reach it.
+          .catch(() => undefined);
+      };
       let result: ReplyResult = { content: '', failure: new Error('the reply did not run') };
       try {
-        await send('message.start', {
+        send('message.start', {
           conversationId: conversation._id.toHexString(),
           userMessageId: started.userMessage._id.toHexString(),
           messageId: started.reply._id.toHexString(),
@@ -216,20 +224,20 @@ export function addMessageRoutes(app: FunctionApp, chat: ChatContext): void {
       }
       try {
         await finish(result);
+        if ('failure' in result) {
+          send('error', toProblem(midReplyFailure(result.failure, log), c.get('requestId')));
+        } else {
+          send('message.done', {
+            messageId: started.reply._id.toHexString(),
+            finishReason: result.finishReason,
+            usage: result.usage,
+          });
+        }
       } catch (error) {
         log.error('storing a reply failed', { err: error });
-        await send('error', toProblem(toAppError(error), c.get('requestId')));
-        return;
+        send('error', toProblem(toAppError(error), c.get('requestId')));
       }
-      if ('failure' in result) {
-        await send('error', toProblem(midReplyFailure(result.failure, log), c.get('requestId')));
-      } else {
-        await send('message.done', {
-          messageId: started.reply._id.toHexString(),
-          finishReason: result.finishReason,
-          usage: result.usage,
-        });
-      }
+      await delivered;
     });
   });
 }
