@@ -10,6 +10,7 @@ import {
 } from '@zerochat/runtime';
 import type { Db } from 'mongodb';
 import packageJson from '../package.json' with { type: 'json' };
+import type { ClientAddressSource } from './client-address.ts';
 import type { AuthConfig } from './config.ts';
 import { createLoginThrottle, type LoginThrottle } from './login-throttle.ts';
 import { addAccountRoutes } from './routes/accounts.ts';
@@ -40,7 +41,7 @@ export interface AuthServices {
   throttle: LoginThrottle;
   verifyAccessToken: VerifyAccessToken;
   registrationEnabled: boolean;
-  trustedProxyHops: number;
+  clientAddressSource: ClientAddressSource;
   /**
    * Resolves once the account indexes exist. Registration relies on the unique email index,
    * refresh on the unique parentHash index; both run this first (once per process).
@@ -88,7 +89,10 @@ export function createApp(deps: AuthDeps): FunctionApp {
       now,
     }),
     registrationEnabled: config.AUTH_REGISTRATION_ENABLED,
-    trustedProxyHops: config.AUTH_TRUSTED_PROXY_HOPS,
+    clientAddressSource: {
+      trustedProxyHops: config.AUTH_TRUSTED_PROXY_HOPS,
+      ...(config.AUTH_CLIENT_ADDRESS_HEADER ? { header: config.AUTH_CLIENT_ADDRESS_HEADER } : {}),
+    },
     accountIndexesReady() {
       indexes ??= ensureAccountIndexes(mongo.db).then(
         () => undefined,

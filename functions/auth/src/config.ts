@@ -27,6 +27,11 @@ export const authConfigSchema = z
     AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT: envInteger(1, MAX_ACCOUNT_FAILURES_PER_HOUR).default(10),
     AUTH_LOGIN_MAX_FAILURES_PER_ADDRESS: envInteger(1, 1_000_000).default(100),
     AUTH_TRUSTED_PROXY_HOPS: envInteger(0, 10).default(0),
+    AUTH_CLIENT_ADDRESS_HEADER: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/, 'must be a header name such as X-Real-IP')
+      .transform((name) => name.toLowerCase())
+      .optional(),
   })
   .superRefine((config, ctx) => {
     const perHour = accountFailuresPerHour(

@@ -113,6 +113,36 @@ describe('login throttling', () => {
     expect(peer.status).toBe(429);
   });
 
+  it('counts failures per the gateway-set address header when one is configured (X-Real-IP behind Kong)', async () => {
+    const behindKong = await serverWith({
+      AUTH_LOGIN_MAX_FAILURES_PER_ADDRESS: '3',
+      AUTH_CLIENT_ADDRESS_HEADER: 'X-Real-IP',
+      AUTH_TRUSTED_PROXY_HOPS: '1',
+    });
+    // However many proxies appended to X-Forwarded-For (Knative's activator or not), the header decides.
+    const from = (address: string, hops: string) => ({ 'x-real-ip': address, 'x-forwarded-for': hops });
+    for (let i = 0; i < 3; i++) {
+      const answer = await behindKong.post(
+        '/auth/login',
+        { email: `real${i}@example.com`, password: 'x' },
+        from('198.51.100.20', `198.51.100.20, 10.0.0.${i}`),
+      );
+      expect(answer.status).toBe(401);
+    }
+    const blocked = await behindKong.post(
+      '/auth/login',
+      { email: 'real9@example.com', password: 'x' },
+      from('198.51.100.20', '10.9.9.9, 10.0.0.1, 10.0.0.2'),
+    );
+    expect(blocked.status).toBe(429);
+    const other = await behindKong.post(
+      '/auth/login',
+      { email: 'real9@example.com', password: 'x' },
+      from('198.51.100.21', '198.51.100.20, 10.0.0.1'),
+    );
+    expect(other.status).toBe(401);
+  });
+
   it('groups addresses: IPv4 one by one, IPv6 by /64, IPv4-mapped IPv6 as IPv4', () => {
     expect(addressBucket('192.0.2.1')).toBe('192.0.2.1');
     expect(addressBucket('::ffff:192.0.2.1')).toBe('192.0.2.1');

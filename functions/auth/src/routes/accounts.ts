@@ -101,7 +101,7 @@ export function addAccountRoutes(app: FunctionApp, services: AuthServices): void
     if (!user) throw accountNotFound();
     if (user.disabled) throw accountDisabled();
     // A stolen access token must not allow guessing the password faster than a login would.
-    const attempt = { email: user.email, address: clientAddress(c, services.trustedProxyHops) };
+    const attempt = { email: user.email, address: clientAddress(c, services.clientAddressSource) };
     await services.throttle.assertAllowed(attempt);
     const change = await users.changePassword(user._id.toHexString(), currentPassword, newPassword);
     if (!change.ok) {

@@ -52,7 +52,7 @@ export function addSessionRoutes(app: FunctionApp, services: AuthServices): void
 
   app.openapi(login, async (c) => {
     const { email, password } = c.req.valid('json');
-    const attempt = { email, address: clientAddress(c, services.trustedProxyHops) };
+    const attempt = { email, address: clientAddress(c, services.clientAddressSource) };
     await services.throttle.assertAllowed(attempt);
     const authentication = await users.authenticate(email, password);
     if (!authentication.ok) {
