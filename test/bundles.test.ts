@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testSigningKeys } from '../functions/auth/src/testing/auth-settings.ts';
@@ -55,6 +57,8 @@ describe.each(FUNCTIONS)('the %s bundle', (fn) => {
     expect(server.logs.map((line) => line.msg)).toEqual(
       expect.arrayContaining(['listening', 'shutting down', 'stopped']),
     );
+    // The build rehearsed a cold start and kept V8's code cache; this start compiled nothing it had.
+    expect(server.logs.find((line) => line.msg === 'listening')).toMatchObject({ codeCache: 'used' });
   });
 
   it('stops with exit 1 and one line naming a bad variable', async () => {
@@ -68,5 +72,33 @@ describe.each(FUNCTIONS)('the %s bundle', (fn) => {
       variable: 'MONGODB_URI',
       msg: expect.stringContaining('MONGODB_URI'),
     });
+  });
+});
+
+describe('the code cache of a bundle', () => {
+  it('is not used for a changed bundle, and a rehearsal makes a new one', async () => {
+    const dir = join(testServices().scratchDir, `edited-auth-${process.pid}`);
+    await cp(dirname(bundles.auth ?? ''), dir, { recursive: true });
+    // V8 itself would take the cache for any source of the same length; this edit keeps it.
+    const app = join(dir, 'app.cjs');
+    const source = await readFile(app, 'utf8');
+    expect(source).toMatch(/app\.cjs\.map\s*$/);
+    await writeFile(app, source.replace(/app\.cjs\.map(\s*)$/, 'app.cjs.mop$1'));
+    const start = async () => {
+      const server = await startFunctionProcess(join(dir, 'server.js'), {
+        MONGODB_URI: testServices().mongoUri,
+        MONGODB_DB: 'bundle_cache',
+        ...requiredEnv.auth,
+      });
+      const listening = server.logs.find((line) => line.msg === 'listening');
+      expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200);
+      expect(await server.stop('SIGTERM')).toBe(0);
+      return listening?.codeCache;
+    };
+    expect(await start()).toBe('none');
+
+    await run(process.execPath, [join(dir, 'server.js'), '--warm-code-cache']);
+    expect(await readdir(join(dir, '.code-cache'))).toHaveLength(2);
+    expect(await start()).toBe('used');
   });
 });

@@ -25,18 +25,21 @@ describe.each(['auth', 'chat', 'admin'])('the %s Dockerfile', (fn) => {
     expect(runtime).toMatch(/^FROM gcr\.io\/distroless\/nodejs24-debian12:nonroot/);
     const copies = runtime.split('\n').filter((line) => line.startsWith('COPY'));
     const dist = `/src/functions/${fn}/dist`;
-    // server.js, app.js, its chunks and the function's commands: every .js the build wrote.
+    // The loader, app.cjs, lazily loaded packages and the function's commands: every .js and
+    // .cjs the build wrote; the code cache's directory must belong to the user that warms it.
     expect(copies).toEqual([
-      `COPY --from=build --chown=nonroot:nonroot ${dist}/*.js ./`,
-      `COPY --from=build --chown=nonroot:nonroot ${dist}/.compile-cache/ ./.compile-cache/`,
+      `COPY --from=build --chown=nonroot:nonroot ${dist}/*.js ${dist}/*.cjs ./`,
+      `COPY --from=build --chown=nonroot:nonroot ${dist}/.code-cache/ ./.code-cache/`,
     ]);
     expect(runtime).toContain('CMD ["server.js"]');
     expect(all.join('\n')).not.toContain('HEALTHCHECK');
   });
 
-  it("warms the compile cache with the image's own Node, in exec form (distroless has no shell)", async () => {
+  it("warms the code cache with the image's own Node as in production, in exec form (distroless has no shell)", async () => {
     const runtime = (await stages()).at(-1) ?? '';
-    expect(runtime).toContain('RUN ["/nodejs/bin/node", "server.js", "--warm-compile-cache"]');
-    expect(runtime.indexOf('--warm-compile-cache')).toBeLessThan(runtime.indexOf('CMD'));
+    const warm = runtime.indexOf('RUN ["/nodejs/bin/node", "server.js", "--warm-code-cache"]');
+    expect(warm).toBeGreaterThan(-1);
+    expect(runtime.indexOf('ENV NODE_ENV=production')).toBeLessThan(warm);
+    expect(warm).toBeLessThan(runtime.indexOf('CMD'));
   });
 });

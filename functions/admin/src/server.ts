@@ -1,21 +1,32 @@
 // Entry point: the only place that reads the environment and opens sockets. `main()` runs
 // when this file is started directly (node src/server.ts) or by the bundle's dist/server.js.
 import { parseModelfile } from '@zerochat/ollama';
-import { readConfigOrExit, runFunction } from '@zerochat/runtime';
+import {
+  type RunningFunction,
+  readConfigOrExit,
+  rehearseColdStart,
+  runFunction,
+  type StartupFacts,
+} from '@zerochat/runtime';
 // Bundled as text by esbuild, so the image needs no file next to server.js. (Run from source,
 // Node needs --experimental-import-text for it.)
 import modelfileText from '../../../ollama/Modelfile' with { type: 'text' };
 import { createApp } from './app.ts';
 import { adminConfigSchema } from './config.ts';
 
-export async function main(): Promise<void> {
+export function main(startup?: StartupFacts): Promise<RunningFunction> {
   const config = readConfigOrExit('admin', adminConfigSchema);
   const modelfile = parseModelfile(modelfileText);
-  await runFunction({
+  return runFunction({
     name: 'admin',
     config,
     build: ({ log, lifecycle, mongo }) => createApp({ config, log, lifecycle, mongo, modelfile }),
+    ...(startup ? { startup } : {}),
   });
 }
+
+/** What a first client asks, rehearsed when the bundle is built to warm its code cache. */
+export const rehearse = () =>
+  rehearseColdStart(main, ({ bearer }) => [{ method: 'GET', path: '/admin/status', headers: bearer('admin') }]);
 
 if (import.meta.main) await main();

@@ -1,11 +1,19 @@
 // Entry point: the only place that reads the environment and opens sockets. `main()` runs
 // when this file is started directly (node src/server.ts) or by the bundle's dist/server.js.
-import { accessTokenKeysOf, createAccessTokenVerifier, readConfigOrExit, runFunction } from '@zerochat/runtime';
+import {
+  accessTokenKeysOf,
+  createAccessTokenVerifier,
+  type RunningFunction,
+  readConfigOrExit,
+  rehearseColdStart,
+  runFunction,
+  type StartupFacts,
+} from '@zerochat/runtime';
 import { createApp } from './app.ts';
 import { chatConfigSchema } from './config.ts';
 import { createModelServer } from './model-server.ts';
 
-export async function main(): Promise<void> {
+export function main(startup?: StartupFacts): Promise<RunningFunction> {
   const config = readConfigOrExit('chat', chatConfigSchema);
   const verifyAccessToken = createAccessTokenVerifier({
     keys: accessTokenKeysOf(config),
@@ -14,11 +22,19 @@ export async function main(): Promise<void> {
   });
   const models = createModelServer({ host: config.OLLAMA_HOST });
 
-  await runFunction({
+  return runFunction({
     name: 'chat',
     config,
     build: ({ log, lifecycle, mongo }) => createApp({ config, log, lifecycle, mongo, models, verifyAccessToken }),
+    ...(startup ? { startup } : {}),
   });
 }
+
+/** What a first client asks, rehearsed when the bundle is built to warm its code cache. */
+export const rehearse = () =>
+  rehearseColdStart(main, ({ bearer }) => [
+    { method: 'GET', path: '/chat/conversations', headers: bearer('user') },
+    { method: 'POST', path: '/chat/conversations', headers: bearer('user'), body: { title: 'Rehearsal' } },
+  ]);
 
 if (import.meta.main) await main();

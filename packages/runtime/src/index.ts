@@ -80,4 +80,10 @@ export {
   type RunFunctionOptions,
   runFunction,
 } from './server/run-function.ts';
-export { type RunningFunction, type ServeFunctionOptions, serveFunction } from './server/serve-function.ts';
+export {
+  type RunningFunction,
+  type ServeFunctionOptions,
+  type StartupFacts,
+  serveFunction,
+} from './server/serve-function.ts';
+export { type RehearsalCredentials, type RehearsalRequest, rehearseColdStart } from './warm-up/rehearse-cold-start.ts';

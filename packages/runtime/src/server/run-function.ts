@@ -1,7 +1,7 @@
 import { createLogger, type Logger } from '../log/logger.ts';
 import { connectMongo, type Mongo } from '../mongo/connect-mongo.ts';
 import { createLifecycle, type Lifecycle } from './lifecycle.ts';
-import { type RunningFunction, serveFunction } from './serve-function.ts';
+import { type RunningFunction, type StartupFacts, serveFunction } from './serve-function.ts';
 
 /** The config fields every function has (serverEnv and mongoEnv). */
 export interface FunctionConfig {
@@ -28,6 +28,7 @@ export interface RunFunctionOptions<C extends FunctionConfig> {
     fetch: (request: Request, env: object) => Response | Promise<Response>;
     close?: () => Promise<void>;
   };
+  startup?: StartupFacts;
 }
 
 /**
@@ -60,6 +61,7 @@ export async function runFunction<C extends FunctionConfig>(options: RunFunction
     log,
     lifecycle,
     graceMs: config.SHUTDOWN_GRACE_MS,
+    startup: options.startup,
     close: async () => {
       await app.close?.();
       await mongo.close();

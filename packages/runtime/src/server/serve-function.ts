@@ -20,6 +20,14 @@ export interface ServeFunctionOptions {
   close?: () => Promise<void>;
   signals?: readonly NodeJS.Signals[];
   exit?: (code: number) => void;
+  /** Facts about the start itself, logged with `listening` (e.g. whether a code cache was used). */
+  startup?: StartupFacts;
+}
+
+/** What the loader of a bundle knows about the start; see tools/bundle-entry.js. */
+export interface StartupFacts {
+  /** V8's code cache of the bundle: used, rejected (written by another Node) or none. */
+  codeCache?: 'used' | 'rejected' | 'none';
 }
 
 export interface RunningFunction {
@@ -49,7 +57,7 @@ export async function serveFunction(options: ServeFunctionOptions): Promise<Runn
   server.listen(options.port, options.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  log.info('listening', { port, startupMs: Math.round(performance.now()) });
+  log.info('listening', { port, startupMs: Math.round(performance.now()), ...options.startup });
 
   let stopping: Promise<void> | undefined;
   const shutdown = (reason: string) => {

@@ -1,0 +1,107 @@
+import { request as httpRequest } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE, type Role } from '../auth/access-token.ts';
+import type { RunningFunction } from '../server/serve-function.ts';
+import { startStandInMongo } from './stand-in-mongo.ts';
+
+/** A request a first client sends; its answer must not be a 5xx. */
+export interface RehearsalRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export interface RehearsalCredentials {
+  /** An Authorization header with a valid access token of a user with this role. */
+  bearer(role: Role): Record<string, string>;
+}
+
+const ISSUER = 'zerochat-rehearsal';
+const AUDIENCE = 'zerochat-rehearsal';
+const READY_WITHIN_MS = 10_000;
+
+/**
+ * A cold start rehearsed, so that a bundle's code cache holds what a real one runs: `main`
+ * starts the function as in production, against a stand-in MongoDB (see stand-in-mongo.ts)
+ * with throwaway signing keys, then it is asked for /readyz and `requests`. The bundle's
+ * loader (tools/bundle-entry.js) saves V8's code cache afterwards and exits; nothing is shut
+ * down gracefully and the process's environment is overwritten, so only a process of its own
+ * may rehearse. Throws when a request is answered with a 5xx: the rehearsal did not run the
+ * code a real start runs.
+ */
+export async function rehearseColdStart(
+  main: () => Promise<RunningFunction>,
+  requests: (credentials: RehearsalCredentials) => RehearsalRequest[],
+): Promise<void> {
+  const mongo = await startStandInMongo();
+  const { publicKey, privateKey } = await generateKeyPair(ACCESS_TOKEN_ALGORITHM, { extractable: true });
+  const kid = 'rehearsal';
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ACCESS_TOKEN_ALGORITHM };
+  const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: ACCESS_TOKEN_ALGORITHM };
+  const tokens = {
+    user: await signAccessToken(privateKey, kid, 'user'),
+    admin: await signAccessToken(privateKey, kid, 'admin'),
+  };
+
+  Object.assign(process.env, {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    MONGODB_URI: mongo.uri,
+    MONGODB_DB: 'rehearsal',
+    AUTH_ISSUER: ISSUER,
+    AUTH_AUDIENCE: AUDIENCE,
+    AUTH_PUBLIC_JWKS: JSON.stringify({ keys: [publicJwk] }),
+    AUTH_SIGNING_KEYS: JSON.stringify({ keys: [privateJwk] }),
+    // Nothing listens on the discard port: a function that asks Ollama learns at once that it is down.
+    OLLAMA_HOST: 'http://127.0.0.1:9',
+  });
+  delete process.env.AUTH_JWKS_URL;
+
+  const running = await main();
+  const deadline = performance.now() + READY_WITHIN_MS;
+  while ((await send(running.port, { method: 'GET', path: '/readyz' })) !== 200) {
+    if (performance.now() > deadline) throw new Error('rehearsal: /readyz did not answer 200');
+    await sleep(10);
+  }
+  const credentials = { bearer: (role: Role) => ({ authorization: `Bearer ${tokens[role]}` }) };
+  for (const request of requests(credentials)) {
+    const status = await send(running.port, request);
+    if (status >= 500) throw new Error(`rehearsal: ${request.method} ${request.path} answered ${status}`);
+  }
+}
+
+function signAccessToken(key: Parameters<SignJWT['sign']>[0], kid: string, role: Role): Promise<string> {
+  return new SignJWT({ role, typ: ACCESS_TOKEN_TYPE })
+    .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid })
+    .setSubject('000000000000000000000001')
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .setJti(crypto.randomUUID())
+    .sign(key);
+}
+
+function send(port: number, request: RehearsalRequest): Promise<number> {
+  const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        method: request.method,
+        path: request.path,
+        headers: { ...request.headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
