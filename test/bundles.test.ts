@@ -97,7 +97,17 @@ describe('the code cache of a bundle', () => {
     };
     expect(await start()).toBe('none');
 
-    await run(process.execPath, [join(dir, 'server.js'), '--warm-code-cache']);
+    const { stdout } = await run(process.execPath, [join(dir, 'server.js'), '--warm-code-cache']);
+    // The rehearsal ran the paths a first client takes, not their error paths.
+    const answered = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { msg: string; path?: string; status?: number })
+      .filter((line) => line.msg === 'request');
+    expect(answered).toEqual([
+      expect.objectContaining({ path: '/auth/me', status: 200 }),
+      expect.objectContaining({ path: '/auth/login', status: 200 }),
+    ]);
     expect(await readdir(join(dir, '.code-cache'))).toHaveLength(2);
     expect(await start()).toBe('used');
   });

@@ -1,5 +1,7 @@
 // Entry point: the only place that reads the environment and opens sockets. `main()` runs
 // when this file is started directly (node src/server.ts) or by the bundle's dist/server.js.
+import { createPasswordHasher, rehearsalUser } from '@zerochat/accounts';
+import { COLLECTIONS } from '@zerochat/data';
 import { parseModelfile } from '@zerochat/ollama';
 import {
   type RunningFunction,
@@ -27,6 +29,10 @@ export function main(startup?: StartupFacts): Promise<RunningFunction> {
 
 /** What a first client asks, rehearsed when the bundle is built to warm its code cache. */
 export const rehearse = () =>
-  rehearseColdStart(main, ({ bearer }) => [{ method: 'GET', path: '/admin/status', headers: bearer('admin') }]);
+  rehearseColdStart({
+    main,
+    documents: async (account) => ({ [COLLECTIONS.users]: [await rehearsalUser(account, createPasswordHasher())] }),
+    requests: ({ bearer }) => [{ method: 'GET', path: '/admin/status', headers: bearer }],
+  });
 
 if (import.meta.main) await main();

@@ -1,5 +1,7 @@
 // Entry point: the only place that reads the environment and opens sockets. `main()` runs
 // when this file is started directly (node src/server.ts) or by the bundle's dist/server.js.
+import { createPasswordHasher, rehearsalUser } from '@zerochat/accounts';
+import { COLLECTIONS } from '@zerochat/data';
 import {
   type RunningFunction,
   readConfigOrExit,
@@ -22,9 +24,13 @@ export function main(startup?: StartupFacts): Promise<RunningFunction> {
 
 /** What a first client asks, rehearsed when the bundle is built to warm its code cache. */
 export const rehearse = () =>
-  rehearseColdStart(main, ({ bearer }) => [
-    { method: 'GET', path: '/auth/me', headers: bearer('user') },
-    { method: 'POST', path: '/auth/login', body: { email: 'rehearsal@example.com', password: 'rehearsal-password' } },
-  ]);
+  rehearseColdStart({
+    main,
+    documents: async (account) => ({ [COLLECTIONS.users]: [await rehearsalUser(account, createPasswordHasher())] }),
+    requests: ({ account, bearer }) => [
+      { method: 'GET', path: '/auth/me', headers: bearer },
+      { method: 'POST', path: '/auth/login', body: { email: account.email, password: account.password } },
+    ],
+  });
 
 if (import.meta.main) await main();

@@ -32,9 +32,12 @@ export function main(startup?: StartupFacts): Promise<RunningFunction> {
 
 /** What a first client asks, rehearsed when the bundle is built to warm its code cache. */
 export const rehearse = () =>
-  rehearseColdStart(main, ({ bearer }) => [
-    { method: 'GET', path: '/chat/conversations', headers: bearer('user') },
-    { method: 'POST', path: '/chat/conversations', headers: bearer('user'), body: { title: 'Rehearsal' } },
-  ]);
+  rehearseColdStart({
+    main,
+    requests: ({ bearer }) => [
+      { method: 'GET', path: '/chat/conversations', headers: bearer },
+      { method: 'POST', path: '/chat/conversations', headers: bearer, body: { title: 'Rehearsal' } },
+    ],
+  });
 
 if (import.meta.main) await main();

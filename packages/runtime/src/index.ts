@@ -86,4 +86,9 @@ export {
   type StartupFacts,
   serveFunction,
 } from './server/serve-function.ts';
-export { type RehearsalCredentials, type RehearsalRequest, rehearseColdStart } from './warm-up/rehearse-cold-start.ts';
+export {
+  type RehearsalAccount,
+  type RehearsalOptions,
+  type RehearsalRequest,
+  rehearseColdStart,
+} from './warm-up/rehearse-cold-start.ts';

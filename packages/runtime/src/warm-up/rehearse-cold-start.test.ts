@@ -23,14 +23,19 @@ function rehearseFunctionAnswering(status: number) {
           readiness: { mongodb: () => mongo.ping() }, bodyLimitBytes: 1024,
         });
         app.get('/answer', async (c) => {
-          // A real round trip to the stand-in.
-          const found = await mongo.db.collection('things').findOne({ owner: c.req.header('authorization') });
+          // A real round trip to the stand-in, which hands out the documents it was given.
+          const found = await mongo.db.collection('things').findOne({ owner: 'anyone' });
+          console.log('found', JSON.stringify(found), 'with', c.req.header('authorization')?.split('.').length, 'token parts');
           return c.json({ found }, ${status});
         });
         return app;
       },
     });
-    await rehearseColdStart(main, ({ bearer }) => [{ method: 'GET', path: '/answer', headers: bearer('user') }]);
+    await rehearseColdStart({
+      main,
+      documents: async (account) => ({ things: [{ owner: account.id }] }),
+      requests: ({ bearer }) => [{ method: 'GET', path: '/answer', headers: bearer }],
+    });
     console.log('rehearsed against', process.env.MONGODB_URI);
     process.exit(0);
   `;
@@ -40,6 +45,7 @@ function rehearseFunctionAnswering(status: number) {
 describe('rehearsing a cold start', () => {
   it('starts the function against the stand-in MongoDB and asks it the first requests', async () => {
     const { stdout } = await rehearseFunctionAnswering(200);
+    expect(stdout).toContain('found {"owner":"000000000000000000000001"} with 3 token parts');
     expect(stdout).toMatch(/^rehearsed against mongodb:\/\/127\.0\.0\.1:\d+\/$/m);
   });
 

@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import type { Document } from 'mongodb';
 import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE, type Role } from '../auth/access-token.ts';
 import type { RunningFunction } from '../server/serve-function.ts';
 import { startStandInMongo } from './stand-in-mongo.ts';
@@ -13,9 +14,24 @@ export interface RehearsalRequest {
   body?: unknown;
 }
 
-export interface RehearsalCredentials {
-  /** An Authorization header with a valid access token of a user with this role. */
-  bearer(role: Role): Record<string, string>;
+/** The account the rehearsal's access token is issued to, an admin. */
+export interface RehearsalAccount {
+  id: string;
+  email: string;
+  password: string;
+  role: Role;
+}
+
+export interface RehearsalOptions {
+  /** Starts the function from `process.env`, as its entry does. */
+  main: () => Promise<RunningFunction>;
+  /** What a first client asks. */
+  requests: (context: { account: RehearsalAccount; bearer: Record<string, string> }) => RehearsalRequest[];
+  /**
+   * Documents by collection that the stand-in MongoDB answers every find on that collection
+   * with, whatever its filter: the account, for a function that looks its user up.
+   */
+  documents?: (account: RehearsalAccount) => Promise<Record<string, Document[]>>;
 }
 
 const ISSUER = 'zerochat-rehearsal';
@@ -25,25 +41,25 @@ const READY_WITHIN_MS = 10_000;
 /**
  * A cold start rehearsed, so that a bundle's code cache holds what a real one runs: `main`
  * starts the function as in production, against a stand-in MongoDB (see stand-in-mongo.ts)
- * with throwaway signing keys, then it is asked for /readyz and `requests`. The bundle's
+ * with throwaway signing keys, then it is asked for /readyz and the `requests`. The bundle's
  * loader (tools/bundle-entry.js) saves V8's code cache afterwards and exits; nothing is shut
  * down gracefully and the process's environment is overwritten, so only a process of its own
  * may rehearse. Throws when a request is answered with a 5xx: the rehearsal did not run the
  * code a real start runs.
  */
-export async function rehearseColdStart(
-  main: () => Promise<RunningFunction>,
-  requests: (credentials: RehearsalCredentials) => RehearsalRequest[],
-): Promise<void> {
-  const mongo = await startStandInMongo();
+export async function rehearseColdStart(options: RehearsalOptions): Promise<void> {
+  const account: RehearsalAccount = {
+    id: '000000000000000000000001',
+    email: 'rehearsal@example.com',
+    password: 'rehearsal-password',
+    role: 'admin',
+  };
+  const mongo = await startStandInMongo({ documents: (await options.documents?.(account)) ?? {} });
   const { publicKey, privateKey } = await generateKeyPair(ACCESS_TOKEN_ALGORITHM, { extractable: true });
   const kid = 'rehearsal';
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ACCESS_TOKEN_ALGORITHM };
   const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: ACCESS_TOKEN_ALGORITHM };
-  const tokens = {
-    user: await signAccessToken(privateKey, kid, 'user'),
-    admin: await signAccessToken(privateKey, kid, 'admin'),
-  };
+  const bearer = { authorization: `Bearer ${await signAccessToken(privateKey, kid, account)}` };
 
   Object.assign(process.env, {
     PORT: '0',
@@ -60,23 +76,22 @@ export async function rehearseColdStart(
   });
   delete process.env.AUTH_JWKS_URL;
 
-  const running = await main();
+  const running = await options.main();
   const deadline = performance.now() + READY_WITHIN_MS;
   while ((await send(running.port, { method: 'GET', path: '/readyz' })) !== 200) {
     if (performance.now() > deadline) throw new Error('rehearsal: /readyz did not answer 200');
     await sleep(10);
   }
-  const credentials = { bearer: (role: Role) => ({ authorization: `Bearer ${tokens[role]}` }) };
-  for (const request of requests(credentials)) {
+  for (const request of options.requests({ account, bearer })) {
     const status = await send(running.port, request);
     if (status >= 500) throw new Error(`rehearsal: ${request.method} ${request.path} answered ${status}`);
   }
 }
 
-function signAccessToken(key: Parameters<SignJWT['sign']>[0], kid: string, role: Role): Promise<string> {
-  return new SignJWT({ role, typ: ACCESS_TOKEN_TYPE })
+function signAccessToken(key: Parameters<SignJWT['sign']>[0], kid: string, account: RehearsalAccount) {
+  return new SignJWT({ role: account.role, typ: ACCESS_TOKEN_TYPE })
     .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid })
-    .setSubject('000000000000000000000001')
+    .setSubject(account.id)
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
     .setIssuedAt()

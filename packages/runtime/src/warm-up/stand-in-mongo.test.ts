@@ -50,4 +50,19 @@ describe('the stand-in MongoDB of the cold-start rehearsal', () => {
     await users.insertOne({ email: 'kept@example.com' });
     expect(await users.countDocuments()).toBe(0);
   });
+
+  it('answers every find on a collection with the documents it was given, whatever the filter', async () => {
+    const seeded = await startStandInMongo({ documents: { users: [{ email: 'given@example.com' }] } });
+    const seededClient = new MongoClient(seeded.uri, { serverSelectionTimeoutMS: 2000 });
+    try {
+      const db = seededClient.db('rehearsal');
+      expect(await db.collection('users').findOne({ email: 'other@example.com' })).toEqual({
+        email: 'given@example.com',
+      });
+      expect(await db.collection('conversations').findOne({})).toBeNull();
+    } finally {
+      await seededClient.close();
+      await seeded.close();
+    }
+  });
 });

@@ -19,13 +19,20 @@ export interface StandInMongo {
   close(): Promise<void>;
 }
 
+export interface StandInMongoOptions {
+  /** By collection: what every find on it answers, whatever the filter. */
+  documents?: Readonly<Record<string, readonly Document[]>>;
+}
+
 /**
- * A MongoDB-wire server on loopback that holds no data: it says hello as a MongoDB 7
- * primary, finds nothing and acknowledges every write. Only the cold-start rehearsal uses
- * it (see rehearse-cold-start.ts), where no database can be had: a bundle is built, or an
- * image, without one. It is no database for anything else, tests included.
+ * A MongoDB-wire server on loopback that stores nothing: it says hello as a MongoDB 7
+ * primary, answers every find with the documents it was given for that collection (or none)
+ * and acknowledges every write. Only the cold-start rehearsal uses it (see
+ * rehearse-cold-start.ts), where no database can be had: a bundle is built, or an image,
+ * without one. It is no database for anything else, tests included.
  */
-export async function startStandInMongo(): Promise<StandInMongo> {
+export async function startStandInMongo(options: StandInMongoOptions = {}): Promise<StandInMongo> {
+  const documents = options.documents ?? {};
   const commands: string[] = [];
   let connections = 0;
   const sockets = new Set<Socket>();
@@ -40,7 +47,7 @@ export async function startStandInMongo(): Promise<StandInMongo> {
       while (pending.length >= HEADER_BYTES && pending.length >= pending.readInt32LE(0)) {
         const message = pending.subarray(0, pending.readInt32LE(0));
         pending = pending.subarray(message.length);
-        const reply = answer(message, connectionId, commands);
+        const reply = answer(message, { connectionId, commands, documents });
         if (reply) socket.write(reply);
       }
     });
@@ -59,19 +66,25 @@ export async function startStandInMongo(): Promise<StandInMongo> {
   };
 }
 
-function answer(message: Buffer, connectionId: number, commands: string[]): Buffer | undefined {
+interface Session {
+  connectionId: number;
+  commands: string[];
+  documents: Readonly<Record<string, readonly Document[]>>;
+}
+
+function answer(message: Buffer, session: Session): Buffer | undefined {
   const requestId = message.readInt32LE(4);
   const opCode = message.readInt32LE(12);
   if (opCode === OP_QUERY) {
     // flags, then the collection's name as a C string, skip and limit, then the command.
     const nameEnd = message.indexOf(0, HEADER_BYTES + 4);
     const command = BSON.deserialize(message.subarray(nameEnd + 9));
-    return opReply(requestId, reply(command, 0, connectionId, commands));
+    return opReply(requestId, reply(command, 0, session));
   }
   if (opCode === OP_MSG) {
     const flags = message.readUInt32LE(HEADER_BYTES);
-    const { command, documents } = sections(message.subarray(HEADER_BYTES + 4));
-    const body = reply(command, documents, connectionId, commands);
+    const { command, sent } = sections(message.subarray(HEADER_BYTES + 4));
+    const body = reply(command, sent, session);
     return flags & MORE_TO_COME ? undefined : opMsg(requestId, body);
   }
   return undefined;
@@ -81,25 +94,25 @@ function answer(message: Buffer, connectionId: number, commands: string[]): Buff
  * An OP_MSG's sections: kind 0 is the command; kind 1 a sequence of documents the driver
  * sends apart from it (the documents of an insert, for one), of which only the count matters.
  */
-function sections(buffer: Buffer): { command: Document; documents: number } {
+function sections(buffer: Buffer): { command: Document; sent: number } {
   let command: Document = {};
-  let documents = 0;
+  let sent = 0;
   for (let at = 0; at < buffer.length; ) {
     const kind = buffer.readUInt8(at);
     const size = buffer.readInt32LE(at + 1);
     if (kind === 0) {
       command = BSON.deserialize(buffer.subarray(at + 1, at + 1 + size));
     } else {
-      for (let doc = buffer.indexOf(0, at + 5) + 1; doc < at + 1 + size; doc += buffer.readInt32LE(doc)) documents++;
+      for (let doc = buffer.indexOf(0, at + 5) + 1; doc < at + 1 + size; doc += buffer.readInt32LE(doc)) sent++;
     }
     at += 1 + size;
   }
-  return { command, documents };
+  return { command, sent };
 }
 
-function reply(command: Document, documents: number, connectionId: number, commands: string[]): Document {
+function reply(command: Document, sent: number, session: Session): Document {
   const name = Object.keys(command)[0] ?? '';
-  commands.push(name);
+  session.commands.push(name);
   const namespace = `${command.$db ?? 'admin'}.${command[name]}`;
   switch (name.toLowerCase()) {
     case 'hello':
@@ -113,13 +126,17 @@ function reply(command: Document, documents: number, connectionId: number, comma
         maxWriteBatchSize: 100_000,
         localTime: new Date(),
         logicalSessionTimeoutMinutes: 30,
-        connectionId,
+        connectionId: session.connectionId,
         minWireVersion: 0,
         maxWireVersion: 21,
         readOnly: false,
         ok: 1,
       };
     case 'find':
+      return {
+        cursor: { id: BSON.Long.ZERO, ns: namespace, firstBatch: session.documents[command.find] ?? [] },
+        ok: 1,
+      };
     case 'aggregate':
     case 'listindexes':
     case 'listcollections':
@@ -127,7 +144,7 @@ function reply(command: Document, documents: number, connectionId: number, comma
     case 'getmore':
       return { cursor: { id: BSON.Long.ZERO, ns: namespace, nextBatch: [] }, ok: 1 };
     case 'insert':
-      return { n: Array.isArray(command.documents) ? command.documents.length : documents, ok: 1 };
+      return { n: Array.isArray(command.documents) ? command.documents.length : sent, ok: 1 };
     case 'update':
     case 'delete':
     case 'count':
