@@ -1,7 +1,6 @@
 // Entry point: the only place that reads the environment and opens sockets. `main()` runs
 // when this file is started directly (node src/server.ts) or by the bundle's dist/server.js.
-import { createPasswordHasher, rehearsalUser } from '@zerochat/accounts';
-import { COLLECTIONS } from '@zerochat/data';
+import { rehearsalUserDocuments } from '@zerochat/accounts';
 import { parseModelfile } from '@zerochat/ollama';
 import {
   type RunningFunction,
@@ -23,7 +22,7 @@ export function main(startup?: StartupFacts): Promise<RunningFunction> {
     name: 'admin',
     config,
     build: ({ log, lifecycle, mongo }) => createApp({ config, log, lifecycle, mongo, modelfile }),
-    ...(startup ? { startup } : {}),
+    startup,
   });
 }
 
@@ -31,7 +30,7 @@ export function main(startup?: StartupFacts): Promise<RunningFunction> {
 export const rehearse = () =>
   rehearseColdStart({
     main,
-    documents: async (account) => ({ [COLLECTIONS.users]: [await rehearsalUser(account, createPasswordHasher())] }),
+    documents: rehearsalUserDocuments,
     requests: ({ bearer }) => [{ method: 'GET', path: '/admin/status', headers: bearer }],
   });
 

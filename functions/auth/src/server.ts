@@ -1,7 +1,6 @@
 // Entry point: the only place that reads the environment and opens sockets. `main()` runs
 // when this file is started directly (node src/server.ts) or by the bundle's dist/server.js.
-import { createPasswordHasher, rehearsalUser } from '@zerochat/accounts';
-import { COLLECTIONS } from '@zerochat/data';
+import { rehearsalUserDocuments } from '@zerochat/accounts';
 import {
   type RunningFunction,
   readConfigOrExit,
@@ -18,7 +17,7 @@ export function main(startup?: StartupFacts): Promise<RunningFunction> {
     name: 'auth',
     config,
     build: ({ log, lifecycle, mongo }) => createApp({ config, log, lifecycle, mongo }),
-    ...(startup ? { startup } : {}),
+    startup,
   });
 }
 
@@ -26,7 +25,7 @@ export function main(startup?: StartupFacts): Promise<RunningFunction> {
 export const rehearse = () =>
   rehearseColdStart({
     main,
-    documents: async (account) => ({ [COLLECTIONS.users]: [await rehearsalUser(account, createPasswordHasher())] }),
+    documents: rehearsalUserDocuments,
     requests: ({ account, bearer }) => [
       { method: 'GET', path: '/auth/me', headers: bearer },
       { method: 'POST', path: '/auth/login', body: { email: account.email, password: account.password } },

@@ -26,7 +26,7 @@ export function main(startup?: StartupFacts): Promise<RunningFunction> {
     name: 'chat',
     config,
     build: ({ log, lifecycle, mongo }) => createApp({ config, log, lifecycle, mongo, models, verifyAccessToken }),
-    ...(startup ? { startup } : {}),
+    startup,
   });
 }
 

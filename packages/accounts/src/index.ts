@@ -28,7 +28,7 @@ export {
   type PasswordHashParams,
   parsePasswordHash,
 } from './password-hash.ts';
-export { rehearsalUser } from './rehearsal-user.ts';
+export { rehearsalUserDocuments } from './rehearsal-user.ts';
 export {
   createSessionStore,
   hashRefreshToken,

@@ -1,25 +1,28 @@
-import type { UserDocument } from '@zerochat/data';
+import { COLLECTIONS, type UserDocument } from '@zerochat/data';
 import { ObjectId } from 'mongodb';
-import type { PasswordHasher } from './password-hash.ts';
+import { createPasswordHasher } from './password-hash.ts';
 
 /**
- * The user a cold-start rehearsal's access token belongs to (see rehearseColdStart in
- * @zerochat/runtime), as the stand-in MongoDB hands it out: with a real hash of its
- * password, so that a rehearsed login runs the path a real one does.
+ * What the stand-in MongoDB of a cold-start rehearsal (rehearseColdStart in
+ * @zerochat/runtime) hands out: the user its access token belongs to, with a real hash of
+ * its password, so that a rehearsed login or user lookup runs the path a real one does.
  */
-export async function rehearsalUser(
-  account: { id: string; email: string; password: string; role: UserDocument['role'] },
-  hasher: PasswordHasher,
-): Promise<UserDocument> {
+export async function rehearsalUserDocuments(account: {
+  id: string;
+  email: string;
+  password: string;
+  role: UserDocument['role'];
+}): Promise<Record<string, UserDocument[]>> {
   const now = new Date();
-  return {
+  const user: UserDocument = {
     _id: new ObjectId(account.id),
     email: account.email,
-    passwordHash: await hasher.hash(account.password),
+    passwordHash: await createPasswordHasher().hash(account.password),
     displayName: null,
     role: account.role,
     disabled: false,
     createdAt: now,
     updatedAt: now,
   };
+  return { [COLLECTIONS.users]: [user] };
 }

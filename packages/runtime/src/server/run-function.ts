@@ -28,7 +28,7 @@ export interface RunFunctionOptions<C extends FunctionConfig> {
     fetch: (request: Request, env: object) => Response | Promise<Response>;
     close?: () => Promise<void>;
   };
-  startup?: StartupFacts;
+  startup?: StartupFacts | undefined;
 }
 
 /**

@@ -21,7 +21,7 @@ export interface ServeFunctionOptions {
   signals?: readonly NodeJS.Signals[];
   exit?: (code: number) => void;
   /** Facts about the start itself, logged with `listening` (e.g. whether a code cache was used). */
-  startup?: StartupFacts;
+  startup?: StartupFacts | undefined;
 }
 
 /** What the loader of a bundle knows about the start; see tools/bundle-entry.js. */
