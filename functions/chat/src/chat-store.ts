@@ -71,27 +71,36 @@ export function createChatStore(db: Db, now: () => Date) {
       );
     },
 
-    /** Messages first: if the second step fails, the conversation is still there to delete again. */
+    /**
+     * Messages first: if the second step fails, the conversation is still there to delete
+     * again. Both filter by the user, so a stranger's id deletes nothing and answers false.
+     */
     async deleteConversation(userId: ObjectId, id: ObjectId): Promise<boolean> {
-      if (!(await conversations.countDocuments({ _id: id, userId }, { limit: 1 }))) return false;
       await messages.deleteMany({ conversationId: id, userId });
       const { deletedCount } = await conversations.deleteOne({ _id: id, userId });
       return deletedCount === 1;
     },
 
-    conversationMessages(conversationId: ObjectId) {
-      return messages.find({ conversationId }).sort({ createdAt: 1, _id: 1 }).toArray();
+    /** By the user too, so that it can be read alongside findConversation, not after it. */
+    conversationMessages(userId: ObjectId, conversationId: ObjectId) {
+      return messages.find({ conversationId, userId }).sort({ createdAt: 1, _id: 1 }).toArray();
     },
 
     /**
      * The conversation's finished messages, oldest first, reading back from the newest only
      * until `budgetChars` is spent (plus the one that overflows it; trimHistory cuts exactly).
+     * By the user too, so that it can be read alongside findConversation, not after it.
      */
-    async recentHistory(conversationId: ObjectId, budgetChars: number): Promise<EarlierMessage[]> {
+    async recentHistory(userId: ObjectId, conversationId: ObjectId, budgetChars: number): Promise<EarlierMessage[]> {
       const history: EarlierMessage[] = [];
       if (budgetChars <= 0) return history;
       const cursor = messages
-        .find({ conversationId, status: { $in: ['complete', 'incomplete'] }, role: { $in: ['user', 'assistant'] } })
+        .find({
+          conversationId,
+          userId,
+          status: { $in: ['complete', 'incomplete'] },
+          role: { $in: ['user', 'assistant'] },
+        })
         .sort({ createdAt: -1, _id: -1 })
         .batchSize(50);
       let chars = 0;

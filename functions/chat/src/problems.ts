@@ -1,6 +1,9 @@
-import { AppError } from '@zerochat/runtime';
+import { AppError, notFound } from '@zerochat/runtime';
 
 // Problems only the chat function raises; the shared ones come from @zerochat/runtime.
+
+/** Also what another user's conversation is: it is not found, not forbidden. */
+export const conversationNotFound = (): AppError => notFound('No such conversation.');
 
 export function modelNotFound(model: string): AppError {
   return new AppError({

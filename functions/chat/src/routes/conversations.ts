@@ -1,13 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import {
-  cursorParam,
-  encodeCursor,
-  type FunctionApp,
-  jsonBody,
-  jsonResponse,
-  notFound,
-  problem,
-} from '@zerochat/runtime';
+import { cursorParam, encodeCursor, type FunctionApp, jsonBody, jsonResponse, problem } from '@zerochat/runtime';
 import {
   authProblems,
   boundedText,
@@ -24,6 +16,7 @@ import {
 } from '../api-schemas.ts';
 import type { ChatContext } from '../chat-context.ts';
 import { DEFAULT_TITLE } from '../chat-store.ts';
+import { conversationNotFound } from '../problems.ts';
 
 /** A reply pending this long past the generation limit was orphaned by a dead instance. */
 const STALE_MARGIN_MS = 60_000;
@@ -37,8 +30,6 @@ const ConversationPage = z
     nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last.' }),
   })
   .openapi('ConversationPage');
-
-const conversationNotFound = () => notFound('No such conversation.');
 
 export function addConversationRoutes(app: FunctionApp, chat: ChatContext): void {
   const SystemPrompt = boundedText(chat.settings.CHAT_MAX_MESSAGE_BYTES);
@@ -124,9 +115,12 @@ export function addConversationRoutes(app: FunctionApp, chat: ChatContext): void
     }),
     async (c) => {
       const userId = userIdOf(c.get('principal'));
-      const conversation = await chat.store.findConversation(userId, toObjectId(c.req.valid('param').id));
+      const id = toObjectId(c.req.valid('param').id);
+      const [conversation, messages] = await Promise.all([
+        chat.store.findConversation(userId, id),
+        chat.store.conversationMessages(userId, id),
+      ]);
       if (!conversation) throw conversationNotFound();
-      const messages = await chat.store.conversationMessages(conversation._id);
       const staleBefore = new Date(chat.now().getTime() - chat.settings.CHAT_GENERATION_TIMEOUT_MS - STALE_MARGIN_MS);
       return c.json(
         { ...conversationJson(conversation), messages: messages.map((message) => messageJson(message, staleBefore)) },
@@ -165,8 +159,9 @@ export function addConversationRoutes(app: FunctionApp, chat: ChatContext): void
       const userId = userIdOf(c.get('principal'));
       const id = toObjectId(c.req.valid('param').id);
       const body = c.req.valid('json');
-      // Ownership first, so a stranger's id never costs a call to Ollama.
-      if (!(await chat.store.findConversation(userId, id))) throw conversationNotFound();
+      // Ownership first when the model must be checked, so a stranger's id never costs a
+      // call to Ollama; the update itself is by the user too.
+      if (body.model !== undefined && !(await chat.store.findConversation(userId, id))) throw conversationNotFound();
       const changes = {
         ...(body.title === undefined ? {} : { title: body.title }),
         ...(body.systemPrompt === undefined ? {} : { systemPrompt: body.systemPrompt || null }),

@@ -6,7 +6,6 @@ import {
   isDatabaseUnreachable,
   jsonBody,
   type Logger,
-  notFound,
   problem,
   toAppError,
   toProblem,
@@ -28,7 +27,7 @@ import type { ChatContext } from '../chat-context.ts';
 import type { Exchange } from '../chat-store.ts';
 import type { ChatSettings } from '../config.ts';
 import { type ModelOptions, ModelServerError, unreachableDetail } from '../model-server.ts';
-import { modelNotFound, upstreamError, upstreamTimeout } from '../problems.ts';
+import { conversationNotFound, modelNotFound, upstreamError, upstreamTimeout } from '../problems.ts';
 import type { ReplyOutcome } from '../reply-metrics.ts';
 import {
   type FinishReason,
@@ -114,14 +113,18 @@ export function addMessageRoutes(app: FunctionApp, chat: ChatContext): void {
     const userId = userIdOf(c.get('principal'));
     const body = c.req.valid('json');
     const log = c.get('log');
-    const conversation = await chat.store.findConversation(userId, toObjectId(c.req.valid('param').id));
-    if (!conversation) throw notFound('No such conversation.');
+    const id = toObjectId(c.req.valid('param').id);
+    const [conversation, earlier] = await Promise.all([
+      chat.store.findConversation(userId, id),
+      chat.store.recentHistory(userId, id, settings.CHAT_HISTORY_BUDGET_CHARS),
+    ]);
+    if (!conversation) throw conversationNotFound();
 
     const model = conversation.model;
     const options: ModelOptions = { num_predict: settings.CHAT_MAX_NUM_PREDICT, ...body.options };
     const messages = trimHistory({
       systemPrompt: conversation.systemPrompt,
-      earlier: await chat.store.recentHistory(conversation._id, settings.CHAT_HISTORY_BUDGET_CHARS),
+      earlier,
       next: body.content,
       budgetChars: settings.CHAT_HISTORY_BUDGET_CHARS,
     });
