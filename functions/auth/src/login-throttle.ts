@@ -72,18 +72,21 @@ export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottl
   return {
     async assertAllowed(attempt) {
       const at = now().getTime();
-      let retryAfterMs = 0;
-      for (const { key, kind } of counters(attempt)) {
-        const failures = await collection
-          .find({ key, at: { $gt: new Date(at - windowMs) } }, { projection: { at: 1 } })
-          .sort({ at: -1 })
-          .limit(limits[kind])
-          .toArray();
-        // Blocked until the oldest of the last `limit` failures leaves the window.
-        const oldest = failures.length >= limits[kind] ? failures.at(-1) : undefined;
-        if (oldest) retryAfterMs = Math.max(retryAfterMs, oldest.at.getTime() + windowMs - at);
-      }
-      if (retryAfterMs === 0) return;
+      // Each counter's wait (0 when not blocked), the counters read at once.
+      const waits = await Promise.all(
+        counters(attempt).map(async ({ key, kind }) => {
+          const failures = await collection
+            .find({ key, at: { $gt: new Date(at - windowMs) } }, { projection: { at: 1 } })
+            .sort({ at: -1 })
+            .limit(limits[kind])
+            .toArray();
+          // Blocked until the oldest of the last `limit` failures leaves the window.
+          const oldest = failures.length >= limits[kind] ? failures.at(-1) : undefined;
+          return oldest ? oldest.at.getTime() + windowMs - at : 0;
+        }),
+      );
+      const retryAfterMs = Math.max(...waits);
+      if (retryAfterMs <= 0) return;
       const seconds = Math.ceil(retryAfterMs / 1000);
       throw rateLimited(seconds, `Too many failed logins. Try again in ${seconds} seconds.`);
     },

@@ -70,25 +70,28 @@ export async function ensureIndexes(
   db: Db,
   indexes: readonly IndexDefinition[] = INDEXES,
 ): Promise<Array<{ index: string; outcome: IndexOutcome }>> {
-  const results: Array<{ index: string; outcome: IndexOutcome }> = [];
-  // One listIndexes per collection, not per index: the auth function runs this on its first
-  // registration or refresh, so it is part of a cold start.
+  // One listIndexes per collection, all at once: the auth function runs this on its first
+  // registration or refresh, so it is part of a cold start. The missing indexes are then
+  // created one at a time (FerretDB's SQLite backend takes one schema change at a time).
+  const names = [...new Set(indexes.map((definition) => definition.collection))];
+  const listed = await Promise.allSettled(names.map((name) => db.collection(name).indexes()));
   const existingIn = new Map<string, Array<{ name?: string }>>();
+  for (const [i, answer] of listed.entries()) {
+    const name = names[i] as string;
+    if (answer.status === 'fulfilled') existingIn.set(name, answer.value);
+    // The first failure in order is the one to report: when MongoDB cannot be reached, the
+    // first call's is why, the others only say that the client gave up.
+    else if ((answer.reason as { codeName?: string }).codeName !== 'NamespaceNotFound') throw answer.reason;
+  }
+
+  const results: Array<{ index: string; outcome: IndexOutcome }> = [];
   for (const definition of indexes) {
-    const collection = db.collection(definition.collection);
-    let existing = existingIn.get(definition.collection);
-    if (!existing) {
-      existing = await collection.indexes().catch((error: { codeName?: string }) => {
-        if (error.codeName === 'NamespaceNotFound') return [];
-        throw error;
-      });
-      existingIn.set(definition.collection, existing);
-    }
     const id = `${definition.collection}.${definition.name}`;
-    if (existing.some((index) => index.name === definition.name)) {
+    if (existingIn.get(definition.collection)?.some((index) => index.name === definition.name)) {
       results.push({ index: id, outcome: 'ok' });
       continue;
     }
+    const collection = db.collection(definition.collection);
     try {
       await collection.createIndex(definition.key, { ...definition.options, name: definition.name });
     } catch (error) {

@@ -60,9 +60,9 @@ export function addSessionRoutes(app: FunctionApp, services: AuthServices): void
       await services.throttle.recordFailure(attempt);
       throw invalidCredentials();
     }
-    await services.throttle.forgive(email);
     const user = authentication.user;
-    return c.json(await services.tokens.pair(user, await sessions.start(user._id)), 200, NO_STORE);
+    const [, session] = await Promise.all([services.throttle.forgive(email), sessions.start(user._id)]);
+    return c.json(await services.tokens.pair(user, session), 200, NO_STORE);
   });
 
   app.openapi(refresh, async (c) => {
