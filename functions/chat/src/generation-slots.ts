@@ -1,4 +1,4 @@
-import type { GenerationSlotDocument } from '@zerochat/data';
+import { type GenerationSlotDocument, isDuplicateKey } from '@zerochat/data';
 import { type Logger, rateLimited } from '@zerochat/runtime';
 import { type Collection, ObjectId } from 'mongodb';
 
@@ -24,7 +24,6 @@ export interface GenerationSlotOptions {
 
 const DEFAULT_LEASE_MS = 60_000;
 const RETRY_AFTER_S = 5;
-const DUPLICATE_KEY = 11000;
 
 /**
  * Per-user limit on concurrent generations, shared by every instance through MongoDB: each
@@ -48,7 +47,7 @@ export function createGenerationSlots(options: GenerationSlotOptions): Generatio
       return true;
     } catch (error) {
       // The slot exists and has not expired, so the upsert tried to insert its _id again.
-      if ((error as { code?: unknown }).code === DUPLICATE_KEY) return false;
+      if (isDuplicateKey(error)) return false;
       throw error;
     }
   }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { RefreshTokenDocument } from '@zerochat/data';
-import { type Collection, MongoServerError, ObjectId } from 'mongodb';
+import { isDuplicateKey, type RefreshTokenDocument } from '@zerochat/data';
+import { type Collection, ObjectId } from 'mongodb';
 
 /** What a client keeps: an opaque refresh token, its session (family) and when it expires. */
 export interface IssuedRefreshToken {
@@ -40,7 +40,6 @@ export interface SessionStoreOptions {
 
 /** 256 bits from the CSPRNG, base64url without padding. */
 const REFRESH_TOKEN = /^[A-Za-z0-9_-]{43}$/;
-const DUPLICATE_KEY = 11000;
 
 export function hashRefreshToken(refreshToken: string): string {
   return createHash('sha256').update(refreshToken).digest('hex');
@@ -98,7 +97,7 @@ export function createSessionStore({ collection, ttlSeconds, now }: SessionStore
         const next = await insert(token.userId, token.familyId, token.tokenHash);
         return { ok: true, userId: token.userId, next };
       } catch (error) {
-        if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return spentBefore();
+        if (isDuplicateKey(error)) return spentBefore();
         throw error;
       }
     },

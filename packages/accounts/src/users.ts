@@ -1,5 +1,5 @@
-import type { UserDocument, UserRole } from '@zerochat/data';
-import { type Collection, MongoServerError, ObjectId } from 'mongodb';
+import { isDuplicateKey, type UserDocument, type UserRole } from '@zerochat/data';
+import { type Collection, ObjectId } from 'mongodb';
 import { normalizeEmail, passwordPolicyViolation } from './credentials.ts';
 import type { PasswordHasher } from './password-hash.ts';
 
@@ -61,8 +61,6 @@ export function parseObjectId(id: string): ObjectId | undefined {
   return /^[0-9a-f]{24}$/i.test(id) ? new ObjectId(id) : undefined;
 }
 
-const DUPLICATE_KEY = 11000;
-
 export function createUserStore({ collection, hasher, now }: UserStoreOptions): UserStore {
   const findById = async (userId: string) => {
     const _id = parseObjectId(userId);
@@ -90,8 +88,7 @@ export function createUserStore({ collection, hasher, now }: UserStoreOptions): 
       try {
         await collection.insertOne(user);
       } catch (error) {
-        if (error instanceof MongoServerError && error.code === DUPLICATE_KEY)
-          return { ok: false, reason: 'email_taken' };
+        if (isDuplicateKey(error)) return { ok: false, reason: 'email_taken' };
         throw error;
       }
       return { ok: true, user };

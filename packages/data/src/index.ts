@@ -14,3 +14,4 @@ export {
   type UserRole,
 } from './collections.ts';
 export { ensureIndexes, INDEXES, type IndexDefinition, type IndexOutcome } from './indexes.ts';
+export { isDuplicateKey } from './mongo-errors.ts';

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { isDuplicateKey } from '@zerochat/data';
 import type { FunctionApp } from '@zerochat/runtime';
 import { problem } from '@zerochat/runtime';
 import type { AdminServices } from '../app.ts';
@@ -83,7 +84,7 @@ export function addEventRoutes(app: FunctionApp, services: AdminServices): void 
       await services.processedEvents.insertOne({ _id: key, type, at: services.now(), result: { ...report } });
     } catch (error) {
       // A concurrent delivery of the same event got there first; its run was this one.
-      if ((error as { code?: unknown }).code !== 11000) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
     count(type, 'completed');
     return reply(report);

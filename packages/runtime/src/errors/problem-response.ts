@@ -1,3 +1,4 @@
+import { isDuplicateKey } from '@zerochat/data';
 import { HTTPException } from 'hono/http-exception';
 import { AppError } from './app-error.ts';
 import { conflict, databaseUnavailable, internalError, malformedJson } from './problems.ts';
@@ -26,7 +27,6 @@ const MONGO_UNREACHABLE = new Set([
   'PoolClearedError',
   'PoolClearedOnNetworkError',
 ]);
-const DUPLICATE_KEY = 11000;
 
 /** Whether a MongoDB driver error means the database cannot be reached (rather than a bad request). */
 export function isDatabaseUnreachable(error: unknown): boolean {
@@ -39,7 +39,7 @@ export function toAppError(error: unknown): AppError {
   if (error instanceof HTTPException) return fromHttpException(error);
   if (error instanceof Error) {
     if (isDatabaseUnreachable(error)) return databaseUnavailable(error);
-    if ((error as { code?: unknown }).code === DUPLICATE_KEY) {
+    if (isDuplicateKey(error)) {
       return conflict('A resource with these unique values already exists.');
     }
   }
