@@ -42,10 +42,20 @@ export function gatewayConfigRenderer(options: GatewayConfigOptions): () => Prom
     return parsed.data.keys;
   }
 
-  return async () =>
+  const render = async () =>
     renderKongConfig({
       upstreams: options.upstreams,
       signingKeys: await signingKeys(),
       corsOrigins: options.corsOrigins,
     });
+  // Inline keys cannot change while the process runs, and so neither can the config: each
+  // status request would otherwise render and validate it again. Published keys may rotate.
+  if ('jwks' in options.keys) {
+    let rendered: Promise<KongDeclarativeConfig> | undefined;
+    return () => {
+      rendered ??= render();
+      return rendered;
+    };
+  }
+  return render;
 }
