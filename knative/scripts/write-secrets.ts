@@ -5,34 +5,18 @@
 //
 //   npm run kube:secrets      knative/base/secrets/{mongodb,auth,admin,public-keys}.env
 //   npm run compose:secrets   .env (adds what is missing)
-import { createHash, generateKeyPairSync, type JsonWebKey, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { generateSigningKey, type PrivateJwks, publicJwk } from '../../functions/auth/src/signing-keys.ts';
 
-export interface SigningKeySets {
-  /** AUTH_SIGNING_KEYS: the private JWK set. */
-  privateSet: { keys: JsonWebKey[] };
-  /** AUTH_PUBLIC_JWKS: the same keys without their private part. */
-  publicSet: { keys: JsonWebKey[] };
-}
-
-/** RFC 7638 thumbprint of an EC key, base64url: a stable kid. */
-function thumbprint(key: JsonWebKey): string {
-  const canonical = JSON.stringify({ crv: key.crv, kty: key.kty, x: key.x, y: key.y });
-  return createHash('sha256').update(canonical).digest('base64url');
-}
-
-export function publicSetOf(privateSet: { keys: JsonWebKey[] }): { keys: JsonWebKey[] } {
-  return { keys: privateSet.keys.map(({ d: _private, ...publicKey }) => publicKey) };
-}
-
-export function generateSigningKeySets(): SigningKeySets {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = privateKey.export({ format: 'jwk' });
-  const key = { ...jwk, kid: thumbprint(jwk), alg: 'ES256', use: 'sig' };
-  const privateSet = { keys: [key] };
-  return { privateSet, publicSet: publicSetOf(privateSet) };
+/** AUTH_SIGNING_KEYS (the private set) and AUTH_PUBLIC_JWKS (its public parts). */
+async function signingKeySets(existing: string | undefined) {
+  const privateSet: PrivateJwks = existing
+    ? (JSON.parse(existing) as PrivateJwks)
+    : { keys: [await generateSigningKey()] };
+  return { privateSet, publicSet: { keys: privateSet.keys.map(publicJwk) } };
 }
 
 /** A password of URL-safe characters, so it can sit in a connection string as it is. */
@@ -85,16 +69,16 @@ export async function writeClusterSecrets(secretsDir: string): Promise<string[]>
     MONGODB_URI: clusterMongoUri(appPassword),
   });
   const authPath = join(secretsDir, 'auth.env');
-  const privateSet = (await exists(authPath))
-    ? (JSON.parse(parseEnvFile(await readFile(authPath, 'utf8')).AUTH_SIGNING_KEYS ?? '{"keys":[]}') as {
-        keys: JsonWebKey[];
-      })
-    : generateSigningKeySets().privateSet;
+  const keys = await signingKeySets(
+    (await exists(authPath))
+      ? (parseEnvFile(await readFile(authPath, 'utf8')).AUTH_SIGNING_KEYS ?? '{"keys":[]}')
+      : undefined,
+  );
   await write('auth.env', 'Private signing keys (Secret zerochat-auth); generated, never commit.', {
-    AUTH_SIGNING_KEYS: JSON.stringify(privateSet),
+    AUTH_SIGNING_KEYS: JSON.stringify(keys.privateSet),
   });
   await write('public-keys.env', 'Public signing keys (ConfigMap zerochat-public-keys); generated with auth.env.', {
-    AUTH_PUBLIC_JWKS: JSON.stringify(publicSetOf(privateSet)),
+    AUTH_PUBLIC_JWKS: JSON.stringify(keys.publicSet),
   });
   await write('admin.env', 'The first admin (Secret zerochat-admin); generated, never commit.', {
     BOOTSTRAP_ADMIN_EMAIL: DEFAULT_ADMIN_EMAIL,
@@ -110,12 +94,7 @@ export async function writeClusterSecrets(secretsDir: string): Promise<string[]>
 export async function writeComposeSecrets(envPath: string): Promise<string[]> {
   const text = (await exists(envPath)) ? await readFile(envPath, 'utf8') : '';
   const current = parseEnvFile(text);
-  const keys = current.AUTH_SIGNING_KEYS
-    ? {
-        privateSet: JSON.parse(current.AUTH_SIGNING_KEYS) as { keys: JsonWebKey[] },
-        publicSet: publicSetOf(JSON.parse(current.AUTH_SIGNING_KEYS)),
-      }
-    : generateSigningKeySets();
+  const keys = await signingKeySets(current.AUTH_SIGNING_KEYS);
   const wanted: Record<string, string> = {
     MONGO_INITDB_ROOT_PASSWORD: randomPassword(),
     MONGODB_APP_PASSWORD: randomPassword(),
