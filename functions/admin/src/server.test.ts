@@ -1,11 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { COLLECTIONS, type UserDocument } from '@zerochat/data';
-import { REPO_ROOT } from '@zerochat/local-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functionBundle } from '../../../test/support/bundles.ts';
 import { type FunctionProcess, startFunctionProcess } from '../../../test/support/function-process.ts';
 import {
   signAccessToken,
@@ -32,8 +30,8 @@ let kong: KongAdminStandIn;
 let admin: FunctionProcess;
 
 beforeAll(async () => {
-  outdir = await mkdtemp(join(tmpdir(), 'zerochat-admin-bundle-'));
-  await run(process.execPath, ['tools/bundle-function.ts', 'functions/admin', outdir], { cwd: REPO_ROOT });
+  // The run's shared build (test/support/bundles.ts), not one more of its own.
+  outdir = dirname(await functionBundle('admin'));
   key = await testSigningKey();
   kong = await startKongAdminStandIn();
   const names = uniqueModelNames();
