@@ -14,7 +14,8 @@ export const STARTUP_SHIMS: Readonly<Record<string, string>> = {
 export const startupShims: Plugin = {
   name: 'startup-shims',
   setup(esbuild) {
-    esbuild.onResolve({ filter: /^(whatwg-url|@mongodb-js\/saslprep|whatwg-fetch)$/ }, (args) =>
+    const names = Object.keys(STARTUP_SHIMS).map((name) => name.replace(/[/.]/g, '\\$&'));
+    esbuild.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) =>
       // A shim that wraps the real module imports it by its own name.
       args.importer.startsWith(shims) ? undefined : { path: STARTUP_SHIMS[args.path] as string },
     );
