@@ -1,6 +1,6 @@
 // `ollama/browser`, not `ollama`: the Node entry adds fs and path handling zerochat never
 // uses, and every module loaded counts on a cold start.
-import { canonicalModelName } from '@zerochat/ollama';
+import { canonicalModelName, ollamaFetch } from '@zerochat/ollama';
 import { type ChatResponse, Ollama, type Options } from 'ollama/browser';
 
 /** The model options a request may set (DESIGN §3); everything else stays Ollama's default. */
@@ -83,10 +83,7 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
   const client = (signal: AbortSignal) =>
     new Ollama({
       host: options.host,
-      fetch: async (input, init) =>
-        asJsonError(
-          await baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal }),
-        ),
+      fetch: ollamaFetch(baseFetch, () => signal),
     });
 
   return {
@@ -120,17 +117,6 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
       return classified(chunks, signal);
     },
   };
-}
-
-/**
- * ollama-js console.logs while it reads an error body that is not JSON (a proxy's HTML page,
- * say), which would break the JSON log lines on stdout; such bodies are wrapped as Ollama's
- * own `{"error": ...}` first.
- */
-async function asJsonError(response: Response): Promise<Response> {
-  if (response.ok || response.headers.get('content-type')?.includes('application/json')) return response;
-  const text = (await response.text()).slice(0, 500);
-  return Response.json({ error: text || response.statusText }, { status: response.status });
 }
 
 /** The same chunks; what breaks the stream is classified like a failure before it. */
