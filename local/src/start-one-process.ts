@@ -12,9 +12,7 @@ import {
 } from '@zerochat/local-services';
 import { parseModelfile } from '@zerochat/ollama';
 import {
-  accessTokenKeysOf,
   connectMongo,
-  createAccessTokenVerifier,
   createLifecycle,
   type Logger,
   parseConfig,
@@ -180,11 +178,6 @@ export async function startOneProcess(options: StartOneProcessOptions): Promise<
           ollama.status === 'fulfilled'
             ? createModelServer({ host: chatConfig.OLLAMA_HOST })
             : absentModelServer(NO_OLLAMA_REMEDY),
-        verifyAccessToken: createAccessTokenVerifier({
-          keys: accessTokenKeysOf(chatConfig),
-          issuer: chatConfig.AUTH_ISSUER,
-          audience: chatConfig.AUTH_AUDIENCE,
-        }),
       }),
       admin: createAdminApp({
         config: adminConfig,

@@ -26,7 +26,6 @@ export async function buildFunctionApps(
       ...common,
       config: parseConfig(chatConfigSchema, { MONGODB_URI: 'mongodb://unused', AUTH_JWKS_URL: 'http://127.0.0.1:9/' }),
       models: createModelServer({ host: ollamaHost }),
-      verifyAccessToken: () => Promise.reject(new Error('no tokens in this test')),
     }),
     admin: createAdminApp({
       ...common,

@@ -1,18 +1,19 @@
 import { COLLECTIONS, type GenerationSlotDocument } from '@zerochat/data';
 import {
+  accessTokenKeysOf,
+  createAccessTokenVerifier,
   createFunctionApp,
   type FunctionApp,
   type Lifecycle,
   type Logger,
   MetricsRegistry,
   requireAccessToken,
-  type VerifyAccessToken,
 } from '@zerochat/runtime';
 import type { Db } from 'mongodb';
 import packageJson from '../package.json' with { type: 'json' };
 import type { ChatContext } from './chat-context.ts';
 import { createChatStore } from './chat-store.ts';
-import type { ChatSettings } from './config.ts';
+import type { ChatConfig, ChatSettings } from './config.ts';
 import { createGenerationSlots } from './generation-slots.ts';
 import { createModelCatalog } from './model-catalog.ts';
 import type { ModelServer } from './model-server.ts';
@@ -21,14 +22,16 @@ import { addConversationRoutes } from './routes/conversations.ts';
 import { addMessageRoutes } from './routes/messages.ts';
 import { addModelRoutes } from './routes/models.ts';
 
+/** Where the access tokens' keys come from, and who must have issued them for whom. */
+type AccessTokenSettings = Pick<ChatConfig, 'AUTH_ISSUER' | 'AUTH_AUDIENCE' | 'AUTH_PUBLIC_JWKS' | 'AUTH_JWKS_URL'>;
+
 export interface ChatDeps {
-  config: ChatSettings;
+  config: ChatSettings & AccessTokenSettings;
   log: Logger;
   lifecycle: Lifecycle;
   mongo: { db: Db; ping(): Promise<void> };
   /** Ollama, through the `ollama` client (see createModelServer). */
   models: ModelServer;
-  verifyAccessToken: VerifyAccessToken;
   now?: () => Date;
 }
 
@@ -73,7 +76,13 @@ export function createApp(deps: ChatDeps): FunctionApp {
   };
 
   // Every API route needs a valid access token; the API docs stay public.
-  const authenticated = requireAccessToken(deps.verifyAccessToken);
+  const authenticated = requireAccessToken(
+    createAccessTokenVerifier({
+      keys: accessTokenKeysOf(deps.config),
+      issuer: deps.config.AUTH_ISSUER,
+      audience: deps.config.AUTH_AUDIENCE,
+    }),
+  );
   app.use('/chat/models', authenticated);
   app.use('/chat/conversations/*', authenticated);
 

@@ -1,8 +1,6 @@
 // Entry point: the only place that reads the environment and opens sockets. `main()` runs
 // when this file is started directly (node src/server.ts) or by the bundle's dist/server.js.
 import {
-  accessTokenKeysOf,
-  createAccessTokenVerifier,
   type RunningFunction,
   readConfigOrExit,
   rehearseColdStart,
@@ -15,17 +13,12 @@ import { createModelServer } from './model-server.ts';
 
 export function main(startup?: StartupFacts): Promise<RunningFunction> {
   const config = readConfigOrExit('chat', chatConfigSchema);
-  const verifyAccessToken = createAccessTokenVerifier({
-    keys: accessTokenKeysOf(config),
-    issuer: config.AUTH_ISSUER,
-    audience: config.AUTH_AUDIENCE,
-  });
   const models = createModelServer({ host: config.OLLAMA_HOST });
 
   return runFunction({
     name: 'chat',
     config,
-    build: ({ log, lifecycle, mongo }) => createApp({ config, log, lifecycle, mongo, models, verifyAccessToken }),
+    build: ({ log, lifecycle, mongo }) => createApp({ config, log, lifecycle, mongo, models }),
     startup,
   });
 }

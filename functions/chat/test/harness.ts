@@ -2,13 +2,7 @@
 // requests, a real socket, SSE parsing and a count of what is stored.
 
 import { COLLECTIONS } from '@zerochat/data';
-import {
-  createAccessTokenVerifier,
-  createLifecycle,
-  type FunctionApp,
-  parseConfig,
-  serveFunction,
-} from '@zerochat/runtime';
+import { createLifecycle, type FunctionApp, parseConfig, serveFunction } from '@zerochat/runtime';
 import { ObjectId } from 'mongodb';
 import { afterAll, expect } from 'vitest';
 import { captureLog } from '../../../test/support/capture-log.ts';
@@ -76,11 +70,6 @@ export async function chatHarness(database: TestDatabase, options: ChatHarnessOp
     lifecycle,
     mongo: { db: database.db, ping: async () => void (await database.db.command({ ping: 1 })) },
     models: createModelServer({ host: config.OLLAMA_HOST, ...(options.fetch ? { fetch: options.fetch } : {}) }),
-    verifyAccessToken: createAccessTokenVerifier({
-      keys: { jwks: config.AUTH_PUBLIC_JWKS ?? { keys: [] } },
-      issuer: config.AUTH_ISSUER,
-      audience: config.AUTH_AUDIENCE,
-    }),
     ...(options.now ? { now: options.now } : {}),
   });
 
