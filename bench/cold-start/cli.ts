@@ -8,7 +8,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createPasswordHasher } from '@zerochat/accounts';
 import { buildReport } from './report/build-report.ts';
 import { renderMarkdown } from './report/markdown.ts';
 import { renderSvg } from './report/svg.ts';
@@ -39,8 +38,7 @@ const target = values.target;
 if (target !== 'local' && target !== 'knative') throw new Error(`--target must be local or knative, not ${target}`);
 async function measure() {
   if (target === 'local') {
-    const hasher = createPasswordHasher();
-    return runLocalBenchmark({ runs, functions, progress, hashPassword: (password) => hasher.hash(password) });
+    return runLocalBenchmark({ runs, functions, progress });
   }
   const { email = '', password = '' } = { email: process.env.ZEROCHAT_EMAIL, password: process.env.ZEROCHAT_PASSWORD };
   if (!values.url || !email || !password) {

@@ -1,15 +1,17 @@
+import { createPasswordHasher } from '@zerochat/accounts';
 import { COLLECTIONS, type UserDocument } from '@zerochat/data';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { MongoClient, ObjectId } from 'mongodb';
 
-export const BENCH_ISSUER = 'zerochat';
-export const BENCH_AUDIENCE = 'zerochat';
+const BENCH_ISSUER = 'zerochat';
+const BENCH_AUDIENCE = 'zerochat';
 
 /** What every subject needs to answer a real request: a key set, users, their tokens. */
 export interface Fixtures {
   mongoUri: string;
   dbName: string;
-  publicJwks: string;
+  /** What a process needs to read this database and verify these tokens (MONGODB_*, AUTH_*). */
+  env: Record<string, string>;
   signingJwks: string;
   user: { id: string; email: string; password: string; token: string };
   admin: { id: string; email: string; token: string };
@@ -18,11 +20,8 @@ export interface Fixtures {
 }
 
 /** Creates a signing key and two users (one admin) in a database of the benchmark's own. */
-export async function prepareFixtures(
-  mongoUri: string,
-  dbName: string,
-  hashPassword: (password: string) => Promise<string>,
-): Promise<Fixtures> {
+export async function prepareFixtures(mongoUri: string, dbName: string): Promise<Fixtures> {
+  const hasher = createPasswordHasher();
   const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
   const kid = 'bench';
   const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
@@ -48,7 +47,7 @@ export async function prepareFixtures(
       await users.insertOne({
         _id,
         email,
-        passwordHash: await hashPassword(password),
+        passwordHash: await hasher.hash(password),
         displayName: null,
         role,
         disabled: false,
@@ -62,7 +61,13 @@ export async function prepareFixtures(
     return {
       mongoUri,
       dbName,
-      publicJwks: JSON.stringify({ keys: [publicJwk] }),
+      env: {
+        MONGODB_URI: mongoUri,
+        MONGODB_DB: dbName,
+        AUTH_PUBLIC_JWKS: JSON.stringify({ keys: [publicJwk] }),
+        AUTH_ISSUER: BENCH_ISSUER,
+        AUTH_AUDIENCE: BENCH_AUDIENCE,
+      },
       signingJwks: JSON.stringify({ keys: [privateJwk] }),
       user: { id: userId, email: 'bench-user@example.com', password, token: await sign(userId, 'user') },
       admin: { id: adminId, email: 'bench-admin@example.com', token: await sign(adminId, 'admin') },

@@ -31,7 +31,6 @@ export async function runLocalBenchmark(options: {
   runs: number;
   functions: readonly string[];
   progress: (line: string) => void;
-  hashPassword: (password: string) => Promise<string>;
 }): Promise<{ floor: MeasuredSubject; subjects: MeasuredSubject[] }> {
   const scratch = await mkdtemp(join(tmpdir(), 'zerochat-bench-'));
   const services = await provideServices({
@@ -41,7 +40,7 @@ export async function runLocalBenchmark(options: {
     report: options.progress,
   });
   try {
-    const fixtures = await prepareFixtures(services.mongoUri, `bench_${Date.now()}`, options.hashPassword);
+    const fixtures = await prepareFixtures(services.mongoUri, `bench_${Date.now()}`);
     const bundles = await buildBundles(options.functions, join(scratch, 'bundles'));
     options.progress(`bundles built; measuring ${options.runs} cold starts per subject`);
     return await measureLocally({
@@ -49,13 +48,7 @@ export async function runLocalBenchmark(options: {
       floor: floorSubject(),
       subjects: [
         peerSubject({
-          env: {
-            MONGODB_URI: fixtures.mongoUri,
-            MONGODB_DB: fixtures.dbName,
-            AUTH_PUBLIC_JWKS: fixtures.publicJwks,
-            AUTH_ISSUER: 'zerochat',
-            AUTH_AUDIENCE: 'zerochat',
-          },
+          env: fixtures.env,
           token: fixtures.user.token,
           userId: fixtures.user.id,
         }),

@@ -1,11 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPasswordHasher } from '@zerochat/accounts';
 import { COLLECTIONS, type ConversationDocument } from '@zerochat/data';
 import { cacheDir, freePort, provideServices } from '@zerochat/local-services';
 import { MongoClient, ObjectId } from 'mongodb';
-import { BENCH_AUDIENCE, BENCH_ISSUER, prepareFixtures } from '../cold-start/fixtures.ts';
+import { prepareFixtures } from '../cold-start/fixtures.ts';
 import { buildBundles } from '../cold-start/run-local.ts';
 import { describeMachine } from '../report/machine.ts';
 import { LOAD_REPORT_SCHEMA, type LoadReport, type ScenarioReport } from './report/schema.ts';
@@ -48,8 +47,7 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
     report: progress,
   });
   try {
-    const hasher = createPasswordHasher();
-    const fixtures = await prepareFixtures(services.mongoUri, dbName, (password) => hasher.hash(password));
+    const fixtures = await prepareFixtures(services.mongoUri, dbName);
     const users = await seedUsers({
       mongoUri: services.mongoUri,
       dbName,
@@ -63,11 +61,7 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
       args: [bundles.chat ?? ''],
       env: {
         NODE_ENV: 'production',
-        MONGODB_URI: services.mongoUri,
-        MONGODB_DB: dbName,
-        AUTH_PUBLIC_JWKS: fixtures.publicJwks,
-        AUTH_ISSUER: BENCH_ISSUER,
-        AUTH_AUDIENCE: BENCH_AUDIENCE,
+        ...fixtures.env,
         OLLAMA_HOST: services.ollamaHost,
         ZEROCHAT_MODEL: services.tinyModel,
         // Each reply's prompt is the new message alone, so the work per request stays the same

@@ -32,14 +32,7 @@ export function functionSubjects(
   fixtures: Fixtures,
   services: { ollamaHost: string },
 ): LocalSubject[] {
-  const common = {
-    MONGODB_URI: fixtures.mongoUri,
-    MONGODB_DB: fixtures.dbName,
-    AUTH_PUBLIC_JWKS: fixtures.publicJwks,
-    AUTH_ISSUER: 'zerochat',
-    AUTH_AUDIENCE: 'zerochat',
-    PATH: process.env.PATH ?? '',
-  };
+  const common = { ...fixtures.env, PATH: process.env.PATH ?? '' };
   const subjects: LocalSubject[] = [];
   const bundle = (name: string) => {
     const path = bundles[name];
