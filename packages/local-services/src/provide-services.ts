@@ -109,11 +109,17 @@ export async function provideServices(options: ProvideServicesOptions): Promise<
   };
 
   try {
-    const mongo = await provideMongo({ ...options, registryDir });
-    started.push(mongo);
+    // Both at once: each may be built from source first, and each takes a while to answer.
+    const outcomes = await Promise.allSettled([
+      provideMongo({ ...options, registryDir }),
+      provideOllama({ ...options, registryDir }),
+    ]);
+    for (const outcome of outcomes) if (outcome.status === 'fulfilled') started.push(outcome.value);
+    const [mongo, ollama] = outcomes.map((outcome) => {
+      if (outcome.status === 'rejected') throw outcome.reason;
+      return outcome.value;
+    }) as [ProvidedService, ProvidedService];
     options.report(`MongoDB: ${mongo.description}`);
-    const ollama = await provideOllama({ ...options, registryDir });
-    started.push(ollama);
     const tinyModel = await registerTinyModel(ollama.url);
     options.report(`Ollama: ${ollama.description}; model ${tinyModel} registered from its GGUF file`);
     return { mongoUri: mongo.url, ollamaHost: ollama.url, tinyModel, registryDir, stop };
