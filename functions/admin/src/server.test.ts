@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { COLLECTIONS, type UserDocument } from '@zerochat/data';
+import { registerTinyModel } from '@zerochat/local-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionBundle } from '../../../test/support/bundles.ts';
 import { type FunctionProcess, startFunctionProcess } from '../../../test/support/function-process.ts';
@@ -14,7 +15,7 @@ import {
 } from '../../../test/support/keys.ts';
 import { testServices, useTestDatabase } from '../../../test/support/test-services.ts';
 import type { StatusDocument } from './status/status.ts';
-import { registerTinyModelAs, uniqueModelNames } from './testing/admin-harness.ts';
+import { uniqueModelNames } from './testing/admin-harness.ts';
 import { type KongAdminStandIn, startKongAdminStandIn } from './testing/kong-admin-stand-in.ts';
 
 // The admin bundle as its own process, bootstrapped over a real socket by the bundled sender,
@@ -35,7 +36,7 @@ beforeAll(async () => {
   key = await testSigningKey();
   kong = await startKongAdminStandIn();
   const names = uniqueModelNames();
-  await registerTinyModelAs(ollamaHost, names.ZEROCHAT_BASE_MODEL);
+  await registerTinyModel(ollamaHost, names.ZEROCHAT_BASE_MODEL);
   admin = await startFunctionProcess(join(outdir, 'server.js'), {
     MONGODB_URI: database.uri,
     MONGODB_DB: database.name,

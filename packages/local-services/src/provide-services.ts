@@ -88,10 +88,10 @@ export async function provideOllama(
   };
 }
 
-/** Registers the tiny test model from its GGUF file (no download). */
-export async function registerTinyModel(host: string): Promise<string> {
-  await registerGguf({ host, model: TINY_MODEL_NAME, gguf: tinyModelGguf(), template: TINY_MODEL_TEMPLATE });
-  return TINY_MODEL_NAME;
+/** Registers the tiny test model from its GGUF file (no download), under `model` if given. */
+export async function registerTinyModel(host: string, model = TINY_MODEL_NAME): Promise<string> {
+  await registerGguf({ host, model, gguf: tinyModelGguf(), template: TINY_MODEL_TEMPLATE });
+  return model;
 }
 
 /**

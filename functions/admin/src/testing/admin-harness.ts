@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { COLLECTIONS, type UserDocument } from '@zerochat/data';
-import { registerGguf, TINY_MODEL_TEMPLATE, tinyModelGguf } from '@zerochat/ollama';
+import { registerTinyModel } from '@zerochat/local-services';
 import { createLifecycle, type FunctionApp } from '@zerochat/runtime';
 import { type Db, ObjectId } from 'mongodb';
 import { captureLog } from '../../../../test/support/capture-log.ts';
@@ -10,17 +10,13 @@ import type { BaseModelSource } from '../bootstrap/ollama-models.ts';
 import type { AdminSettings } from '../config.ts';
 import { testAdminSettings, zerochatModelfile } from './admin-settings.ts';
 
-/** The tiny test model under another name, e.g. the base model's: tests cannot pull one. */
-export function registerTinyModelAs(ollamaHost: string, model: string): Promise<void> {
-  return registerGguf({ host: ollamaHost, model, gguf: tinyModelGguf(), template: TINY_MODEL_TEMPLATE });
-}
-
 /** A base model source that registers the tiny model instead of pulling; it counts its calls. */
 export function tinyBaseModel(ollamaHost: string): BaseModelSource & { calls: string[] } {
   const calls: string[] = [];
   const source = async (model: string) => {
     calls.push(model);
-    await registerTinyModelAs(ollamaHost, model);
+    // The tiny test model under the base model's name: tests cannot pull one.
+    await registerTinyModel(ollamaHost, model);
   };
   return Object.assign(source, { calls });
 }
