@@ -3,8 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { signAccessToken, testSigningKey } from '../../test/support/keys.ts';
+import { matchRoute } from '../../test/support/kong-routing.ts';
 import { COMMITTED_KONG_FILES, renderCommittedFile } from './committed-files.ts';
-import { type KongDeclarativeConfig, KongDeclarativeConfigSchema, type KongRoute } from './declarative-schema.ts';
+import { type KongDeclarativeConfig, KongDeclarativeConfigSchema } from './declarative-schema.ts';
 import { INTERNAL_PATHS, PUBLIC_ROUTES } from './public-routes.ts';
 import {
   CONFIG_DIGEST_TAG_PREFIX,
@@ -18,15 +19,6 @@ import { composeUpstreams, knativeUpstreams, kongUpstreamsEnv } from './upstream
 const root = join(import.meta.dirname, '../..');
 const routes = (config: KongDeclarativeConfig) => (config.services ?? []).flatMap((service) => service.routes ?? []);
 const routeNamed = (config: KongDeclarativeConfig, name: string) => routes(config).find((route) => route.name === name);
-
-/** The route Kong would pick for a request, by method and regex path (all zerochat paths are regexes). */
-function matchRoute(config: KongDeclarativeConfig, method: string, path: string): KongRoute | undefined {
-  return routes(config).find(
-    (route) =>
-      route.methods?.includes(method as never) &&
-      route.paths?.some((pattern) => new RegExp(`^${pattern.replace(/^~/, '')}`).test(path)),
-  );
-}
 
 const samplePath = (path: string) => path.replace(/\{\w+\}/g, '65a1f0c2b3d4e5f6a7b8c9d0');
 

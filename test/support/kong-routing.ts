@@ -1,12 +1,18 @@
-import type { KongDeclarativeConfig } from '@zerochat/kong';
+import type { KongDeclarativeConfig, KongRoute } from '@zerochat/kong';
 
-/** The service Kong would send a request to, by method and path (zerochat's paths are regexes); undefined when no route matches. */
-export function routedService(config: KongDeclarativeConfig, method: string, path: string): string | undefined {
-  return config.services?.find((service) =>
-    service.routes?.some(
+/** The route Kong would pick for a request, by method and path (zerochat's paths are regexes). */
+export function matchRoute(config: KongDeclarativeConfig, method: string, path: string): KongRoute | undefined {
+  return (config.services ?? [])
+    .flatMap((service) => service.routes ?? [])
+    .find(
       (route) =>
         route.methods?.includes(method as never) &&
         route.paths?.some((pattern) => new RegExp(`^${pattern.replace(/^~/, '')}`).test(path)),
-    ),
-  )?.name;
+    );
+}
+
+/** The service Kong would send a request to; undefined when no route matches. */
+export function routedService(config: KongDeclarativeConfig, method: string, path: string): string | undefined {
+  const route = matchRoute(config, method, path);
+  return route && config.services?.find((service) => service.routes?.includes(route))?.name;
 }
