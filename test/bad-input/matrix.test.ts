@@ -7,6 +7,7 @@ import { publicJwk } from '../../functions/auth/src/signing-keys.ts';
 import { testSigningKeys } from '../../functions/auth/src/testing/auth-settings.ts';
 import { functionBundle } from '../support/bundles.ts';
 import { type FunctionProcess, startFunctionProcess } from '../support/function-process.ts';
+import { apiClient } from '../support/http-client.ts';
 import { TEST_AUDIENCE, TEST_ISSUER } from '../support/keys.ts';
 import { testServices, useTestDatabase } from '../support/test-services.ts';
 import { BAD_INPUTS } from './cases.ts';
@@ -39,28 +40,27 @@ beforeAll(async () => {
   );
   Object.assign(processes, { auth, chat, admin });
 
-  const post = (base: string, path: string, body: unknown, token?: string) =>
-    fetch(`${base}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
+  const authApi = apiClient(auth?.baseUrl ?? '');
   const account = async (email: string, role: 'user' | 'admin') => {
     const credentials = { email, password: 'correct horse battery' };
-    await post(auth?.baseUrl ?? '', '/auth/register', credentials);
+    await authApi.call('POST', '/auth/register', { body: credentials });
     // As the bootstrap or another admin would make one.
     if (role === 'admin') await database.db.collection(COLLECTIONS.users).updateOne({ email }, { $set: { role } });
-    return (await (await post(auth?.baseUrl ?? '', '/auth/login', credentials)).json()) as {
-      accessToken: string;
-      refreshToken: string;
-      user: { id: string };
-    };
+    const { body } = await authApi.json<{ accessToken: string; refreshToken: string; user: { id: string } }>(
+      'POST',
+      '/auth/login',
+      { body: credentials },
+    );
+    return body;
   };
   const login = await account('matrix@example.com', 'user');
   const adminLogin = await account('matrix-admin@example.com', 'admin');
   userId = login.user.id;
-  const conversation = await post(chat?.baseUrl ?? '', '/chat/conversations', { title: 'mine' }, login.accessToken);
-  conversationId = ((await conversation.json()) as { id: string }).id;
+  const conversation = await apiClient(chat?.baseUrl ?? '').json<{ id: string }>('POST', '/chat/conversations', {
+    body: { title: 'mine' },
+    token: login.accessToken,
+  });
+  conversationId = conversation.body.id;
   tokens = await badTokens({
     key: await asTestKey(keys.keys[0] as JWK & { kid: string }),
     sub: login.user.id,
