@@ -59,17 +59,6 @@ export function ensureAccountIndexes(db: Db): Promise<Array<{ index: string; out
   );
 }
 
-/** A user as the API shows it: no password hash, id and dates as strings. */
-export interface UserView {
-  id: string;
-  email: string;
-  displayName: string | null;
-  role: UserDocument['role'];
-  disabled: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
 /** The OpenAPI schema of a UserView, shared by every function that answers with users. */
 export const UserViewSchema = z
   .object({
@@ -82,6 +71,9 @@ export const UserViewSchema = z
     updatedAt: z.iso.datetime(),
   })
   .openapi('User');
+
+/** A user as the API shows it: no password hash, id and dates as strings. */
+export type UserView = z.output<typeof UserViewSchema>;
 
 export function userView(user: UserDocument): UserView {
   return {
