@@ -45,6 +45,7 @@ export {
   type PasswordChange,
   parseObjectId,
   type Registration,
+  USER_CURSOR,
   type UserChanges,
   type UserPage,
   type UserStore,

@@ -166,14 +166,16 @@ export function createUserStore({ collection, hasher, now }: UserStoreOptions): 
   };
 }
 
-// A page cursor is the last user's creation time and id: "<ms>.<hex id>", opaque to clients.
+/** A page cursor: the last user's creation time and id, "<ms>.<hex id>"; opaque to clients. */
+export const USER_CURSOR = /^(\d{1,15})\.([0-9a-f]{24})$/;
+
 function formatCursor(user: UserDocument): string {
   return `${user.createdAt.getTime()}.${user._id.toHexString()}`;
 }
 
 /** Throws RangeError for a cursor this store did not make. */
 function parseCursor(cursor: string): { createdAt: Date; id: ObjectId } {
-  const match = /^(\d{1,15})\.([0-9a-f]{24})$/.exec(cursor);
+  const match = USER_CURSOR.exec(cursor);
   if (!match?.[1] || !match[2]) throw new RangeError('not a user list cursor');
   return { createdAt: new Date(Number(match[1])), id: new ObjectId(match[2]) };
 }

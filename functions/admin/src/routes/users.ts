@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { normalizeEmail, UserViewSchema, userView } from '@zerochat/accounts';
+import { EMAIL_MAX_LENGTH, normalizeEmail, USER_CURSOR, UserViewSchema, userView } from '@zerochat/accounts';
 import { type FunctionApp, jsonBody, jsonResponse, notFound, problem, ROLES } from '@zerochat/runtime';
 import type { AdminServices } from '../app.ts';
 import { managedAdmin, ownAccount } from '../problems.ts';
@@ -16,14 +16,14 @@ const ListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: 'Users per page (1 to 100).' }),
   cursor: z
     .string()
-    .regex(/^\d{1,15}\.[0-9a-f]{24}$/, 'must be the nextCursor of a previous page')
+    .regex(USER_CURSOR, 'must be the nextCursor of a previous page')
     .optional()
     .openapi({ description: 'The `nextCursor` of the previous page.' }),
   email: z
     .string()
     .trim()
     .min(1)
-    .max(254)
+    .max(EMAIL_MAX_LENGTH)
     .optional()
     .openapi({ description: 'Only the user with this email address.' }),
 });
