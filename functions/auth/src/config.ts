@@ -1,3 +1,8 @@
+import {
+  DEFAULT_PASSWORD_HASH_PARAMS as defaults,
+  PASSWORD_HASH_FLOOR as floor,
+  PASSWORD_HASH_MAX as max,
+} from '@zerochat/accounts';
 import { accessTokenEnv, envBoolean, envInteger, mongoEnv, serverEnv } from '@zerochat/runtime';
 import { z } from 'zod';
 import { signingKeySetEnv } from './signing-keys.ts';
@@ -20,9 +25,9 @@ export const authConfigSchema = z
     AUTH_ACCESS_TOKEN_TTL_SECONDS: envInteger(60, 86_400).default(900),
     AUTH_REFRESH_TOKEN_TTL_SECONDS: envInteger(300, 31_536_000).default(2_592_000),
     AUTH_REGISTRATION_ENABLED: envBoolean.default(true),
-    AUTH_PASSWORD_MEMORY_KIB: envInteger(19_456, 1_048_576).default(19_456),
-    AUTH_PASSWORD_PASSES: envInteger(2, 64).default(2),
-    AUTH_PASSWORD_PARALLELISM: envInteger(1, 16).default(1),
+    AUTH_PASSWORD_MEMORY_KIB: envInteger(floor.memoryKiB, max.memoryKiB).default(defaults.memoryKiB),
+    AUTH_PASSWORD_PASSES: envInteger(floor.passes, max.passes).default(defaults.passes),
+    AUTH_PASSWORD_PARALLELISM: envInteger(floor.parallelism, max.parallelism).default(defaults.parallelism),
     AUTH_LOGIN_WINDOW_SECONDS: envInteger(60, 86_400).default(900),
     AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT: envInteger(1, MAX_ACCOUNT_FAILURES_PER_HOUR).default(10),
     AUTH_LOGIN_MAX_FAILURES_PER_ADDRESS: envInteger(1, 1_000_000).default(100),

@@ -21,6 +21,7 @@ export {
   DEFAULT_PASSWORD_HASH_PARAMS,
   formatPasswordHash,
   PASSWORD_HASH_FLOOR,
+  PASSWORD_HASH_MAX,
   type PasswordCheck,
   type PasswordHash,
   type PasswordHasher,

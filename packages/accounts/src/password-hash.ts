@@ -20,11 +20,11 @@ export const DEFAULT_PASSWORD_HASH_PARAMS: Readonly<PasswordHashParams> = PASSWO
 const SALT_BYTES = 16;
 const HASH_BYTES = 32;
 const VERSION = 19;
-// Bounds for hashes read back from the database: a tampered or corrupt record must not make
-// a login allocate gigabytes or spin for minutes.
-const MAX_MEMORY_KIB = 1_048_576;
-const MAX_PASSES = 64;
-const MAX_PARALLELISM = 16;
+/**
+ * The most a hash may cost, configured or read back from the database: a tampered or corrupt
+ * record must not make a login allocate gigabytes or spin for minutes.
+ */
+export const PASSWORD_HASH_MAX: Readonly<PasswordHashParams> = { memoryKiB: 1_048_576, passes: 64, parallelism: 16 };
 
 /** A parsed `$argon2id$v=19$m=…,t=…,p=…$salt$hash` string. */
 export interface PasswordHash extends PasswordHashParams {
@@ -48,11 +48,11 @@ export function parsePasswordHash(phc: string): PasswordHash {
   if (Number(version) !== VERSION) throw new PasswordHashFormatError(`unsupported argon2 version ${version}`);
   if (
     params.parallelism < 1 ||
-    params.parallelism > MAX_PARALLELISM ||
+    params.parallelism > PASSWORD_HASH_MAX.parallelism ||
     params.passes < 1 ||
-    params.passes > MAX_PASSES ||
+    params.passes > PASSWORD_HASH_MAX.passes ||
     params.memoryKiB < 8 * params.parallelism ||
-    params.memoryKiB > MAX_MEMORY_KIB
+    params.memoryKiB > PASSWORD_HASH_MAX.memoryKiB
   ) {
     throw new PasswordHashFormatError('argon2id parameters out of range');
   }
@@ -85,14 +85,14 @@ export interface PasswordHasher {
 export function assertPasswordHashParams(params: PasswordHashParams): void {
   const { memoryKiB, passes, parallelism } = params;
   const floor = PASSWORD_HASH_FLOOR;
-  if (!Number.isInteger(memoryKiB) || memoryKiB < floor.memoryKiB || memoryKiB > MAX_MEMORY_KIB) {
-    throw new RangeError(`argon2id memory must be ${floor.memoryKiB} to ${MAX_MEMORY_KIB} KiB`);
+  if (!Number.isInteger(memoryKiB) || memoryKiB < floor.memoryKiB || memoryKiB > PASSWORD_HASH_MAX.memoryKiB) {
+    throw new RangeError(`argon2id memory must be ${floor.memoryKiB} to ${PASSWORD_HASH_MAX.memoryKiB} KiB`);
   }
-  if (!Number.isInteger(passes) || passes < floor.passes || passes > MAX_PASSES) {
-    throw new RangeError(`argon2id passes must be ${floor.passes} to ${MAX_PASSES}`);
+  if (!Number.isInteger(passes) || passes < floor.passes || passes > PASSWORD_HASH_MAX.passes) {
+    throw new RangeError(`argon2id passes must be ${floor.passes} to ${PASSWORD_HASH_MAX.passes}`);
   }
-  if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > MAX_PARALLELISM) {
-    throw new RangeError(`argon2id parallelism must be 1 to ${MAX_PARALLELISM}`);
+  if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > PASSWORD_HASH_MAX.parallelism) {
+    throw new RangeError(`argon2id parallelism must be 1 to ${PASSWORD_HASH_MAX.parallelism}`);
   }
 }
 
