@@ -5,6 +5,9 @@ import { PROMETHEUS_CONTENT_TYPE } from '../metrics/registry.ts';
 import type { Lifecycle } from '../server/lifecycle.ts';
 import { jsonResponse } from './openapi.ts';
 
+/** The paths of probes and scrapes: answered while draining, logged at debug only. */
+export const HEALTH_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
+
 /** Throws when the dependency is not usable; the signal aborts a check that takes too long. */
 export type ReadinessCheck = (signal: AbortSignal) => Promise<void>;
 

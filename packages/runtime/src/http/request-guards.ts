@@ -2,8 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { payloadTooLarge, shuttingDown, unsupportedMediaType } from '../errors/problems.ts';
 import type { Lifecycle } from '../server/lifecycle.ts';
-
-const HEALTH_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+import { HEALTH_PATHS } from './health-routes.ts';
 
 /** While draining, new requests are turned away (probes still answer, readiness with 503). */
 export function refuseWhileDraining(lifecycle: Lifecycle): MiddlewareHandler {

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { RequestIdVariables } from 'hono/request-id';
 import type { Logger } from '../log/logger.ts';
+import { HEALTH_PATHS } from './health-routes.ts';
 
 export interface LogVariables extends RequestIdVariables {
   /** The function's logger with this request's id on every line. */
@@ -22,8 +23,7 @@ export function requestLog(log: Logger): MiddlewareHandler<{ Variables: LogVaria
       durationMs: Math.round(performance.now() - started),
     };
     // Probes and scrapes arrive every few seconds; they would drown the useful lines.
-    if (c.req.path === '/healthz' || c.req.path === '/readyz' || c.req.path === '/metrics')
-      requestLogger.debug('request', line);
+    if (HEALTH_PATHS.has(c.req.path)) requestLogger.debug('request', line);
     else requestLogger.info('request', line);
   };
 }
