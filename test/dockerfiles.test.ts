@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 
 // Docker cannot run here; these checks hold the Dockerfiles to what the deployment relies on.
-describe.each(['auth', 'chat', 'admin'])('the %s Dockerfile', (fn) => {
+describe.each(['auth', 'chat', 'admin', 'web'])('the %s Dockerfile', (fn) => {
   const stages = async () => {
     const text = await readFile(`functions/${fn}/Dockerfile`, 'utf8');
     const lines = text.split('\n').filter((line) => line.trim() && !line.trimStart().startsWith('#'));
@@ -27,9 +27,11 @@ describe.each(['auth', 'chat', 'admin'])('the %s Dockerfile', (fn) => {
     const dist = `/src/functions/${fn}/dist`;
     // The loader, app.cjs, lazily loaded packages and the function's commands: every .js and
     // .cjs the build wrote; the code cache's directory must belong to the user that warms it.
+    // web also ships the page it serves, built into dist/public/ by the same command.
     expect(copies).toEqual([
       `COPY --from=build --chown=nonroot:nonroot ${dist}/*.js ${dist}/*.cjs ./`,
       `COPY --from=build --chown=nonroot:nonroot ${dist}/.code-cache/ ./.code-cache/`,
+      ...(fn === 'web' ? [`COPY --from=build --chown=nonroot:nonroot ${dist}/public/ ./public/`] : []),
     ]);
     expect(runtime).toContain('CMD ["server.js"]');
     expect(all.join('\n')).not.toContain('HEALTHCHECK');

@@ -8,6 +8,8 @@
 // dist/<pkg>.cjs    each package the function loads with import(): a file of its own,
 //                   costing nothing until used
 // dist/<name>.js    one file per command the function's package.json lists under "bin"
+// dist/public/      static files, for a function whose package.json names a script that makes
+//                   them under "zerochat.assets" (web: the browser UI), run as <script> <dir>
 //
 // `node dist/server.js --warm-code-cache` rehearses a cold start and writes the code cache;
 // the build does it once, and the Dockerfiles again with the image's own Node.
@@ -21,7 +23,10 @@ import { startupShims } from './startup-shims.ts';
 
 const dir = resolve(process.argv[2] ?? '.');
 const outdir = resolve(process.argv[3] ?? join(dir, 'dist'));
-const { bin = {} } = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { bin?: Record<string, string> };
+const { bin = {}, zerochat } = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as {
+  bin?: Record<string, string>;
+  zerochat?: { assets?: string };
+};
 const commandEntries = Object.values(bin).map((path) => ({ in: join(dir, path), out: basename(path, extname(path)) }));
 
 const options = {
@@ -101,6 +106,9 @@ const commands = await Promise.all(
     }),
   ),
 );
+if (zerochat?.assets) {
+  await promisify(execFile)(process.execPath, [join(dir, zerochat.assets), join(outdir, 'public')]);
+}
 await copyFile(join(import.meta.dirname, 'bundle-entry.js'), join(outdir, 'server.js'));
 await promisify(execFile)(process.execPath, [join(outdir, 'server.js'), '--warm-code-cache']);
 

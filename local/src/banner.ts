@@ -27,6 +27,7 @@ export function renderBanner(summary: OneProcessSummary, cwd = process.cwd()): s
   return [
     '',
     `zerochat is running at ${summary.url}`,
+    `  Open:      ${summary.url}/ in a browser to chat (sign in as the admin below, or create an account)`,
     `  API docs:  ${summary.url}/auth/docs  ${summary.url}/chat/docs  ${summary.url}/admin/docs`,
     `  MongoDB:   ${summary.mongo}`,
     `  Ollama:    ${summary.ollama ?? `none (${summary.noOllama})`}`,
@@ -35,7 +36,7 @@ export function renderBanner(summary: OneProcessSummary, cwd = process.cwd()): s
     `  Data:      ${shown(summary.dataDir)} (signing keys, admin password${summary.mongo.startsWith('started') ? ', database' : ''}${summary.ollama?.includes('started') ? ', models' : ''}; reused by the next start)`,
     ...bootstrap,
     '',
-    'Try it: log in as the admin, open a conversation and stream a reply:',
+    'Or from a shell: log in as the admin, open a conversation and stream a reply:',
     '',
     tryItCommands(summary.url, summary.secrets.adminFile),
     '',

@@ -18,19 +18,30 @@ const origin = 'http://zerochat.test';
 const get = (fetch: FunctionFetch, path: string) => fetch(new Request(`${origin}${path}`));
 
 describe('mountFunctions', () => {
-  const mounted = mountFunctions({ auth: standIn('auth'), chat: standIn('chat'), admin: standIn('admin') });
+  const mounted = mountFunctions({
+    web: standIn('web'),
+    auth: standIn('auth'),
+    chat: standIn('chat'),
+    admin: standIn('admin'),
+  });
 
   it.each([
     ['/auth/login', 'auth'],
     ['/auth', 'auth'],
     ['/chat/conversations/6650c3f4a1b2c3d4e5f60718/messages', 'chat'],
     ['/admin/docs', 'admin'],
+    ['/', 'web'],
+    ['/c/6650c3f4a1b2c3d4e5f60718', 'web'],
+    ['/assets/main-ABC.js', 'web'],
+    ['/authorize', 'web'],
+    ['/chatty', 'web'],
+    ['/nowhere', 'web'],
   ])('hands %s to %s, path unchanged', async (path, name) => {
     expect(await (await get(mounted, path)).json()).toEqual({ served: name, path });
   });
 
-  it.each(['/authorize', '/chatty', '/nowhere'])('answers %s itself with a 404 problem', async (path) => {
-    const response = await get(mounted, path);
+  it('answers a health path with another method itself, with a 404 problem', async () => {
+    const response = await mounted(new Request(`${origin}/readyz`, { method: 'POST' }));
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
   });
@@ -38,6 +49,7 @@ describe('mountFunctions', () => {
   it('is ready when every function is, and says which one is not', async () => {
     expect((await get(mounted, '/readyz')).status).toBe(200);
     const oneDown = mountFunctions({
+      web: standIn('web'),
       auth: standIn('auth'),
       chat: standIn('chat', { status: 503, body: 'unavailable' }),
       admin: standIn('admin'),
@@ -46,13 +58,18 @@ describe('mountFunctions', () => {
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({
       status: 'unavailable',
-      functions: { auth: { status: 'ready' }, chat: { status: 'unavailable' }, admin: { status: 'ready' } },
+      functions: {
+        web: { status: 'ready' },
+        auth: { status: 'ready' },
+        chat: { status: 'unavailable' },
+        admin: { status: 'ready' },
+      },
     });
   });
 
   it("serves every function's metrics as one exposition", async () => {
     expect(await (await get(mounted, '/metrics')).text()).toBe(
-      '# TYPE up gauge\nup{service="auth"} 1\nup{service="chat"} 1\nup{service="admin"} 1\n',
+      '# TYPE up gauge\nup{service="web"} 1\nup{service="auth"} 1\nup{service="chat"} 1\nup{service="admin"} 1\n',
     );
   });
 });

@@ -1,8 +1,11 @@
 import { notFound, PROMETHEUS_CONTENT_TYPE, problemResponse } from '@zerochat/runtime';
 import { mergeExpositions } from './metrics-exposition.ts';
 
-export const FUNCTION_NAMES = ['auth', 'chat', 'admin'] as const;
+export const FUNCTION_NAMES = ['web', 'auth', 'chat', 'admin'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/** The functions with an API, each under its own path prefix; web answers every other path. */
+const API_FUNCTIONS = ['auth', 'chat', 'admin'] as const satisfies readonly FunctionName[];
 
 /**
  * What a function app offers the process: Hono's `fetch`. `env` is what @hono/node-server
@@ -14,9 +17,10 @@ export type FunctionFetch = (request: Request, env?: object) => Response | Promi
 const ROOT_HEALTH = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
- * One `fetch` for the three function apps in one process. Each app keeps its own middleware
+ * One `fetch` for the four function apps in one process. Each API app keeps its own middleware
  * and answers its own prefix (`/auth/...`, `/chat/...`, `/admin/...`), so every URL is the
- * one Kong routes; the root health endpoints speak for the whole process.
+ * one Kong routes; web answers the rest (the page, its assets, and 404 for unknown paths); the
+ * root health endpoints speak for the whole process.
  */
 export function mountFunctions(functions: Readonly<Record<FunctionName, FunctionFetch>>): FunctionFetch {
   const ask = async (name: FunctionName, request: Request, path: string) =>
@@ -47,20 +51,15 @@ export function mountFunctions(functions: Readonly<Record<FunctionName, Function
 
   return async function oneProcess(request, env) {
     const { pathname } = new URL(request.url);
-    const owner = FUNCTION_NAMES.find((name) => pathname === `/${name}` || pathname.startsWith(`/${name}/`));
+    const owner = API_FUNCTIONS.find((name) => pathname === `/${name}` || pathname.startsWith(`/${name}/`));
     if (owner) return functions[owner](request, env);
-    if (ROOT_HEALTH.has(pathname) && request.method === 'GET') {
+    if (ROOT_HEALTH.has(pathname)) {
+      if (request.method !== 'GET') {
+        return problemResponse(notFound(`No route for ${request.method} ${pathname}.`), crypto.randomUUID());
+      }
       if (pathname === '/healthz') return Response.json({ status: 'ok' });
       return pathname === '/readyz' ? readiness(request) : metrics(request);
     }
-    if (pathname === '/' && request.method === 'GET') {
-      return Response.json({
-        name: 'zerochat',
-        functions: Object.fromEntries(
-          FUNCTION_NAMES.map((name) => [name, { docs: `/${name}/docs`, openapi: `/${name}/openapi.json` }]),
-        ),
-      });
-    }
-    return problemResponse(notFound(`No route for ${request.method} ${pathname}.`), crypto.randomUUID());
+    return functions.web(request, env);
   };
 }

@@ -27,6 +27,9 @@ import { publicJwk } from '../../functions/auth/src/signing-keys.ts';
 import { createApp as createChatApp } from '../../functions/chat/src/app.ts';
 import { chatConfigSchema } from '../../functions/chat/src/config.ts';
 import { absentModelServer, createModelServer } from '../../functions/chat/src/model-server.ts';
+import { buildPage } from '../../functions/web/build/build-page.ts';
+import { createApp as createWebApp } from '../../functions/web/src/app.ts';
+import { loadPageAssets } from '../../functions/web/src/page-assets.ts';
 import { type BaseModelChoice, provideBaseModel } from './base-model.ts';
 import { type BootstrapReport, requestBootstrap } from './bootstrap-event.ts';
 import type { LocalConfig } from './config.ts';
@@ -90,8 +93,9 @@ export const NO_OLLAMA_REMEDY =
   'C/C++ toolchain (on Debian also nlohmann-json3-dev and libstb-dev) so that npm start can build one.';
 
 /**
- * `npm start`: MongoDB and Ollama (given or started), the three function apps mounted in one
- * process under their own prefixes, the bootstrap run through the admin function, then listen.
+ * `npm start`: MongoDB and Ollama (given or started), the four function apps mounted in one
+ * process (auth, chat and admin under their own prefixes, web at every other path), the
+ * bootstrap run through the admin function, then listen.
  */
 export async function startOneProcess(options: StartOneProcessOptions): Promise<OneProcess> {
   const { config, report, log } = options;
@@ -167,7 +171,15 @@ export async function startOneProcess(options: StartOneProcessOptions): Promise<
     mongoClient.connectInBackground((error, attempt) =>
       log.warn('MongoDB not reachable yet, retrying', { attempt, error: (error as Error).message }),
     );
+    // The page is built at each start (about a second), so it is always the one of this checkout.
+    const page = await buildPage(join(dataDir, 'web'));
+    report(`Web: the page is built into ${page.outdir}`);
     const apps = {
+      web: createWebApp({
+        assets: await loadPageAssets(page.outdir),
+        log: log.child({ service: 'web' }),
+        lifecycle,
+      }),
       auth: createAuthApp({ config: authConfig, log: log.child({ service: 'auth' }), lifecycle, mongo: mongoClient }),
       chat: createChatApp({
         config: chatConfig,
@@ -191,7 +203,12 @@ export async function startOneProcess(options: StartOneProcessOptions): Promise<
     const bootstrap = await requestBootstrap(apps.admin.fetch, `${url}:${config.PORT}`);
 
     const running = await serveFunction({
-      fetch: mountFunctions({ auth: apps.auth.fetch, chat: apps.chat.fetch, admin: apps.admin.fetch }),
+      fetch: mountFunctions({
+        web: apps.web.fetch,
+        auth: apps.auth.fetch,
+        chat: apps.chat.fetch,
+        admin: apps.admin.fetch,
+      }),
       port: config.PORT,
       host: config.HOST,
       log,

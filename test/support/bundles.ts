@@ -18,7 +18,7 @@ const exists = (path: string) =>
  * makes it), built once per test run into the run's scratch folder and shared by every test
  * file that starts the function as a process. A developer's own dist/ stays untouched.
  */
-export async function functionBundle(name: 'auth' | 'chat' | 'admin'): Promise<string> {
+export async function functionBundle(name: 'auth' | 'chat' | 'admin' | 'web'): Promise<string> {
   const dir = join(testServices().scratchDir, 'bundles', name);
   const bundle = join(dir, 'server.js');
   const lock = `${dir}.building`;

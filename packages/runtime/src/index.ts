@@ -78,7 +78,10 @@ export {
   type FunctionConfig,
   type FunctionContext,
   type RunFunctionOptions,
+  type RunStatelessFunctionOptions,
   runFunction,
+  runStatelessFunction,
+  type ServerConfig,
 } from './server/run-function.ts';
 export {
   type RunningFunction,

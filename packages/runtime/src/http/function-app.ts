@@ -17,9 +17,10 @@ export type FunctionEnv = { Variables: LogVariables & PrincipalVariables };
 export type FunctionApp = OpenAPIHono<FunctionEnv>;
 
 export interface FunctionAppOptions {
-  /** "auth", "chat" or "admin": the metrics label and the path prefix of the API docs. */
+  /** "auth", "chat", "admin" or "web": the metrics label and the path prefix of the API docs. */
   name: string;
-  api: Omit<ApiInfo, 'prefix'>;
+  /** The OpenAPI document's info; a function without an API (web serves files) has none. */
+  api?: Omit<ApiInfo, 'prefix'>;
   log: Logger;
   lifecycle: Lifecycle;
   metrics?: MetricsRegistry;
@@ -52,6 +53,6 @@ export function createFunctionApp(options: FunctionAppOptions): FunctionApp {
   app.notFound((c) => problemResponse(notFound(`No route for ${c.req.method} ${c.req.path}.`), c.get('requestId')));
 
   addHealthRoutes(app, { lifecycle: options.lifecycle, metrics: metrics.registry, readiness: options.readiness });
-  addApiDocs(app, { prefix: `/${options.name}`, ...options.api });
+  if (options.api) addApiDocs(app, { prefix: `/${options.name}`, ...options.api });
   return app;
 }

@@ -3,12 +3,16 @@ import { connectMongo, type Mongo } from '../mongo/connect-mongo.ts';
 import { createLifecycle, type Lifecycle } from './lifecycle.ts';
 import { type RunningFunction, type StartupFacts, serveFunction } from './serve-function.ts';
 
-/** The config fields every function has (serverEnv and mongoEnv). */
-export interface FunctionConfig {
+/** The config fields of serverEnv that starting a function reads. */
+export interface ServerConfig {
   PORT: number;
   HOST: string;
   LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error';
   SHUTDOWN_GRACE_MS: number;
+}
+
+/** The config fields every function with a database has (serverEnv and mongoEnv). */
+export interface FunctionConfig extends ServerConfig {
   MONGODB_URI: string;
   MONGODB_DB: string;
   MONGODB_TIMEOUT_MS: number;
@@ -39,10 +43,7 @@ export interface RunFunctionOptions<C extends FunctionConfig> {
  */
 export async function runFunction<C extends FunctionConfig>(options: RunFunctionOptions<C>): Promise<RunningFunction> {
   const { config, name } = options;
-  const log = createLogger({
-    level: config.LOG_LEVEL,
-    fields: { service: name, ...(process.env.K_REVISION ? { revision: process.env.K_REVISION } : {}) },
-  });
+  const log = functionLogger(name, config);
   const lifecycle = createLifecycle();
   const mongo = connectMongo({
     uri: config.MONGODB_URI,
@@ -68,4 +69,38 @@ export async function runFunction<C extends FunctionConfig>(options: RunFunction
     },
   });
   return running;
+}
+
+/** The JSON logger of a function, naming it and (on Knative) its revision in every line. */
+function functionLogger(name: string, config: ServerConfig): Logger {
+  return createLogger({
+    level: config.LOG_LEVEL,
+    fields: { service: name, ...(process.env.K_REVISION ? { revision: process.env.K_REVISION } : {}) },
+  });
+}
+
+export interface RunStatelessFunctionOptions {
+  name: string;
+  config: ServerConfig;
+  build(context: Omit<FunctionContext, 'mongo'>): {
+    fetch: (request: Request, env: object) => Response | Promise<Response>;
+  };
+  startup?: StartupFacts | undefined;
+}
+
+/** runFunction for a function without a database (web): logger, app, listen, graceful shutdown. */
+export function runStatelessFunction(options: RunStatelessFunctionOptions): Promise<RunningFunction> {
+  const { config, name } = options;
+  const log = functionLogger(name, config);
+  const lifecycle = createLifecycle();
+  const app = options.build({ log, lifecycle });
+  return serveFunction({
+    fetch: app.fetch,
+    port: config.PORT,
+    host: config.HOST,
+    log,
+    lifecycle,
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    startup: options.startup,
+  });
 }

@@ -1,0 +1,70 @@
+import { readJson } from './http.ts';
+import { ApiError } from './problem.ts';
+import type { Session } from './session.ts';
+import { readEvents } from './sse.ts';
+import type { Conversation, ConversationWithMessages, Message, ModelList, Page } from './types.ts';
+
+/** What a reply stream tells, event by event (docs/chat.md). */
+export type ReplyEvent =
+  | { type: 'start'; conversationId: string; userMessageId: string; messageId: string; model: string }
+  | { type: 'delta'; content: string }
+  | { type: 'done'; messageId: string; finishReason: string }
+  | { type: 'title'; title: string }
+  | { type: 'error'; error: ApiError };
+
+/** An `error` event's problem object as an ApiError. */
+function problemEvent(data: Record<string, unknown>): ApiError {
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return new ApiError({
+    status: typeof data.status === 'number' ? data.status : 502,
+    code: text(data.code),
+    title: text(data.title),
+    detail: text(data.detail),
+    requestId: text(data.requestId),
+  });
+}
+
+/** The chat function's API, as the signed-in person. */
+export function chatApi(session: Session) {
+  const json = async <T>(...args: Parameters<Session['request']>) => readJson<T>(await session.request(...args));
+  const path = (id: string) => `/chat/conversations/${encodeURIComponent(id)}`;
+
+  return {
+    listConversations: (cursor?: string) =>
+      json<Page<Conversation>>({
+        method: 'GET',
+        path: `/chat/conversations?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      }),
+    getConversation: (id: string) => json<ConversationWithMessages>({ method: 'GET', path: path(id) }),
+    createConversation: (body: { title?: string; model?: string; systemPrompt?: string }) =>
+      json<Conversation>({ method: 'POST', path: '/chat/conversations', body }),
+    renameConversation: (id: string, title: string) =>
+      json<Conversation>({ method: 'PATCH', path: path(id), body: { title } }),
+    deleteConversation: (id: string) => json<void>({ method: 'DELETE', path: path(id) }),
+    listModels: () => json<ModelList>({ method: 'GET', path: '/chat/models' }),
+
+    /** Sends a message and yields the reply's events as they arrive; abort the signal to stop. */
+    async *sendMessage(id: string, content: string, signal: AbortSignal): AsyncGenerator<ReplyEvent> {
+      const response = await session.request({
+        method: 'POST',
+        path: `${path(id)}/messages`,
+        body: { content, stream: true },
+        signal,
+      });
+      if (!response.body) throw new ApiError({ status: 502, title: 'The reply did not stream' });
+      for await (const event of readEvents(response.body)) {
+        const data = JSON.parse(event.data) as Record<string, unknown>;
+        if (event.event === 'message.start')
+          yield { type: 'start', ...(data as Omit<ReplyEvent & { type: 'start' }, 'type'>) };
+        else if (event.event === 'message.delta') yield { type: 'delta', content: String(data.content ?? '') };
+        else if (event.event === 'message.done')
+          yield { type: 'done', messageId: String(data.messageId), finishReason: String(data.finishReason) };
+        else if (event.event === 'conversation.title') yield { type: 'title', title: String(data.title ?? '') };
+        else if (event.event === 'error') yield { type: 'error', error: problemEvent(data) };
+      }
+    },
+  };
+}
+
+export type ChatApi = ReturnType<typeof chatApi>;
+export type { Message };

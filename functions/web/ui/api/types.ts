@@ -1,0 +1,66 @@
+// The shapes of zerochat's API that the page reads (see each function's /<fn>/openapi.json).
+
+export interface User {
+  id: string;
+  email: string;
+  displayName: string | null;
+  role: 'user' | 'admin';
+  disabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TokenPair {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  /** Absent when auth set it as an httpOnly cookie instead. */
+  refreshToken?: string;
+  user: User;
+}
+
+export interface Conversation {
+  id: string;
+  title: string;
+  model: string;
+  systemPrompt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type MessageStatus = 'pending' | 'complete' | 'incomplete' | 'error';
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+  status: MessageStatus;
+  model: string | null;
+  usage: { promptTokens: number; completionTokens: number; durationMs: number } | null;
+  createdAt: string;
+}
+
+export interface ConversationWithMessages extends Conversation {
+  messages: Message[];
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Model {
+  name: string;
+  default: boolean;
+  loaded: boolean;
+  family: string | null;
+  parameterSize: string | null;
+  quantization: string | null;
+  sizeBytes: number;
+}
+
+export interface ModelList {
+  defaultModel: string;
+  models: Model[];
+}

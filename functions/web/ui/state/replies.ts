@@ -1,0 +1,111 @@
+import type { ChatApi } from '../api/chat.ts';
+import { describeError, type ErrorWords } from '../api/problem.ts';
+import type { ConversationList } from './conversations.ts';
+import { Store } from './store.ts';
+
+export type LiveReplyStatus = 'sending' | 'streaming' | 'done' | 'stopped' | 'failed';
+
+/** A reply being generated, as the page shows it before the stored conversation has it. */
+export interface LiveReply {
+  conversationId: string;
+  userContent: string;
+  content: string;
+  status: LiveReplyStatus;
+  userMessageId?: string;
+  messageId?: string;
+  model?: string;
+  finishReason?: string;
+  error?: ErrorWords;
+}
+
+const FINISHED: readonly LiveReplyStatus[] = ['done', 'stopped', 'failed'];
+export const isFinished = (reply: LiveReply) => FINISHED.includes(reply.status);
+
+/**
+ * The replies in progress, by conversation. They live outside the views, so a reply goes on
+ * while the person looks at another conversation.
+ */
+export class Replies {
+  readonly state = new Store<ReadonlyMap<string, LiveReply>>(new Map());
+  readonly #controllers = new Map<string, AbortController>();
+  readonly #api: ChatApi;
+  readonly #conversations: ConversationList;
+
+  constructor(api: ChatApi, conversations: ConversationList) {
+    this.#api = api;
+    this.#conversations = conversations;
+  }
+
+  #change(conversationId: string, change: Partial<LiveReply>) {
+    this.state.update((replies) => {
+      const current = replies.get(conversationId);
+      if (!current) return replies;
+      return new Map(replies).set(conversationId, { ...current, ...change });
+    });
+  }
+
+  busy(conversationId: string): boolean {
+    const reply = this.state.value.get(conversationId);
+    return reply !== undefined && !isFinished(reply);
+  }
+
+  /** Sends the message and follows its reply until it is done, stopped or failed. */
+  async send(conversationId: string, content: string): Promise<void> {
+    if (this.busy(conversationId)) return;
+    const controller = new AbortController();
+    this.#controllers.set(conversationId, controller);
+    this.state.update((replies) =>
+      new Map(replies).set(conversationId, { conversationId, userContent: content, content: '', status: 'sending' }),
+    );
+    let content_ = '';
+    try {
+      for await (const event of this.#api.sendMessage(conversationId, content, controller.signal)) {
+        if (event.type === 'start') {
+          this.#conversations.touch(conversationId);
+          this.#change(conversationId, {
+            status: 'streaming',
+            userMessageId: event.userMessageId,
+            messageId: event.messageId,
+            model: event.model,
+          });
+        } else if (event.type === 'delta') {
+          content_ += event.content;
+          this.#change(conversationId, { content: content_ });
+        } else if (event.type === 'done') {
+          this.#change(conversationId, {
+            status: event.finishReason === 'cancelled' ? 'stopped' : 'done',
+            finishReason: event.finishReason,
+          });
+        } else if (event.type === 'title') {
+          this.#conversations.change(conversationId, { title: event.title });
+        } else if (event.type === 'error') {
+          this.#change(conversationId, { status: 'failed', error: describeError(event.error) });
+        }
+      }
+      const reply = this.state.value.get(conversationId);
+      if (reply && !isFinished(reply))
+        this.#change(conversationId, { status: 'failed', error: describeError(new Error('The reply ended early.')) });
+    } catch (error) {
+      if (controller.signal.aborted) this.#change(conversationId, { status: 'stopped' });
+      else this.#change(conversationId, { status: 'failed', error: describeError(error) });
+    } finally {
+      this.#controllers.delete(conversationId);
+    }
+  }
+
+  /** Stops the reply: what was generated so far is kept, marked as stopped. */
+  stop(conversationId: string): void {
+    this.#controllers.get(conversationId)?.abort();
+  }
+
+  /** Forgets a finished reply once the stored conversation shows it. */
+  forget(conversationId: string): void {
+    const reply = this.state.value.get(conversationId);
+    if (!reply || !isFinished(reply)) return;
+    this.state.update((replies) => {
+      const next = new Map(replies);
+      next.delete(conversationId);
+      return next;
+    });
+  }
+}

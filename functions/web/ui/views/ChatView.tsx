@@ -1,0 +1,139 @@
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from '../api/problem.ts';
+import type { ConversationWithMessages } from '../api/types.ts';
+import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { useWorkspace } from '../context.ts';
+import { followLink } from '../router.ts';
+import { isFinished, type LiveReply } from '../state/replies.ts';
+import { useStore } from '../state/store.ts';
+import { Composer } from './Composer.tsx';
+import { MessageList, type ShownMessage } from './MessageList.tsx';
+
+const ANNOUNCEMENTS: Record<LiveReply['status'], string> = {
+  sending: 'Sending your message.',
+  streaming: 'A reply is being written.',
+  done: 'The reply is complete.',
+  stopped: 'The reply was stopped.',
+  failed: 'The reply failed.',
+};
+
+function liveMessages(live: LiveReply, model: string): ShownMessage[] {
+  const status = {
+    sending: 'streaming',
+    streaming: 'streaming',
+    done: 'complete',
+    stopped: 'stopped',
+    failed: 'error',
+  } as const;
+  return [
+    { key: live.userMessageId ?? 'live-user', role: 'user', content: live.userContent, status: 'complete' },
+    {
+      key: live.messageId ?? 'live-reply',
+      role: 'assistant',
+      content: live.content,
+      status: status[live.status],
+      model: live.model ?? model,
+      error: live.error,
+    },
+  ];
+}
+
+/** One conversation: its messages, the reply in progress, and the composer. */
+export function ChatView({ id }: { id: string }) {
+  const { chat, replies, conversations } = useWorkspace();
+  const [conversation, setConversation] = useState<ConversationWithMessages | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const live = useStore(replies.state).get(id);
+  const listed = useStore(conversations.state).items.find((item) => item.id === id);
+  const scroller = useRef<HTMLDivElement>(null);
+  const stickToBottom = useRef(true);
+
+  const load = useCallback(async () => {
+    try {
+      const loaded = await chat.getConversation(id);
+      setConversation(loaded);
+      // The list learns a title the first message gave the conversation.
+      conversations.change(id, { title: loaded.title, updatedAt: loaded.updatedAt });
+      setError(null);
+    } catch (caught) {
+      setError(caught);
+    }
+  }, [chat, conversations, id]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  // A finished reply is read back as stored; a reply that never started stays shown with its error.
+  const finished = live ? isFinished(live) : false;
+  useEffect(() => {
+    if (!finished || !live?.userMessageId) return;
+    void load().then(() => replies.forget(id));
+  }, [finished, live?.userMessageId, load, replies, id]);
+
+  // While a reply is live, it is shown from its stream (the stored copy lags behind).
+  const liveIds = new Set([live?.userMessageId, live?.messageId]);
+  const shown: ShownMessage[] = (conversation?.messages ?? [])
+    .filter((message) => message.role !== 'system' && !(live && liveIds.has(message.id)))
+    .map((message) => ({
+      key: message.id,
+      role: message.role === 'user' ? 'user' : 'assistant',
+      content: message.content,
+      status: message.status,
+      model: message.model,
+    }));
+  if (live) shown.push(...liveMessages(live, conversation?.model ?? ''));
+
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (element && stickToBottom.current) element.scrollTop = element.scrollHeight;
+  });
+
+  if (error instanceof ApiError && error.status === 404) {
+    return (
+      <section class="chat empty">
+        <h1>Conversation not found</h1>
+        <p>
+          It may have been deleted.{' '}
+          <a href="/" onClick={followLink}>
+            Start a new chat
+          </a>
+          .
+        </p>
+      </section>
+    );
+  }
+
+  const title = listed?.title ?? conversation?.title ?? 'Conversation';
+  return (
+    <section class="chat" aria-labelledby="chat-title">
+      <h1 id="chat-title" class="chat-title">
+        {title}
+      </h1>
+      <div
+        class="scroller"
+        ref={scroller}
+        onScroll={(event) => {
+          const element = event.currentTarget;
+          stickToBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 80;
+        }}
+      >
+        <ErrorNotice error={error} />
+        {conversation || live ? <MessageList messages={shown} /> : <p class="loading">Loading…</p>}
+      </div>
+      <p class="visually-hidden" role="status">
+        {live ? ANNOUNCEMENTS[live.status] : ''}
+      </p>
+      <Composer
+        busy={replies.busy(id)}
+        onSend={(text) => {
+          stickToBottom.current = true;
+          void replies.send(id, text);
+          return true;
+        }}
+        onStop={() => replies.stop(id)}
+        autoFocus
+      />
+    </section>
+  );
+}

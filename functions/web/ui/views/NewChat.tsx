@@ -1,0 +1,102 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { ModelList } from '../api/types.ts';
+import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { useWorkspace } from '../context.ts';
+import { navigate } from '../router.ts';
+import { Composer } from './Composer.tsx';
+
+/** A new conversation: pick a model, optionally give a system prompt, write the first message. */
+export function NewChat() {
+  const { chat, conversations, replies, user } = useWorkspace();
+  const [models, setModels] = useState<ModelList | null>(null);
+  const [modelsError, setModelsError] = useState<unknown>(null);
+  const [model, setModel] = useState('');
+  const [systemPrompt, setSystemPrompt] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    chat.listModels().then(
+      (list) => {
+        setModels(list);
+        setModel(list.defaultModel);
+      },
+      (caught: unknown) => setModelsError(caught),
+    );
+  }, [chat]);
+
+  async function start(text: string): Promise<boolean> {
+    setBusy(true);
+    setError(null);
+    try {
+      const conversation = await chat.createConversation({
+        ...(model ? { model } : {}),
+        ...(systemPrompt.trim() ? { systemPrompt: systemPrompt.trim() } : {}),
+      });
+      conversations.put(conversation);
+      void replies.send(conversation.id, text);
+      navigate(`/c/${conversation.id}`);
+      return true;
+    } catch (caught) {
+      setError(caught);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const name = user.displayName ?? user.email.split('@')[0];
+  return (
+    <section class="chat new-chat" aria-labelledby="new-chat-title">
+      <div class="scroller">
+        <div class="welcome">
+          <h1 id="new-chat-title">New chat</h1>
+          <p>Hello {name}. What would you like to talk about?</p>
+          <div class="chat-options">
+            <label>
+              Model
+              <select
+                value={model}
+                disabled={!models}
+                onChange={(event) => setModel(event.currentTarget.value)}
+                aria-describedby={modelsError ? 'models-error' : undefined}
+              >
+                {models ? (
+                  models.models.map((option) => (
+                    <option key={option.name} value={option.name}>
+                      {option.name}
+                      {option.parameterSize ? ` (${option.parameterSize})` : ''}
+                      {option.default ? ' — default' : ''}
+                    </option>
+                  ))
+                ) : (
+                  <option value="">{modelsError ? 'The default model' : 'Loading models…'}</option>
+                )}
+              </select>
+            </label>
+            <details>
+              <summary>System prompt</summary>
+              <label for="system-prompt" class="visually-hidden">
+                System prompt
+              </label>
+              <textarea
+                id="system-prompt"
+                rows={3}
+                placeholder="How the assistant should behave, e.g. “Answer briefly, in plain English.”"
+                value={systemPrompt}
+                onInput={(event) => setSystemPrompt(event.currentTarget.value)}
+              />
+            </details>
+          </div>
+          {modelsError ? (
+            <div id="models-error">
+              <ErrorNotice error={modelsError} />
+            </div>
+          ) : null}
+          <ErrorNotice error={error} />
+        </div>
+      </div>
+      <Composer busy={false} disabled={busy} onSend={start} onStop={() => undefined} autoFocus />
+    </section>
+  );
+}

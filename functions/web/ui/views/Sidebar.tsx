@@ -1,0 +1,75 @@
+import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { Icon } from '../components/icons.tsx';
+import { useWorkspace } from '../context.ts';
+import { followLink, type Route } from '../router.ts';
+import { useStore } from '../state/store.ts';
+import { ConversationItem } from './ConversationItem.tsx';
+
+/** Conversations (newest first), a new chat, and the person's own links. */
+export function Sidebar({ route, onClose }: { route: Route; onClose: () => void }) {
+  const { conversations, session, user } = useWorkspace();
+  const list = useStore(conversations.state);
+  const currentId = route.name === 'conversation' ? route.id : undefined;
+
+  return (
+    <aside class="sidebar" id="sidebar" aria-label="Conversations and account">
+      <div class="sidebar-top">
+        <a
+          href="/"
+          class="button new-chat-button"
+          onClick={followLink}
+          aria-current={route.name === 'home' ? 'page' : undefined}
+        >
+          <Icon name="plus" /> New chat
+        </a>
+        <button type="button" class="icon close-menu" aria-label="Close the menu" onClick={onClose}>
+          <Icon name="close" />
+        </button>
+      </div>
+      <nav aria-label="Conversations" class="conversation-nav">
+        {list.items.length === 0 && !list.loading && !list.error ? (
+          <p class="hint empty-list">No conversations yet.</p>
+        ) : null}
+        <ul class="conversation-list">
+          {list.items.map((conversation) => (
+            <ConversationItem
+              key={conversation.id}
+              conversation={conversation}
+              current={conversation.id === currentId}
+            />
+          ))}
+        </ul>
+        {list.error ? <ErrorNotice error={list.error} /> : null}
+        {list.nextCursor ? (
+          <button type="button" class="link more" disabled={list.loading} onClick={() => void conversations.load(true)}>
+            {list.loading ? 'Loading…' : 'Show older conversations'}
+          </button>
+        ) : null}
+      </nav>
+      <div class="account">
+        <p class="who" title={user.email}>
+          {user.displayName ?? user.email}
+        </p>
+        <ul class="account-links">
+          <li>
+            <a href="/settings" onClick={followLink} aria-current={route.name === 'settings' ? 'page' : undefined}>
+              Settings
+            </a>
+          </li>
+          {user.role === 'admin' ? (
+            <li>
+              <a href="/console" onClick={followLink} aria-current={route.name === 'console' ? 'page' : undefined}>
+                Admin console
+              </a>
+            </li>
+          ) : null}
+          <li>
+            <button type="button" class="link" onClick={() => void session.signOut()}>
+              Sign out
+            </button>
+          </li>
+        </ul>
+      </div>
+    </aside>
+  );
+}

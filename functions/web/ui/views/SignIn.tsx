@@ -1,0 +1,103 @@
+import { useState } from 'preact/hooks';
+import { ApiError } from '../api/problem.ts';
+import type { Session } from '../api/session.ts';
+import { ErrorNotice } from '../components/ErrorNotice.tsx';
+
+/** Sign in, or create an account where registration is open. */
+export function SignIn({ session }: { session: Session }) {
+  const [mode, setMode] = useState<'sign-in' | 'register'>('sign-in');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const ended = session.ended?.reason;
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      if (mode === 'register') await session.register(email.trim(), password, displayName.trim() || undefined);
+      else await session.signIn(email.trim(), password);
+    } catch (caught) {
+      setError(caught);
+      if (caught instanceof ApiError && caught.code === 'registration_closed') setMode('sign-in');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const registering = mode === 'register';
+  return (
+    <main class="sign-in" id="main">
+      <form class="card" onSubmit={submit} aria-labelledby="sign-in-title">
+        <h1 id="sign-in-title">{registering ? 'Create your zerochat account' : 'Sign in to zerochat'}</h1>
+        {ended && !error ? (
+          <div class="notice" role="status">
+            <strong>{ended.title}</strong> {ended.detail}
+          </div>
+        ) : null}
+        <ErrorNotice error={error} />
+        <label>
+          Email
+          <input
+            type="email"
+            name="email"
+            autocomplete={registering ? 'email' : 'username'}
+            required
+            value={email}
+            onInput={(event) => setEmail(event.currentTarget.value)}
+          />
+        </label>
+        {registering ? (
+          <label>
+            Name <span class="hint">(optional)</span>
+            <input
+              name="name"
+              autocomplete="name"
+              maxLength={100}
+              value={displayName}
+              onInput={(event) => setDisplayName(event.currentTarget.value)}
+            />
+          </label>
+        ) : null}
+        <label>
+          Password
+          <input
+            type="password"
+            name="password"
+            autocomplete={registering ? 'new-password' : 'current-password'}
+            required
+            minLength={registering ? 8 : 1}
+            maxLength={256}
+            aria-describedby={registering ? 'password-hint' : undefined}
+            value={password}
+            onInput={(event) => setPassword(event.currentTarget.value)}
+          />
+        </label>
+        {registering ? (
+          <p class="hint" id="password-hint">
+            At least 8 characters. A long phrase is easier to remember and harder to guess.
+          </p>
+        ) : null}
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? 'Please wait…' : registering ? 'Create account' : 'Sign in'}
+        </button>
+        <p class="switch">
+          {registering ? 'Have an account?' : 'New here?'}{' '}
+          <button
+            type="button"
+            class="link"
+            onClick={() => {
+              setMode(registering ? 'sign-in' : 'register');
+              setError(null);
+            }}
+          >
+            {registering ? 'Sign in' : 'Create an account'}
+          </button>
+        </p>
+      </form>
+    </main>
+  );
+}
