@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { adminConfigSchema } from '../functions/admin/src/config.ts';
 import { authConfigSchema } from '../functions/auth/src/config.ts';
 import { chatConfigSchema } from '../functions/chat/src/config.ts';
+import { webConfigSchema } from '../functions/web/src/config.ts';
 import { documentedVariables, requiredVariables } from '../test/support/env-documentation.ts';
 import { schemaErrors, unknownFields } from '../test/support/kubernetes-schemas.ts';
 import { findKustomize, type KubernetesObject, knativeCopy, parseObjects } from '../test/support/kustomize.ts';
@@ -42,7 +43,7 @@ afterAll(() => cleanup());
 const objects = (overlay = 'microk8s') => rendered[overlay] ?? [];
 const find = (kind: string, name: string, overlay = 'microk8s') =>
   objects(overlay).find((object) => object.kind === kind && object.metadata.name === name) as Json | undefined;
-const FUNCTIONS = ['auth', 'chat', 'admin'] as const;
+const FUNCTIONS = ['auth', 'chat', 'admin', 'web'] as const;
 
 describe.each(OVERLAYS)('the %s overlay', (overlay) => {
   it('renders', () => {
@@ -163,13 +164,13 @@ describe.each(FUNCTIONS)('the Knative service %s', (fn) => {
         source.configMapRef ? values('ConfigMap', source.configMapRef.name) : values('Secret', source.secretRef.name),
       );
     }
-    for (const variable of container().env) {
+    for (const variable of container().env ?? []) {
       const reference = variable.valueFrom?.secretKeyRef;
       env[variable.name] = reference ? (values('Secret', reference.name)[reference.key] ?? '') : variable.value;
     }
     return env;
   };
-  const schema = { auth: authConfigSchema, chat: chatConfigSchema, admin: adminConfigSchema }[fn];
+  const schema = { auth: authConfigSchema, chat: chatConfigSchema, admin: adminConfigSchema, web: webConfigSchema }[fn];
 
   it('gets every variable its config requires, with values its config accepts', () => {
     const env = environment();
@@ -191,6 +192,12 @@ describe('timeouts and concurrency for streaming and cold starts', () => {
       expect(spec(fn).timeoutSeconds).toBe(600);
       expect(spec(fn).responseStartTimeoutSeconds).toBe(300);
     }
+  });
+
+  it('answers the page quickly: web is short-lived per request and has no secrets or database', () => {
+    expect(spec('web').timeoutSeconds).toBeLessThanOrEqual(60);
+    const env = JSON.stringify(spec('web').containers[0]);
+    expect(env).not.toMatch(/MONGODB_URI|zerochat-auth|zerochat-admin|zerochat-public-keys/);
   });
 
   it('takes many concurrent streams per chat instance, and admin never runs twice', () => {
@@ -219,8 +226,8 @@ describe('RBAC', () => {
     expect(objects().filter((object) => /ClusterRole/.test(object.kind))).toEqual([]);
   });
 
-  it('gives auth and chat no API token', () => {
-    for (const fn of ['auth', 'chat']) {
+  it('gives auth, chat and web no API token', () => {
+    for (const fn of ['auth', 'chat', 'web']) {
       expect((find('Service', fn) as Json).spec.template.spec.serviceAccountName).toBe('zerochat-function');
     }
     expect((find('ServiceAccount', 'zerochat-function') as Json).automountServiceAccountToken).toBe(false);

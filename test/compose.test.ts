@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { adminConfigSchema } from '../functions/admin/src/config.ts';
 import { authConfigSchema } from '../functions/auth/src/config.ts';
 import { chatConfigSchema } from '../functions/chat/src/config.ts';
+import { webConfigSchema } from '../functions/web/src/config.ts';
 import { parseEnvFile, writeComposeSecrets } from '../knative/scripts/write-secrets.ts';
 import { documentedVariables, requiredVariables } from './support/env-documentation.ts';
 
@@ -41,12 +42,12 @@ beforeAll(async () => {
 });
 
 const services = () => compose.services as Record<string, Json>;
-const FUNCTIONS = { auth: authConfigSchema, chat: chatConfigSchema, admin: adminConfigSchema };
+const FUNCTIONS = { auth: authConfigSchema, chat: chatConfigSchema, admin: adminConfigSchema, web: webConfigSchema };
 
 describe('compose.yaml', () => {
-  it('parses, and has Kong, the three functions, MongoDB, Ollama and a one-shot bootstrap', () => {
+  it('parses, and has Kong, the four functions, MongoDB, Ollama and a one-shot bootstrap', () => {
     expect(Object.keys(services())).toEqual(
-      expect.arrayContaining(['kong', 'auth', 'chat', 'admin', 'mongodb', 'ollama', 'bootstrap']),
+      expect.arrayContaining(['kong', 'auth', 'chat', 'admin', 'web', 'mongodb', 'ollama', 'bootstrap']),
     );
   });
 

@@ -1,6 +1,7 @@
 import { composeUpstreams, INTERNAL_PATHS, renderKongConfig } from '@zerochat/kong';
 import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
+import { ASSET_PREFIX, PAGE_PATHS } from '../functions/web/src/page-paths.ts';
 import { buildFunctionApps } from './support/function-apps.ts';
 import { routedService } from './support/kong-routing.ts';
 import { documentedOperations } from './support/openapi-coverage.ts';
@@ -31,5 +32,47 @@ describe.each(Object.entries(apps))('Kong in front of the %s function', (name, a
         expect(routedService(config, method, path), `${method} ${path}`).toBeUndefined();
       }
     }
+  });
+});
+
+describe('Kong in front of the web function', () => {
+  const sample = (path: string) => path.replace(/\{\w+\}/g, '6650c3f4a1b2c3d4e5f60718');
+
+  it("routes each of the page's own paths, and its assets, to web", () => {
+    for (const path of PAGE_PATHS) expect(routedService(config, 'GET', sample(path)), path).toBe('web');
+    expect(routedService(config, 'GET', `${ASSET_PREFIX}main-ABC123.js`)).toBe('web');
+    expect(routedService(config, 'GET', `${ASSET_PREFIX}main-ABC123.css`)).toBe('web');
+  });
+
+  it('routes no page path that web does not serve, and no other method', () => {
+    for (const path of [
+      '/index.html',
+      '/settings/',
+      '/c/',
+      '/c/a/b',
+      '/assets/',
+      '/assets/a/b.js',
+      '/favicon.ico',
+      '/x',
+    ]) {
+      expect(routedService(config, 'GET', path), path).toBeUndefined();
+    }
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) expect(routedService(config, method, '/')).toBeUndefined();
+  });
+
+  it('never wakes web for a path under an API prefix, known or unknown', () => {
+    for (const prefix of ['/auth', '/chat', '/admin', '/v1']) {
+      for (const rest of ['', '/', '/unknown', '/unknown/deeper', '/assets/main-ABC123.js', '/c/1', '/settings']) {
+        for (const method of ['GET', 'POST', 'PATCH', 'DELETE']) {
+          expect(routedService(config, method, `${prefix}${rest}`), `${method} ${prefix}${rest}`).not.toBe('web');
+        }
+      }
+    }
+  });
+
+  it('sends the page to web unchecked: it is public, and it carries no token', () => {
+    const routes = config.services?.find((service) => service.name === 'web')?.routes ?? [];
+    expect(routes.length).toBe(PAGE_PATHS.length + 1);
+    for (const route of routes) expect(route.plugins ?? []).toEqual([]);
   });
 });

@@ -57,16 +57,17 @@ function withoutFieldsKnCannotSet(service: KubernetesObject) {
 }
 
 describe('kub-kn-apply.sh', () => {
-  it('applies auth, chat and admin by default, one kn service apply each', async () => {
+  it('applies auth, chat, admin and web by default, one kn service apply each', async () => {
     const commands = await printedCommands();
     expect(commands.map((words) => words.slice(0, 4))).toEqual([
       ['kn', 'service', 'apply', 'auth'],
       ['kn', 'service', 'apply', 'chat'],
       ['kn', 'service', 'apply', 'admin'],
+      ['kn', 'service', 'apply', 'web'],
     ]);
   });
 
-  it.each(['auth', 'chat', 'admin'])('passes exactly the settings of the %s YAML', async (fn) => {
+  it.each(['auth', 'chat', 'admin', 'web'])('passes exactly the settings of the %s YAML', async (fn) => {
     const [words = []] = await printedCommands(fn);
     const fromKn = knServiceFromArgs(words.slice(1));
     const yaml = services.find((service) => service.metadata.name === fn);
@@ -102,6 +103,6 @@ describe('kub-kn-apply.sh', () => {
       (error: { code: number; stderr: string }) => error,
     );
     expect('code' in failure ? failure.code : 0).toBe(1);
-    expect(failure.stderr.trim()).toBe("kub-kn-apply.sh: unknown function 'nope' (one of: auth chat admin)");
+    expect(failure.stderr.trim()).toBe("kub-kn-apply.sh: unknown function 'nope' (one of: auth chat admin web)");
   });
 });

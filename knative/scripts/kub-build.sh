@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the auth, chat and admin images from their Dockerfiles, pushes them to MicroK8s'
+# Builds the auth, chat, admin and web images from their Dockerfiles, pushes them to MicroK8s'
 # registry (localhost:32000) and records their digests in knative/images.env, which
 # kub-deploy.sh and kub-kn-apply.sh deploy. Safe to rerun: an unchanged build has the same
 # digest, so deploying it again creates no new revision.

@@ -44,7 +44,7 @@ k rollout status statefulset/mongodb --namespace "$NAMESPACE" --timeout=600s
 k rollout status statefulset/ollama --namespace "$NAMESPACE" --timeout=900s
 k rollout status deployment/kong --namespace "$NAMESPACE" --timeout=600s
 
-step "waiting for the Knative services auth, chat and admin"
+step "waiting for the Knative services auth, chat, admin and web"
 k wait ksvc --all --namespace "$NAMESPACE" --for=condition=Ready --timeout=600s
 
 step "waiting for the bootstrap event to be sent"

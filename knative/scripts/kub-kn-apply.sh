@@ -4,7 +4,7 @@
 # image of one function; everything else comes from kub-deploy.sh. Safe to rerun: apply with
 # unchanged settings creates no new revision.
 #
-#   knative/scripts/kub-kn-apply.sh                 # auth, chat and admin
+#   knative/scripts/kub-kn-apply.sh                 # auth, chat, admin and web
 #   knative/scripts/kub-kn-apply.sh chat            # one
 #   knative/scripts/kub-kn-apply.sh --dry-run chat  # print the kn command only
 set -euo pipefail
@@ -16,7 +16,7 @@ selected=()
 for argument in "$@"; do
   case "$argument" in
     --dry-run) dry_run=true ;;
-    -*) die "unknown option $argument (usage: kub-kn-apply.sh [--dry-run] [auth|chat|admin]...)" ;;
+    -*) die "unknown option $argument (usage: kub-kn-apply.sh [--dry-run] [auth|chat|admin|web]...)" ;;
     *)
       [[ " ${FUNCTIONS[*]} " == *" $argument "* ]] || die "unknown function '$argument' (one of: ${FUNCTIONS[*]})"
       selected+=("$argument")
@@ -36,8 +36,6 @@ common=(
   --label-service app.kubernetes.io/part-of=zerochat
   --scale-min 0
   --env-from cm:zerochat-config
-  --env-from cm:zerochat-public-keys
-  --env-value-from MONGODB_URI=secret:zerochat-mongodb:MONGODB_URI
   --probe-readiness http::8080:/readyz
   --probe-liveness http::8080:/healthz
   --probe-liveness-opts 'PeriodSeconds=10,TimeoutSeconds=2,FailureThreshold=3'
@@ -46,11 +44,15 @@ common=(
   --security-context strict
 )
 
+# What the functions with a database share: the public keys and MongoDB (web has neither).
+database="--env-from cm:zerochat-public-keys --env-value-from MONGODB_URI=secret:zerochat-mongodb:MONGODB_URI"
+
 function_settings() {
   case "$1" in
-    auth) echo "--service-account zerochat-function --scale-max 5 --scale-target 10 --concurrency-limit 20 --timeout 120 --env-from secret:zerochat-auth" ;;
-    chat) echo "--service-account zerochat-function --scale-max 4 --scale-target 50 --concurrency-limit 100 --timeout 600" ;;
-    admin) echo "--service-account zerochat-admin --scale-max 1 --scale-target 5 --concurrency-limit 10 --timeout 600 --env-from secret:zerochat-admin" ;;
+    auth) echo "$database --service-account zerochat-function --scale-max 5 --scale-target 10 --concurrency-limit 20 --timeout 120 --env-from secret:zerochat-auth" ;;
+    chat) echo "$database --service-account zerochat-function --scale-max 4 --scale-target 50 --concurrency-limit 100 --timeout 600" ;;
+    admin) echo "$database --service-account zerochat-admin --scale-max 1 --scale-target 5 --concurrency-limit 10 --timeout 600 --env-from secret:zerochat-admin" ;;
+    web) echo "--service-account zerochat-function --scale-max 3 --scale-target 100 --concurrency-limit 200 --timeout 30" ;;
   esac
 }
 

@@ -5,7 +5,7 @@
 
 ZEROCHAT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 NAMESPACE=zerochat
-FUNCTIONS=(auth chat admin)
+FUNCTIONS=(auth chat admin web)
 # MicroK8s' registry addon; the node's container runtime pulls from it as localhost:32000.
 REGISTRY="${ZEROCHAT_REGISTRY:-localhost:32000}"
 OVERLAY="${ZEROCHAT_OVERLAY:-$ZEROCHAT_ROOT/knative/overlays/microk8s}"

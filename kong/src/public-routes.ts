@@ -1,7 +1,7 @@
 // Every route that zerochat exposes through Kong. Anything not listed here (`/admin/events`,
 // `/healthz`, `/readyz`, `/metrics`, unknown paths) gets Kong's 404 and never wakes a function.
 
-export const FUNCTIONS = ['auth', 'chat', 'admin'] as const;
+export const FUNCTIONS = ['auth', 'chat', 'admin', 'web'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -89,6 +89,13 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { name: 'admin-users', function: 'admin', methods: ['GET'], path: '/admin/users', access: 'token' },
   { name: 'admin-user', function: 'admin', methods: ['PATCH'], path: '/admin/users/{id}', access: 'token' },
   ...docs('admin'),
+  // The page: index.html at each of its own paths (functions/web/src/page-paths.ts; a test keeps
+  // the two in step) and its hashed assets. Nothing under /auth, /chat, /admin or /v1 is among them.
+  { name: 'web-home', function: 'web', methods: ['GET'], path: '/', access: 'public' },
+  { name: 'web-conversation', function: 'web', methods: ['GET'], path: '/c/{id}', access: 'public' },
+  { name: 'web-settings', function: 'web', methods: ['GET'], path: '/settings', access: 'public' },
+  { name: 'web-console', function: 'web', methods: ['GET'], path: '/console', access: 'public' },
+  { name: 'web-assets', function: 'web', methods: ['GET'], path: '/assets/{file}', access: 'public' },
 ];
 
 /** Paths a function serves that must never be reachable through Kong. */

@@ -129,12 +129,13 @@ describe('renderKongConfig', () => {
       ['auth', 'auth', 8080],
       ['chat', 'chat', 8080],
       ['admin', 'admin', 8080],
+      ['web', 'web', 8080],
     ]);
   });
 
   it("reaches Knative services through Kourier's internal gateway with their Host header", () => {
     const knative = renderKongConfig({ upstreams: knativeUpstreams('zerochat') });
-    for (const fn of ['auth', 'chat', 'admin']) {
+    for (const fn of ['auth', 'chat', 'admin', 'web']) {
       const service = knative.services?.find((candidate) => candidate.name === fn);
       const upstream = knative.upstreams?.find((candidate) => candidate.name === service?.host);
       expect(upstream).toMatchObject({
@@ -205,7 +206,12 @@ describe('kongUpstreamsEnv', () => {
   it('reads compose, knative:<namespace> and JSON', () => {
     expect(kongUpstreamsEnv.parse('compose')).toEqual(composeUpstreams());
     expect(kongUpstreamsEnv.parse('knative:zerochat')).toEqual(knativeUpstreams('zerochat'));
-    const custom = { auth: { url: 'http://a:1' }, chat: { url: 'http://c:2' }, admin: { url: 'https://d' } };
+    const custom = {
+      auth: { url: 'http://a:1' },
+      chat: { url: 'http://c:2' },
+      admin: { url: 'https://d' },
+      web: { url: 'http://w:3' },
+    };
     expect(kongUpstreamsEnv.parse(JSON.stringify(custom))).toEqual(custom);
   });
 

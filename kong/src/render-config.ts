@@ -46,6 +46,8 @@ const READ_TIMEOUT_MS: Readonly<Record<FunctionName, number>> = {
   chat: 300_000,
   // A synchronous bootstrap may pull the base model.
   admin: 600_000,
+  // Files from memory: a cold start is the only wait.
+  web: 60_000,
 };
 
 /** Every entity carries this tag, so zerochat's entities can be told apart in Kong. */

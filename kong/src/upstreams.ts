@@ -17,6 +17,7 @@ export function composeUpstreams(): FunctionUpstreams {
     auth: { url: 'http://auth:8080' },
     chat: { url: 'http://chat:8080' },
     admin: { url: 'http://admin:8080' },
+    web: { url: 'http://web:8080' },
   };
 }
 
@@ -29,7 +30,7 @@ export const KOURIER_INTERNAL_URL = 'http://kourier-internal.kourier-system.svc.
  */
 export function knativeUpstreams(namespace: string, gatewayUrl = KOURIER_INTERNAL_URL): FunctionUpstreams {
   const upstream = (fn: FunctionName) => ({ url: gatewayUrl, hostHeader: `${fn}.${namespace}.svc.cluster.local` });
-  return { auth: upstream('auth'), chat: upstream('chat'), admin: upstream('admin') };
+  return { auth: upstream('auth'), chat: upstream('chat'), admin: upstream('admin'), web: upstream('web') };
 }
 
 const upstreamUrl = z
@@ -42,7 +43,7 @@ const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /**
  * `KONG_UPSTREAMS`: `compose`, `knative:<namespace>`, or a JSON object
- * `{"auth":{"url":"http://…","hostHeader":"…"},"chat":…,"admin":…}`.
+ * `{"auth":{"url":"http://…","hostHeader":"…"},"chat":…,"admin":…,"web":…}`.
  */
 export const kongUpstreamsEnv = z.string().transform((value, ctx): FunctionUpstreams => {
   if (value === 'compose') return composeUpstreams();

@@ -10,14 +10,16 @@ import {
   type StartupFacts,
 } from '@zerochat/runtime';
 import { createApp } from './app.ts';
-import { webConfigSchema } from './config.ts';
+import { builtPageDirectory, webConfigSchema } from './config.ts';
 import { loadPageAssets } from './page-assets.ts';
 
 export async function main(startup?: StartupFacts): Promise<RunningFunction> {
-  const config = readConfigOrExit('web', webConfigSchema);
-  const assets = await loadPageAssets(
-    resolve(config.WEB_ASSETS_DIR ?? join(dirname(process.argv[1] ?? '.'), 'public')),
-  );
+  // By default the page that `npm run build` put beside the bundle's server.js.
+  const besideBundle = join(dirname(resolve(process.argv[1] ?? '.')), 'public');
+  const config = readConfigOrExit('web', webConfigSchema.extend({ WEB_ASSETS_DIR: builtPageDirectory }), {
+    env: { ...process.env, WEB_ASSETS_DIR: process.env.WEB_ASSETS_DIR || besideBundle },
+  });
+  const assets = await loadPageAssets(resolve(config.WEB_ASSETS_DIR));
   return runStatelessFunction({
     name: 'web',
     config,

@@ -173,7 +173,7 @@ describe('the Kong step with Kong on PostgreSQL (DB mode)', () => {
       corsOrigins: ['*'],
       keys: { jwks: { keys: keys.map((key) => key.publicJwk) } as never },
     })();
-    expect([...standIn.entities('services').keys()]).toEqual(['auth', 'chat', 'admin']);
+    expect([...standIn.entities('services').keys()]).toEqual(['auth', 'chat', 'admin', 'web']);
     expect([...standIn.entities('routes').keys()].sort()).toEqual(
       routes(rendered)
         .map((route) => route.name)
@@ -187,7 +187,7 @@ describe('the Kong step with Kong on PostgreSQL (DB mode)', () => {
       route: { name: 'admin-status' },
     });
     expect(standIn.entities('plugins').get('zerochat-cors')).toMatchObject({ name: 'cors' });
-    expect(standIn.entities('targets').size).toBe(3);
+    expect(standIn.entities('targets').size).toBe(4);
     for (const service of standIn.entities('services').values()) {
       expect(digestFromTags(service.tags as string[])).toBe(digestFromTags(rendered.services?.[0]?.tags));
     }
@@ -213,7 +213,8 @@ describe('the Kong step with Kong on PostgreSQL (DB mode)', () => {
     for (const service of standIn.entities('services').values()) service.tags = ['zerochat'];
     expect((await stepFor(standIn.url, keys).run()).outcome).toBe('changed');
     const targetWrites = standIn.requests.filter((request) => request.path.includes('/targets'));
-    expect(targetWrites.filter((request) => request.status === 409)).toHaveLength(3);
-    expect(targetWrites.filter((request) => request.method === 'PUT' && request.status === 200)).toHaveLength(3);
+    // One upstream (and target) per function.
+    expect(targetWrites.filter((request) => request.status === 409)).toHaveLength(4);
+    expect(targetWrites.filter((request) => request.method === 'PUT' && request.status === 200)).toHaveLength(4);
   });
 });
