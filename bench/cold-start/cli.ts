@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench:cold-start -- [--target local|knative] [--runs N] [--functions auth,chat,admin]
+// npm run bench:cold-start -- [--target local|knative] [--runs N] [--functions auth,chat,admin,web]
 //   [--out DIR] [--json | --md | --svg]
 //   knative only: --url KONG_PROXY_URL [--namespace zerochat] [--scale-down-window 6s],
 //   with an admin account in ZEROCHAT_EMAIL and ZEROCHAT_PASSWORD.
@@ -18,7 +18,7 @@ const { values } = parseArgs({
   options: {
     target: { type: 'string', default: 'local' },
     runs: { type: 'string', default: '20' },
-    functions: { type: 'string', default: 'auth,chat,admin' },
+    functions: { type: 'string', default: 'auth,chat,admin,web' },
     out: { type: 'string', default: resolve(import.meta.dirname, '../results') },
     json: { type: 'boolean', default: false },
     md: { type: 'boolean', default: false },

@@ -37,6 +37,10 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { fn: 'auth', name: '$where one level down', request: 'POST /auth/register', body: { email: 'w@example.com', password, displayName: { $where: 'sleep(1000)' } }, status: 400, code: 'validation_failed' },
   { fn: 'auth', name: '$gt as refresh token', request: 'POST /auth/refresh', body: { refreshToken: { $gt: '' } }, status: 400, code: 'validation_failed' },
   { fn: 'auth', name: 'an access token as refresh token', request: 'POST /auth/refresh', body: 'ACCESS_TOKEN', status: 401, code: 'refresh_token_invalid' },
+  { fn: 'auth', name: 'a cookie flag that is not a boolean', request: 'POST /auth/login', body: { email: 'c@example.com', password, cookie: 'yes' }, status: 400, code: 'validation_failed' },
+  { fn: 'auth', name: 'neither a refresh token nor the session cookie', request: 'POST /auth/refresh', body: {}, status: 400, code: 'validation_failed' },
+  { fn: 'auth', name: 'a session cookie without its CSRF token', request: 'POST /auth/refresh', body: {}, headers: { cookie: `zerochat_refresh=${'a'.repeat(43)}` }, status: 403, code: 'csrf_failed' },
+  { fn: 'auth', name: 'a logout by cookie with a wrong CSRF token', request: 'POST /auth/logout', body: {}, headers: { cookie: `zerochat_refresh=${'a'.repeat(43)}`, 'x-csrf-token': 'forged' }, status: 403, code: 'csrf_failed' },
   { fn: 'auth', name: 'an unknown field at depth', request: 'POST /auth/password', token: 'valid', body: { currentPassword: password, newPassword: `${password}!`, extra: { deep: true } }, status: 400, code: 'validation_failed' },
   // auth: tokens
   { fn: 'auth', name: 'no token', request: 'GET /auth/me', status: 401, code: 'token_missing' },

@@ -30,6 +30,8 @@ const REQUESTS: Record<string, { label: string; path: string; expect: (body: str
   auth: { label: 'GET /auth/me', path: '/auth/me', expect: (body) => body.includes('"email"') },
   chat: { label: 'GET /chat/conversations', path: '/chat/conversations', expect: (body) => body.startsWith('{') },
   admin: { label: 'GET /admin/status', path: '/admin/status', expect: (body) => body.includes('mongodb') },
+  // The page needs no token; sending one changes nothing.
+  web: { label: 'GET / (the page)', path: '/', expect: (body) => body.includes('<div id="app">') },
 };
 
 const WINDOW_ANNOTATION = 'autoscaling.knative.dev/window';

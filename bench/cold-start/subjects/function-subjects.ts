@@ -101,5 +101,22 @@ export function functionSubjects(
       }),
     );
   }
+  if (functions.includes('web')) {
+    subjects.push(
+      bundleSubject({
+        name: 'web',
+        bundle: bundle('web'),
+        env: { PATH: common.PATH },
+        request: {
+          label: 'GET / (the page)',
+          method: 'GET',
+          path: '/',
+          headers: { 'accept-encoding': 'br, gzip' },
+          // The compressed page: decoding it would measure the client, not the start.
+          isCorrect: (status) => status === 200,
+        },
+      }),
+    );
+  }
   return subjects;
 }

@@ -16,6 +16,7 @@ import { createLoginThrottle, type LoginThrottle } from './login-throttle.ts';
 import { addAccountRoutes } from './routes/accounts.ts';
 import { addKeyRoutes } from './routes/keys.ts';
 import { addSessionRoutes } from './routes/sessions.ts';
+import { createSessionCookies, type SessionCookies } from './session-cookie.ts';
 import { signingKeyRing } from './signing-keys.ts';
 import { createTokenIssuer, type TokenIssuer } from './tokens.ts';
 
@@ -42,6 +43,9 @@ export interface AuthServices {
   verifyAccessToken: VerifyAccessToken;
   registrationEnabled: boolean;
   clientAddressSource: ClientAddressSource;
+  /** A browser's session: its refresh token in an httpOnly cookie (session-cookie.ts). */
+  cookies: SessionCookies;
+  refreshTokenTtlSeconds: number;
   /**
    * Resolves once the account indexes exist. Registration relies on the unique email index,
    * refresh on the unique parentHash index; both run this first (once per process).
@@ -89,6 +93,8 @@ export function createApp(deps: AuthDeps): FunctionApp {
       now,
     }),
     registrationEnabled: config.AUTH_REGISTRATION_ENABLED,
+    cookies: createSessionCookies(config.AUTH_COOKIE_SECURE),
+    refreshTokenTtlSeconds: config.AUTH_REFRESH_TOKEN_TTL_SECONDS,
     clientAddressSource: {
       trustedProxyHops: config.AUTH_TRUSTED_PROXY_HOPS,
       ...(config.AUTH_CLIENT_ADDRESS_HEADER ? { header: config.AUTH_CLIENT_ADDRESS_HEADER } : {}),

@@ -25,6 +25,8 @@ export const authConfigSchema = z
     AUTH_ACCESS_TOKEN_TTL_SECONDS: envInteger(60, 86_400).default(900),
     AUTH_REFRESH_TOKEN_TTL_SECONDS: envInteger(300, 31_536_000).default(2_592_000),
     AUTH_REGISTRATION_ENABLED: envBoolean.default(true),
+    /** Browser sessions' cookies: `auto` marks them Secure when the request came over https. */
+    AUTH_COOKIE_SECURE: z.enum(['auto', 'always']).default('auto'),
     AUTH_PASSWORD_MEMORY_KIB: envInteger(floor.memoryKiB, max.memoryKiB).default(defaults.memoryKiB),
     AUTH_PASSWORD_PASSES: envInteger(floor.passes, max.passes).default(defaults.passes),
     AUTH_PASSWORD_PARALLELISM: envInteger(floor.parallelism, max.parallelism).default(defaults.parallelism),

@@ -12,6 +12,7 @@ import {
   registrationClosed,
 } from '../problems.ts';
 import { NewEmail, NewPassword, NO_STORE, Password, TokenPair, User } from './schemas.ts';
+import { answerPair } from './sessions.ts';
 
 const register = createRoute({
   method: 'post',
@@ -66,7 +67,10 @@ const changePassword = createRoute({
     ),
   },
   responses: {
-    200: jsonResponse(TokenPair, 'Changed; every other session is ended, this is the new one'),
+    200: jsonResponse(
+      TokenPair,
+      'Changed; every other session is ended, this is the new one (in the session cookie when the request carried one)',
+    ),
     400: problem('Invalid input'),
     401: problem('No valid access token'),
     403: problem('The current password is wrong (current_password_invalid), or the account is disabled'),
@@ -116,6 +120,7 @@ export function addAccountRoutes(app: FunctionApp, services: AuthServices): void
     await services.throttle.forgive(user.email);
     await sessions.revokeAllForUser(user._id);
     const session = await sessions.start(user._id);
-    return c.json(await services.tokens.pair(change.user, session), 200, NO_STORE);
+    // A browser's session continues in its cookie: the old one's session was just ended.
+    return answerPair(c, services, await services.tokens.pair(change.user, session), services.cookies.present(c));
   });
 }

@@ -1,18 +1,21 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type FunctionApp, jsonBody, jsonResponse, problem } from '@zerochat/runtime';
+import type { Context } from 'hono';
 import type { AuthServices } from '../app.ts';
 import { clientAddress } from '../client-address.ts';
 import { accountDisabled, invalidCredentials, refreshTokenRejected } from '../problems.ts';
-import { Email, NO_STORE, Password, RefreshTokenBody, TokenPair } from './schemas.ts';
+import { refreshTokenMissing } from '../session-cookie.ts';
+import type { TokenPair as IssuedPair } from '../tokens.ts';
+import { CookieFlag, Email, NO_STORE, Password, RefreshTokenBody, TokenPair } from './schemas.ts';
 
 const login = createRoute({
   method: 'post',
   path: '/auth/login',
   tags: ['sessions'],
   summary: 'Log in: an access token and a refresh token',
-  request: { body: jsonBody(z.strictObject({ email: Email, password: Password })) },
+  request: { body: jsonBody(z.strictObject({ email: Email, password: Password, cookie: CookieFlag })) },
   responses: {
-    200: jsonResponse(TokenPair, 'Logged in'),
+    200: jsonResponse(TokenPair, 'Logged in (with `cookie: true`, the refresh token is in the cookie)'),
     400: problem('Invalid input'),
     401: problem('Unknown email or wrong password (invalid_credentials)'),
     403: problem('The account is disabled'),
@@ -25,12 +28,14 @@ const refresh = createRoute({
   path: '/auth/refresh',
   tags: ['sessions'],
   summary: 'Spend a refresh token for a new pair; a spent one presented again ends its session',
+  description:
+    'The refresh token comes in the body, or (a browser session) in the zerochat_refresh cookie, with the value of the zerochat_csrf cookie in X-CSRF-Token; the new one then goes into the cookie.',
   request: { body: jsonBody(RefreshTokenBody) },
   responses: {
     200: jsonResponse(TokenPair, 'A new pair; the refresh token sent is spent'),
-    400: problem('Invalid input'),
+    400: problem('Invalid input, or neither a refreshToken nor the session cookie'),
     401: problem('refresh_token_invalid, _expired, _revoked or _reused'),
-    403: problem('The account is disabled'),
+    403: problem('The account is disabled, or the cookie came without its X-CSRF-Token (csrf_failed)'),
   },
 });
 
@@ -39,19 +44,41 @@ const logout = createRoute({
   path: '/auth/logout',
   tags: ['sessions'],
   summary: 'End the session of a refresh token',
+  description:
+    'The refresh token comes in the body or in the session cookie (as for refresh); the cookies are cleared.',
   request: { body: jsonBody(RefreshTokenBody) },
   responses: {
     204: { description: 'The session is ended (also when it had ended before)' },
-    400: problem('Invalid input'),
+    400: problem('Invalid input, or neither a refreshToken nor the session cookie'),
     401: problem('Not a refresh token issued here (refresh_token_invalid)'),
+    403: problem('The cookie came without its X-CSRF-Token (csrf_failed)'),
   },
 });
+
+/**
+ * A token pair as the answer: for a browser session the refresh token goes into the cookie
+ * and stays out of the body, so the page's scripts never hold it.
+ */
+export function answerPair(c: Context, services: AuthServices, pair: IssuedPair, inCookie: boolean) {
+  if (!inCookie) return c.json(pair, 200, NO_STORE);
+  services.cookies.set(c, pair.refreshToken, services.refreshTokenTtlSeconds);
+  const { refreshToken: _inCookie, ...rest } = pair;
+  return c.json(rest, 200, NO_STORE);
+}
+
+/** The refresh token of a refresh or logout: the body's, else the session cookie's. */
+function presentedRefreshToken(c: Context, services: AuthServices, body: { refreshToken?: string | undefined }) {
+  if (body.refreshToken !== undefined) return { token: body.refreshToken, fromCookie: false };
+  const token = services.cookies.refreshToken(c);
+  if (token === undefined) throw refreshTokenMissing();
+  return { token, fromCookie: true };
+}
 
 export function addSessionRoutes(app: FunctionApp, services: AuthServices): void {
   const { users, sessions } = services.accounts;
 
   app.openapi(login, async (c) => {
-    const { email, password } = c.req.valid('json');
+    const { email, password, cookie } = c.req.valid('json');
     const attempt = { email, address: clientAddress(c, services.clientAddressSource) };
     await services.throttle.assertAllowed(attempt);
     const authentication = await users.authenticate(email, password);
@@ -62,21 +89,26 @@ export function addSessionRoutes(app: FunctionApp, services: AuthServices): void
     }
     const user = authentication.user;
     const [, session] = await Promise.all([services.throttle.forgive(email), sessions.start(user._id)]);
-    return c.json(await services.tokens.pair(user, session), 200, NO_STORE);
+    return answerPair(c, services, await services.tokens.pair(user, session), cookie === true);
   });
 
   app.openapi(refresh, async (c) => {
+    const presented = presentedRefreshToken(c, services, c.req.valid('json'));
     await services.accountIndexesReady();
-    const rotation = await sessions.rotate(c.req.valid('json').refreshToken);
+    const rotation = await sessions.rotate(presented.token);
     if (!rotation.ok) throw refreshTokenRejected(rotation.reason);
     const user = await users.findById(rotation.userId.toHexString());
-    if (user && !user.disabled) return c.json(await services.tokens.pair(user, rotation.next), 200, NO_STORE);
+    if (user && !user.disabled) {
+      return answerPair(c, services, await services.tokens.pair(user, rotation.next), presented.fromCookie);
+    }
     await sessions.revokeFamily(rotation.next.familyId);
     throw user ? accountDisabled() : refreshTokenRejected('revoked');
   });
 
   app.openapi(logout, async (c) => {
-    if (!(await sessions.endSessionOf(c.req.valid('json').refreshToken))) throw refreshTokenRejected('unknown');
+    const presented = presentedRefreshToken(c, services, c.req.valid('json'));
+    if (presented.fromCookie) services.cookies.clear(c);
+    if (!(await sessions.endSessionOf(presented.token))) throw refreshTokenRejected('unknown');
     return c.body(null, 204);
   });
 }
