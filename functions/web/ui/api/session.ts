@@ -14,17 +14,26 @@ export interface SessionEnd {
 
 type Listener = () => void;
 
+/** The readable cookie auth sets beside the httpOnly refresh cookie; refresh and logout echo it. */
+const CSRF_COOKIE = 'zerochat_csrf';
+
+function csrfHeader(): Record<string, string> {
+  const value = document.cookie
+    .split(';')
+    .map((part) => part.trim().split('='))
+    .find(([name]) => name === CSRF_COOKIE)?.[1];
+  return value ? { 'x-csrf-token': decodeURIComponent(value) } : {};
+}
+
 /**
  * The signed-in person and their credentials. The access token lives only in this object's
- * memory; the refresh token in an httpOnly cookie that scripts cannot read (or, against an
- * auth without cookie sessions, in memory too, so a reload signs out).
+ * memory; the refresh token in an httpOnly cookie scoped to /auth that scripts cannot read.
  */
 export class Session {
   #user: User | null = null;
   #ended: SessionEnd | null = null;
   #accessToken: string | undefined;
   #expiresAt = 0;
-  #refreshToken: string | undefined;
   #renewing: Promise<void> | undefined;
   #listeners = new Set<Listener>();
 
@@ -49,7 +58,6 @@ export class Session {
   #adopt(pair: TokenPair) {
     this.#accessToken = pair.accessToken;
     this.#expiresAt = Date.now() + pair.expiresIn * 1000;
-    if (pair.refreshToken) this.#refreshToken = pair.refreshToken;
     this.#user = pair.user;
     this.#ended = null;
     this.#notify();
@@ -59,7 +67,6 @@ export class Session {
   end(reason: ErrorWords | null) {
     const wasSignedIn = this.#user !== null;
     this.#accessToken = undefined;
-    this.#refreshToken = undefined;
     this.#expiresAt = 0;
     this.#user = null;
     this.#ended = { reason };
@@ -68,6 +75,8 @@ export class Session {
 
   /** On load: the session of the refresh cookie, if there is one that still holds. */
   async restore(): Promise<void> {
+    // No CSRF cookie, no session cookie either: nothing to ask auth about.
+    if (!csrfHeader()['x-csrf-token']) return;
     try {
       await this.renew();
     } catch {
@@ -77,7 +86,7 @@ export class Session {
   }
 
   async signIn(email: string, password: string): Promise<void> {
-    const response = await send({ method: 'POST', path: '/auth/login', body: { email, password } });
+    const response = await send({ method: 'POST', path: '/auth/login', body: { email, password, cookie: true } });
     this.#adopt(await readJson<TokenPair>(response));
   }
 
@@ -90,12 +99,10 @@ export class Session {
     await this.signIn(email, password);
   }
 
+  /** Ends the session at auth (which clears the cookies), and here. */
   async signOut(): Promise<void> {
-    const refreshToken = this.#refreshToken;
+    await send({ method: 'POST', path: '/auth/logout', body: {}, headers: csrfHeader() }).catch(() => undefined);
     this.end(null);
-    if (refreshToken) {
-      await send({ method: 'POST', path: '/auth/logout', body: { refreshToken } }).catch(() => undefined);
-    }
   }
 
   async changePassword(currentPassword: string, newPassword: string): Promise<void> {
@@ -119,17 +126,12 @@ export class Session {
   }
 
   async #renewOnce(): Promise<void> {
-    if (!this.#refreshToken) throw this.#endedBy(new ApiError({ status: 401, code: 'refresh_token_invalid' }));
     try {
-      const response = await send({
-        method: 'POST',
-        path: '/auth/refresh',
-        body: { refreshToken: this.#refreshToken },
-      });
+      const response = await send({ method: 'POST', path: '/auth/refresh', body: {}, headers: csrfHeader() });
       this.#adopt(await readJson<TokenPair>(response));
     } catch (error) {
       // Offline or a server failure: the session may well hold; only a refusal ends it.
-      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) throw this.#endedBy(error);
+      if (error instanceof ApiError && error.status >= 400 && error.status < 500) throw this.#endedBy(error);
       throw error;
     }
   }

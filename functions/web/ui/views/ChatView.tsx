@@ -9,6 +9,9 @@ import { useStore } from '../state/store.ts';
 import { Composer } from './Composer.tsx';
 import { MessageList, type ShownMessage } from './MessageList.tsx';
 
+/** How often a conversation with a pending reply is read again. */
+const PENDING_RELOAD_MS = 1000;
+
 const ANNOUNCEMENTS: Record<LiveReply['status'], string> = {
   sending: 'Sending your message.',
   streaming: 'A reply is being written.',
@@ -70,6 +73,15 @@ export function ChatView({ id }: { id: string }) {
     if (!finished || !live?.userMessageId) return;
     void load().then(() => replies.forget(id));
   }, [finished, live?.userMessageId, load, replies, id]);
+
+  // A reply stored as pending is still being written or saved (after a stop, or by another tab):
+  // read it again until it is final.
+  const pending = !live && conversation?.messages.some((message) => message.status === 'pending');
+  useEffect(() => {
+    if (!pending) return;
+    const timer = setTimeout(() => void load(), PENDING_RELOAD_MS);
+    return () => clearTimeout(timer);
+  }, [pending, conversation, load]);
 
   // While a reply is live, it is shown from its stream (the stored copy lags behind).
   const liveIds = new Set([live?.userMessageId, live?.messageId]);

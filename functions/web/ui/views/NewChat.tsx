@@ -16,13 +16,19 @@ export function NewChat() {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    chat.listModels().then(
-      (list) => {
-        setModels(list);
-        setModel(list.defaultModel);
-      },
-      (caught: unknown) => setModelsError(caught),
-    );
+    const loadModels = () =>
+      chat.listModels().then(
+        (list) => {
+          setModels(list);
+          setModel((chosen) => chosen || list.defaultModel);
+          setModelsError(null);
+        },
+        (caught: unknown) => setModelsError(caught),
+      );
+    void loadModels();
+    // Back online, or the model server back: the list may load now.
+    window.addEventListener('online', loadModels);
+    return () => window.removeEventListener('online', loadModels);
   }, [chat]);
 
   async function start(text: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Icon } from '../components/icons.tsx';
 import { useWorkspace } from '../context.ts';
-import { followLink, type Route } from '../router.ts';
+import { followLink, navigate, type Route } from '../router.ts';
 import { useStore } from '../state/store.ts';
 import { ConversationItem } from './ConversationItem.tsx';
 
@@ -64,7 +64,14 @@ export function Sidebar({ route, onClose }: { route: Route; onClose: () => void 
             </li>
           ) : null}
           <li>
-            <button type="button" class="link" onClick={() => void session.signOut()}>
+            <button
+              type="button"
+              class="link"
+              onClick={() => {
+                navigate('/', { replace: true });
+                void session.signOut();
+              }}
+            >
               Sign out
             </button>
           </li>

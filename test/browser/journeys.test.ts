@@ -1,0 +1,290 @@
+// A person's journeys on zerochat's page, in a real Chromium against `npm start` (the one
+// process, with the run's FerretDB and Ollama): register, chat with a streamed reply, stop it,
+// manage conversations, change the password, and an admin disabling an account.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Chromium, launchChromium } from '../support/chromium.ts';
+import { apiClient } from '../support/http-client.ts';
+import { type OneProcess, startOneProcess } from '../support/one-process.ts';
+import { useTestDatabase } from '../support/test-services.ts';
+import {
+  composer,
+  eventually,
+  lastReply,
+  messages,
+  openPage,
+  PASSWORD,
+  register,
+  send,
+  signedOut,
+  signIn,
+  uniqueEmail,
+} from './page.ts';
+
+/** A journey in a real browser takes seconds; the machine may be busy with other tests. */
+const JOURNEY_MS = 90_000;
+const database = useTestDatabase();
+let zerochat: OneProcess;
+let chromium: Chromium;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  [zerochat, chromium] = await Promise.all([
+    startOneProcess({
+      database: database.name,
+      // Replies long enough to stop mid-way (the tiny model writes until num_predict), one at a time.
+      env: { CHAT_MAX_NUM_PREDICT: '40000', CHAT_MAX_CONCURRENT_PER_USER: '1' },
+    }),
+    launchChromium(),
+  ]);
+}, 120_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await chromium?.close();
+  await zerochat?.stop();
+});
+
+async function newContext(options?: Parameters<Chromium['newContext']>[0]) {
+  const context = await chromium.newContext(options);
+  contexts.push(context);
+  return context;
+}
+
+const api = () => apiClient(zerochat.baseUrl);
+async function apiLogin(email: string, password = PASSWORD) {
+  const login = await api().json<{ accessToken: string }>('POST', '/auth/login', { body: { email, password } });
+  expect(login.status).toBe(200);
+  return login.body.accessToken;
+}
+
+describe('a new person', () => {
+  it(
+    'registers, starts a chat with a model and a system prompt, sees the reply stream in, stops it, and finds it after a reload',
+    async () => {
+      const { page, problems } = await openPage(await newContext(), zerochat.baseUrl);
+      const email = uniqueEmail('ada');
+      await register(page, email);
+
+      await eventually(() => page.getByLabel('Model').inputValue()).toBe('zerochat:latest');
+      await page.locator('summary', { hasText: 'System prompt' }).click();
+      await page.getByRole('textbox', { name: 'System prompt' }).fill('Answer briefly.');
+      await send(page, 'Tell me a long story about the sea.');
+
+      await page.waitForURL(/\/c\/[0-9a-f]{24}$/);
+      const reply = lastReply(page);
+      // It streams: the reply grows while it is written.
+      await eventually(async () => (await reply.locator('.markdown').textContent())?.length ?? 0).toBeGreaterThan(0);
+      const early = (await reply.locator('.markdown').textContent())?.length ?? 0;
+      await eventually(async () => (await reply.locator('.markdown').textContent())?.length ?? 0).toBeGreaterThan(
+        early,
+      );
+
+      await page.getByRole('button', { name: 'Stop the reply' }).click();
+      await eventually(() => page.getByRole('button', { name: 'Send message' }).isVisible()).toBe(true);
+      await eventually(() => reply.getByText('Stopped before the end.').isVisible()).toBe(true);
+      const kept = await reply.locator('.markdown').textContent();
+      expect(kept?.length).toBeGreaterThan(0);
+
+      // The conversation is listed under its first message, and holds the system prompt.
+      const link = page
+        .getByRole('navigation', { name: 'Conversations' })
+        .getByRole('link', { name: 'Tell me a long story about the sea.' });
+      await eventually(() => link.getAttribute('aria-current')).toBe('page');
+      const id = page.url().split('/').at(-1) ?? '';
+      const token = await apiLogin(email);
+      const stored = await api().json<{
+        systemPrompt: string;
+        messages: Array<{ role: string; status: string; content: string }>;
+      }>('GET', `/chat/conversations/${id}`, { token });
+      expect(stored.body.systemPrompt).toBe('Answer briefly.');
+      expect(stored.body.messages.map((message) => [message.role, message.status])).toEqual([
+        ['user', 'complete'],
+        ['assistant', 'incomplete'],
+      ]);
+
+      // A reload keeps the person signed in (the refresh cookie) and shows what was kept.
+      await page.reload();
+      await eventually(() => messages(page).count()).toBe(2);
+      expect((await lastReply(page).locator('.markdown').textContent())?.trim()).toBe(
+        stored.body.messages[1]?.content.trim(),
+      );
+      expect(problems).toEqual([]);
+    },
+    JOURNEY_MS,
+  );
+
+  it(
+    'keeps no credential where scripts can read it: the refresh token is an httpOnly cookie',
+    async () => {
+      const context = await newContext();
+      const { page } = await openPage(context, zerochat.baseUrl);
+      await register(page, uniqueEmail('grace'));
+      // In the page's own context (a string: this file is type-checked without the DOM).
+      const readable = (await page.evaluate(
+        '({ cookie: document.cookie, local: JSON.stringify({ ...localStorage }), session: JSON.stringify({ ...sessionStorage }) })',
+      )) as { cookie: string; local: string; session: string };
+      expect(readable.cookie).toMatch(/^zerochat_csrf=[\w-]{43}$/);
+      expect(readable.local).toBe('{}');
+      expect(readable.session).toBe('{}');
+      const refresh = (await context.cookies()).find((cookie) => cookie.name === 'zerochat_refresh');
+      expect(refresh).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/auth', secure: false });
+    },
+    JOURNEY_MS,
+  );
+});
+
+describe('conversations', () => {
+  it(
+    'are listed newest first, renamed with the keyboard and deleted after a confirmation',
+    async () => {
+      const { page, problems } = await openPage(await newContext(), zerochat.baseUrl);
+      const email = uniqueEmail('lin');
+      await register(page, email);
+      const token = await apiLogin(email);
+      for (const title of ['First topic', 'Second topic']) {
+        expect((await api().json('POST', '/chat/conversations', { token, body: { title } })).status).toBe(201);
+      }
+      await page.reload();
+      const list = page.getByRole('navigation', { name: 'Conversations' });
+      await eventually(() => list.getByRole('link').allTextContents()).toEqual(['Second topic', 'First topic']);
+
+      await list.getByRole('button', { name: 'Rename “First topic”' }).focus();
+      await page.keyboard.press('Enter');
+      const input = page.getByRole('textbox', { name: 'New title' });
+      await eventually(() => input.evaluate((element) => element.ownerDocument.activeElement === element)).toBe(true);
+      await page.keyboard.type('Renamed topic');
+      await page.keyboard.press('Enter');
+      await eventually(() => list.getByRole('link').allTextContents()).toEqual(['Second topic', 'Renamed topic']);
+
+      await list.getByRole('button', { name: 'Delete “Second topic”' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Delete this conversation?' });
+      await dialog.getByRole('button', { name: 'Delete' }).click();
+      await eventually(() => list.getByRole('link').allTextContents()).toEqual(['Renamed topic']);
+
+      const listed = await api().json<{ items: Array<{ title: string }> }>('GET', '/chat/conversations', { token });
+      expect(listed.body.items.map((item) => item.title)).toEqual(['Renamed topic']);
+      expect(problems).toEqual([]);
+    },
+    JOURNEY_MS,
+  );
+});
+
+describe('errors in words', () => {
+  it(
+    'says when the browser is offline and keeps the message, then sends it when back',
+    async () => {
+      const context = await newContext();
+      const { page, problems } = await openPage(context, zerochat.baseUrl);
+      await register(page, uniqueEmail('kim'));
+      await context.setOffline(true);
+      await send(page, 'Are you there?');
+      await eventually(() =>
+        page.getByRole('alert').filter({ hasText: 'You seem to be offline' }).first().isVisible(),
+      ).toBe(true);
+      await eventually(() => page.getByText('You are offline.').isVisible()).toBe(true);
+      expect(await composer(page).inputValue()).toBe('Are you there?');
+
+      await context.setOffline(false);
+      await composer(page).press('Enter');
+      await page.waitForURL(/\/c\/[0-9a-f]{24}$/);
+      await page.getByRole('button', { name: 'Stop the reply' }).click();
+      expect(problems).toEqual([]);
+    },
+    JOURNEY_MS,
+  );
+
+  it(
+    'answers a second reply at once with 429 and the time to wait',
+    async () => {
+      const { page, problems } = await openPage(await newContext(), zerochat.baseUrl);
+      await register(page, uniqueEmail('noor'));
+      await send(page, 'First question');
+      await page.waitForURL(/\/c\/[0-9a-f]{24}$/);
+      const first = page.url();
+      await eventually(() => page.getByRole('button', { name: 'Stop the reply' }).isVisible()).toBe(true);
+
+      await page.getByRole('link', { name: 'New chat' }).click();
+      await send(page, 'Second question');
+      await page.waitForURL((url) => url.href !== first && /\/c\//.test(url.pathname));
+      const alert = lastReply(page).getByRole('alert');
+      await eventually(() => alert.textContent()).toMatch(/Too many requests.*Try again in \d+ seconds?\./);
+
+      await page.goto(first);
+      await page
+        .getByRole('button', { name: 'Stop the reply' })
+        .click()
+        .catch(() => undefined);
+      expect(problems).toEqual([]);
+    },
+    JOURNEY_MS,
+  );
+});
+
+describe('the account', () => {
+  it(
+    'changes its password, stays signed in, signs out, and signs in with the new password only',
+    async () => {
+      const { page, problems } = await openPage(await newContext(), zerochat.baseUrl);
+      const email = uniqueEmail('sam');
+      await register(page, email);
+      await page.getByRole('link', { name: 'Settings' }).click();
+      await page.getByLabel('Current password').fill(PASSWORD);
+      await page.getByLabel('New password', { exact: true }).fill('an even longer passphrase 43');
+      await page.getByLabel('New password again').fill('an even longer passphrase 43');
+      await page.getByRole('button', { name: 'Change password' }).click();
+      await eventually(() => page.getByRole('status').filter({ hasText: 'Your password is changed' }).isVisible()).toBe(
+        true,
+      );
+
+      // The session continues in its new cookie.
+      await page.reload();
+      await eventually(() => page.getByRole('heading', { name: 'Settings' }).isVisible()).toBe(true);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await eventually(() => signedOut(page)).toBe(true);
+      await page.reload();
+      await eventually(() => signedOut(page)).toBe(true);
+
+      await signIn(page, email, PASSWORD);
+      await eventually(() => page.getByRole('alert').textContent()).toContain('Invalid credentials');
+      await signIn(page, email, 'an even longer passphrase 43');
+      await eventually(() => page.getByRole('heading', { name: 'New chat' }).isVisible()).toBe(true);
+      expect(problems).toEqual([]);
+    },
+    JOURNEY_MS,
+  );
+});
+
+describe('an admin', () => {
+  it(
+    'sees the status, disables an account, and that person’s page is signed out within 30 s',
+    async () => {
+      const admin = JSON.parse(await readFile(join(zerochat.dataDir, 'admin.json'), 'utf8')) as {
+        email: string;
+        password: string;
+      };
+      const person = await openPage(await newContext(), zerochat.baseUrl);
+      const email = uniqueEmail('eve');
+      await register(person.page, email, 'Eve');
+
+      const { page, problems } = await openPage(await newContext(), zerochat.baseUrl);
+      await signIn(page, admin.email, admin.password);
+      await page.getByRole('link', { name: 'Admin console' }).click();
+      const status = page.getByRole('region', { name: /^Status/ });
+      await eventually(() => status.getByRole('heading', { name: /MongoDB/ }).textContent()).toContain('OK');
+      await page.getByRole('button', { name: `Disable Eve (${email})` }).click();
+      await eventually(() => page.getByRole('button', { name: `Enable Eve (${email})` }).isVisible()).toBe(true);
+
+      // The person does nothing: the page's own check notices within its 15 s interval.
+      await eventually(() => signedOut(person.page), 30_000).toBe(true);
+      expect(await person.page.getByRole('status').first().textContent()).toContain('Account disabled');
+
+      await page.getByRole('button', { name: 'Run bootstrap' }).click();
+      await eventually(() => page.getByRole('table').filter({ hasText: 'mongodb-indexes' }).isVisible()).toBe(true);
+      expect([...problems, ...person.problems]).toEqual([]);
+    },
+    JOURNEY_MS,
+  );
+});

@@ -1,0 +1,69 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+// What a person does on zerochat's page, as steps the journeys share. Elements are found the
+// way a screen reader finds them: by role and accessible name.
+
+export const PASSWORD = 'a long passphrase of my own 42';
+
+/**
+ * expect.poll with room for a busy machine: the page answers in milliseconds, but a model may
+ * be loading and other test files run beside this one.
+ */
+export function eventually<T>(value: () => T | Promise<T>, timeout = 20_000) {
+  return expect.poll(value, { timeout, interval: 100 });
+}
+
+let counter = 0;
+export const uniqueEmail = (who: string) => `${who}-${process.pid}-${++counter}@example.com`;
+
+/** Page errors and any CSP or Trusted Types violation: none is expected anywhere. */
+export function watchForViolations(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    const text = message.text();
+    if (/Content Security Policy|TrustedHTML|Trusted Type/i.test(text)) problems.push(`violation: ${text}`);
+  });
+  page.on('dialog', (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  return problems;
+}
+
+export async function openPage(context: BrowserContext, baseUrl: string, path = '/') {
+  const page = await context.newPage();
+  const problems = watchForViolations(page);
+  await page.goto(`${baseUrl}${path}`);
+  return { page, problems };
+}
+
+export async function register(page: Page, email: string, name = 'Ada') {
+  await page.getByRole('button', { name: 'Create an account' }).click();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await eventually(() => page.getByRole('heading', { name: 'New chat' }).isVisible()).toBe(true);
+}
+
+export async function signIn(page: Page, email: string, password = PASSWORD) {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' });
+export const messages = (page: Page) => page.getByRole('list', { name: 'Messages' }).getByRole('listitem');
+export const lastReply = (page: Page) => messages(page).last();
+
+/** Writes a message and sends it with Enter, as a person does. */
+export async function send(page: Page, text: string) {
+  await composer(page).fill(text);
+  await composer(page).press('Enter');
+}
+
+export async function signedOut(page: Page) {
+  return page.getByRole('heading', { name: 'Sign in to zerochat' }).isVisible();
+}
