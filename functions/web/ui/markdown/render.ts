@@ -10,6 +10,10 @@ const marked = new Marked({
   breaks: false,
   async: false,
   renderer: {
+    // HTML in a reply is shown as the text it is, as a chat shows code: it never becomes elements.
+    html({ text }: Tokens.HTML | Tokens.Tag) {
+      return escapeHtml(text);
+    },
     code({ text, lang }: Tokens.Code) {
       const language = (lang ?? '').trim().split(/\s/)[0]?.toLowerCase() ?? '';
       const highlighted = highlight(text, language);
@@ -79,8 +83,8 @@ purify.addHook('afterSanitizeAttributes', (node) => {
 });
 
 /**
- * A reply's Markdown as HTML that is safe to insert: marked renders it (raw HTML passes through
- * marked), then DOMPurify keeps only the allowed elements and attributes. The result is a
+ * A reply's Markdown as HTML that is safe to insert: marked renders it (HTML in it escaped, as
+ * text), then DOMPurify keeps only the allowed elements and attributes. The result is a
  * TrustedHTML where the browser has Trusted Types, which the page's CSP requires for innerHTML.
  */
 export function renderMarkdown(source: string): TrustedHTML | string {
