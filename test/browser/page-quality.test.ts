@@ -5,13 +5,12 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { COLLECTIONS } from '@zerochat/data';
-import { ObjectId } from 'mongodb';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Chromium, launchChromium } from '../support/chromium.ts';
 import { apiClient } from '../support/http-client.ts';
 import { type OneProcess, startOneProcess } from '../support/one-process.ts';
+import { conversationWithStoredReply } from '../support/stored-reply.ts';
 import { testServices, useTestDatabase } from '../support/test-services.ts';
 import { eventually, lastReply, messages, openPage, PASSWORD, register, uniqueEmail } from './page.ts';
 
@@ -54,26 +53,19 @@ async function newContext(options?: Parameters<Chromium['newContext']>[0]) {
 async function conversationWithReply(page: Page, reply: string, question = 'Show me') {
   const email = uniqueEmail('reader');
   await register(page, email);
-  const api = apiClient(zerochat.baseUrl);
-  const token = (
-    await api.json<{ accessToken: string }>('POST', '/auth/login', { body: { email, password: PASSWORD } })
-  ).body.accessToken;
-  const conversation = await api.json<{ id: string }>('POST', '/chat/conversations', { token, body: {} });
-  const sent = await api.json<{ message: { id: string } }>(
-    'POST',
-    `/chat/conversations/${conversation.body.id}/messages`,
-    {
-      token,
-      body: { content: question, stream: false },
-    },
-  );
-  expect(sent.status).toBe(200);
-  await database.db
-    .collection(COLLECTIONS.messages)
-    .updateOne({ _id: ObjectId.createFromHexString(sent.body.message.id) }, { $set: { content: reply } });
-  await page.goto(`${zerochat.baseUrl}/c/${conversation.body.id}`);
+  const login = await apiClient(zerochat.baseUrl).json<{ accessToken: string }>('POST', '/auth/login', {
+    body: { email, password: PASSWORD },
+  });
+  const id = await conversationWithStoredReply({
+    baseUrl: zerochat.baseUrl,
+    token: login.body.accessToken,
+    db: database.db,
+    question,
+    reply,
+  });
+  await page.goto(`${zerochat.baseUrl}/c/${id}`);
   await eventually(() => lastReply(page).locator('.markdown').isVisible()).toBe(true);
-  return conversation.body.id;
+  return id;
 }
 
 interface AxeViolation {
