@@ -115,11 +115,15 @@ export class Session {
   }
 
   /**
-   * A new access token for the refresh token. One at a time: a refresh token is good for one
+   * A new access token for the refresh cookie. One at a time: a refresh token is good for one
    * use, so concurrent callers share the same renewal.
    */
   renew(): Promise<void> {
-    this.#renewing ??= this.#renewOnce().finally(() => {
+    // Tabs of one browser share the cookie: one refresh at a time across them (Web Locks), so
+    // each sends the cookie the previous one left, never a spent token (which ends the session).
+    const renewal = () =>
+      navigator.locks ? navigator.locks.request('zerochat-refresh', () => this.#renewOnce()) : this.#renewOnce();
+    this.#renewing ??= renewal().finally(() => {
       this.#renewing = undefined;
     });
     return this.#renewing;
