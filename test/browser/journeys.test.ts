@@ -3,12 +3,8 @@
 // manage conversations, change the password, and an admin disabling an account.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Chromium, launchChromium } from '../support/chromium.ts';
+import { describe, expect, it } from 'vitest';
 import { apiClient } from '../support/http-client.ts';
-import { type OneProcess, startOneProcess } from '../support/one-process.ts';
-import { useTestDatabase } from '../support/test-services.ts';
 import {
   composer,
   eventually,
@@ -21,39 +17,16 @@ import {
   signedOut,
   signIn,
   uniqueEmail,
+  useZerochatInChromium,
 } from './page.ts';
 
 /** A journey in a real browser takes seconds; the machine may be busy with other tests. */
 const JOURNEY_MS = 90_000;
-const database = useTestDatabase();
-let zerochat: OneProcess;
-let chromium: Chromium;
-const contexts: BrowserContext[] = [];
+// Replies long enough to stop mid-way (the tiny model writes until num_predict), one at a time.
+const browser = useZerochatInChromium({ CHAT_MAX_NUM_PREDICT: '40000', CHAT_MAX_CONCURRENT_PER_USER: '1' });
+const newContext = browser.newContext;
 
-beforeAll(async () => {
-  [zerochat, chromium] = await Promise.all([
-    startOneProcess({
-      database: database.name,
-      // Replies long enough to stop mid-way (the tiny model writes until num_predict), one at a time.
-      env: { CHAT_MAX_NUM_PREDICT: '40000', CHAT_MAX_CONCURRENT_PER_USER: '1' },
-    }),
-    launchChromium(),
-  ]);
-}, 120_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await chromium?.close();
-  await zerochat?.stop();
-});
-
-async function newContext(options?: Parameters<Chromium['newContext']>[0]) {
-  const context = await chromium.newContext(options);
-  contexts.push(context);
-  return context;
-}
-
-const api = () => apiClient(zerochat.baseUrl);
+const api = () => apiClient(browser.zerochat.baseUrl);
 async function apiLogin(email: string, password = PASSWORD) {
   const login = await api().json<{ accessToken: string }>('POST', '/auth/login', { body: { email, password } });
   expect(login.status).toBe(200);
@@ -64,7 +37,7 @@ describe('a new person', () => {
   it(
     'registers, starts a chat with a model and a system prompt, sees the reply stream in, stops it, and finds it after a reload',
     async () => {
-      const { page, problems } = await openPage(await newContext(), zerochat.baseUrl);
+      const { page, problems } = await openPage(await newContext(), browser.zerochat.baseUrl);
       const email = uniqueEmail('ada');
       await register(page, email);
 
@@ -120,7 +93,7 @@ describe('a new person', () => {
     'keeps no credential where scripts can read it: the refresh token is an httpOnly cookie',
     async () => {
       const context = await newContext();
-      const { page } = await openPage(context, zerochat.baseUrl);
+      const { page } = await openPage(context, browser.zerochat.baseUrl);
       await register(page, uniqueEmail('grace'));
       // In the page's own context (a string: this file is type-checked without the DOM).
       const readable = (await page.evaluate(
@@ -140,7 +113,7 @@ describe('conversations', () => {
   it(
     'are listed newest first, renamed with the keyboard and deleted after a confirmation',
     async () => {
-      const { page, problems } = await openPage(await newContext(), zerochat.baseUrl);
+      const { page, problems } = await openPage(await newContext(), browser.zerochat.baseUrl);
       const email = uniqueEmail('lin');
       await register(page, email);
       const token = await apiLogin(email);
@@ -177,7 +150,7 @@ describe('errors in words', () => {
     'says when the browser is offline and keeps the message, then sends it when back',
     async () => {
       const context = await newContext();
-      const { page, problems } = await openPage(context, zerochat.baseUrl);
+      const { page, problems } = await openPage(context, browser.zerochat.baseUrl);
       await register(page, uniqueEmail('kim'));
       await context.setOffline(true);
       await send(page, 'Are you there?');
@@ -199,7 +172,7 @@ describe('errors in words', () => {
   it(
     'answers a second reply at once with 429 and the time to wait',
     async () => {
-      const { page, problems } = await openPage(await newContext(), zerochat.baseUrl);
+      const { page, problems } = await openPage(await newContext(), browser.zerochat.baseUrl);
       await register(page, uniqueEmail('noor'));
       await send(page, 'First question');
       await page.waitForURL(/\/c\/[0-9a-f]{24}$/);
@@ -212,11 +185,10 @@ describe('errors in words', () => {
       const alert = lastReply(page).getByRole('alert');
       await eventually(() => alert.textContent()).toMatch(/Too many requests.*Try again in \d+ seconds?\./);
 
-      await page.goto(first);
-      await page
-        .getByRole('button', { name: 'Stop the reply' })
-        .click()
-        .catch(() => undefined);
+      // The first reply is still being written (in the background): stop it from its conversation.
+      await page.getByRole('link', { name: 'First question' }).click();
+      await page.getByRole('button', { name: 'Stop the reply' }).click();
+      await eventually(() => page.getByRole('button', { name: 'Send message' }).isVisible()).toBe(true);
       expect(problems).toEqual([]);
     },
     JOURNEY_MS,
@@ -227,7 +199,7 @@ describe('the account', () => {
   it(
     'changes its password, stays signed in, signs out, and signs in with the new password only',
     async () => {
-      const { page, problems } = await openPage(await newContext(), zerochat.baseUrl);
+      const { page, problems } = await openPage(await newContext(), browser.zerochat.baseUrl);
       const email = uniqueEmail('sam');
       await register(page, email);
       await page.getByRole('link', { name: 'Settings' }).click();
@@ -261,15 +233,15 @@ describe('an admin', () => {
   it(
     'sees the status, disables an account, and that person’s page is signed out within 30 s',
     async () => {
-      const admin = JSON.parse(await readFile(join(zerochat.dataDir, 'admin.json'), 'utf8')) as {
+      const admin = JSON.parse(await readFile(join(browser.zerochat.dataDir, 'admin.json'), 'utf8')) as {
         email: string;
         password: string;
       };
-      const person = await openPage(await newContext(), zerochat.baseUrl);
+      const person = await openPage(await newContext(), browser.zerochat.baseUrl);
       const email = uniqueEmail('eve');
       await register(person.page, email, 'Eve');
 
-      const { page, problems } = await openPage(await newContext(), zerochat.baseUrl);
+      const { page, problems } = await openPage(await newContext(), browser.zerochat.baseUrl);
       await signIn(page, admin.email, admin.password);
       await page.getByRole('link', { name: 'Admin console' }).click();
       const status = page.getByRole('region', { name: /^Status/ });

@@ -5,46 +5,37 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Chromium, launchChromium } from '../support/chromium.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../support/http-client.ts';
-import { type OneProcess, startOneProcess } from '../support/one-process.ts';
 import { conversationWithStoredReply } from '../support/stored-reply.ts';
-import { testServices, useTestDatabase } from '../support/test-services.ts';
-import { eventually, lastReply, messages, openPage, PASSWORD, register, uniqueEmail } from './page.ts';
+import { testServices } from '../support/test-services.ts';
+import {
+  eventually,
+  lastReply,
+  messages,
+  openPage,
+  PASSWORD,
+  register,
+  uniqueEmail,
+  useZerochatInChromium,
+} from './page.ts';
 
 const PAGE_MS = 90_000;
 /** The first load's JavaScript, as transferred (gzip or brotli). */
 const FIRST_LOAD_BUDGET_BYTES = 150 * 1024;
 
-const database = useTestDatabase();
-let zerochat: OneProcess;
-let chromium: Chromium;
+const browser = useZerochatInChromium({ CHAT_MAX_NUM_PREDICT: '64' });
+const newContext = browser.newContext;
 let axeSource: string;
 let screenshots: string;
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  [zerochat, chromium, axeSource, screenshots] = await Promise.all([
-    startOneProcess({ database: database.name, env: { CHAT_MAX_NUM_PREDICT: '64' } }),
-    launchChromium(),
+  [axeSource, screenshots] = await Promise.all([
     readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'),
     mkdtemp(join(testServices().scratchDir, 'screenshots-')),
   ]);
-}, 120_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await chromium?.close();
-  await zerochat?.stop();
 });
-
-async function newContext(options?: Parameters<Chromium['newContext']>[0]) {
-  const context = await chromium.newContext(options);
-  contexts.push(context);
-  return context;
-}
 
 /**
  * A signed-in person with one conversation whose stored reply is `reply` (a real reply from
@@ -53,17 +44,17 @@ async function newContext(options?: Parameters<Chromium['newContext']>[0]) {
 async function conversationWithReply(page: Page, reply: string, question = 'Show me') {
   const email = uniqueEmail('reader');
   await register(page, email);
-  const login = await apiClient(zerochat.baseUrl).json<{ accessToken: string }>('POST', '/auth/login', {
+  const login = await apiClient(browser.zerochat.baseUrl).json<{ accessToken: string }>('POST', '/auth/login', {
     body: { email, password: PASSWORD },
   });
   const id = await conversationWithStoredReply({
-    baseUrl: zerochat.baseUrl,
+    baseUrl: browser.zerochat.baseUrl,
     token: login.body.accessToken,
-    db: database.db,
+    db: browser.database.db,
     question,
     reply,
   });
-  await page.goto(`${zerochat.baseUrl}/c/${id}`);
+  await page.goto(`${browser.zerochat.baseUrl}/c/${id}`);
   await eventually(() => lastReply(page).locator('.markdown').isVisible()).toBe(true);
   return id;
 }
@@ -99,7 +90,7 @@ describe('the first load', () => {
       page.on('requestfinished', (request) => {
         if (request.resourceType() === 'script') scripts.push(request.sizes().then((sizes) => sizes.responseBodySize));
       });
-      const response = await page.goto(`${zerochat.baseUrl}/`);
+      const response = await page.goto(`${browser.zerochat.baseUrl}/`);
       await eventually(() => page.getByRole('heading', { name: 'Sign in to zerochat' }).isVisible()).toBe(true);
       const csp = response?.headers()['content-security-policy'] ?? '';
       const directives = new Map(
@@ -126,7 +117,7 @@ describe('the first load', () => {
   it(
     'refuses an inline script, as its CSP says',
     async () => {
-      const { page } = await openPage(await newContext(), zerochat.baseUrl);
+      const { page } = await openPage(await newContext(), browser.zerochat.baseUrl);
       const violations: string[] = [];
       page.on('console', (message) => violations.push(message.text()));
       await page
@@ -144,7 +135,7 @@ describe('a reply', () => {
   it(
     'with HTML, javascript: links and an image renders them inert: HTML as text, no handler ever compiled',
     async () => {
-      const { page, problems } = await openPage(await newContext(), zerochat.baseUrl);
+      const { page, problems } = await openPage(await newContext(), browser.zerochat.baseUrl);
       const payload = [
         'Here: <img src=x onerror="window.__xss=1;alert(1)">',
         '',
@@ -177,7 +168,7 @@ describe('a reply', () => {
     'highlights code, and its copy button copies the code',
     async () => {
       const context = await newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
-      const { page, problems } = await openPage(context, zerochat.baseUrl);
+      const { page, problems } = await openPage(context, browser.zerochat.baseUrl);
       const code = 'const answer = 42;\nfunction ask() {\n  return answer;\n}';
       await conversationWithReply(page, `A function:\n\n\`\`\`js\n${code}\n\`\`\`\n\nAnd **bold** text.`);
       const block = lastReply(page).locator('pre');
@@ -195,7 +186,7 @@ describe('accessibility (axe-core: no serious or critical violation)', () => {
   it(
     'holds on the sign-in and registration forms',
     async () => {
-      const { page } = await openPage(await newContext(), zerochat.baseUrl);
+      const { page } = await openPage(await newContext(), browser.zerochat.baseUrl);
       await eventually(() => page.getByRole('heading', { name: 'Sign in to zerochat' }).isVisible()).toBe(true);
       expect(await accessibilityViolations(page)).toEqual([]);
       await page.getByRole('button', { name: 'Create an account' }).click();
@@ -207,7 +198,7 @@ describe('accessibility (axe-core: no serious or critical violation)', () => {
   it.each(['light', 'dark'] as const)(
     'holds on a new chat, a conversation, settings and a dialog, in %s',
     async (colorScheme) => {
-      const { page } = await openPage(await newContext({ colorScheme }), zerochat.baseUrl);
+      const { page } = await openPage(await newContext({ colorScheme }), browser.zerochat.baseUrl);
       await conversationWithReply(
         page,
         '# A heading\n\nSome `code`, a [link](https://example.com).\n\n```python\nprint("hi")\n```',
@@ -231,11 +222,11 @@ describe('accessibility (axe-core: no serious or critical violation)', () => {
   it(
     'holds on the admin console',
     async () => {
-      const admin = JSON.parse(await readFile(join(zerochat.dataDir, 'admin.json'), 'utf8')) as {
+      const admin = JSON.parse(await readFile(join(browser.zerochat.dataDir, 'admin.json'), 'utf8')) as {
         email: string;
         password: string;
       };
-      const { page } = await openPage(await newContext(), zerochat.baseUrl, '/console');
+      const { page } = await openPage(await newContext(), browser.zerochat.baseUrl, '/console');
       await page.getByLabel('Email').fill(admin.email);
       await page.getByLabel('Password').fill(admin.password);
       await page.getByRole('button', { name: 'Sign in' }).click();
@@ -250,7 +241,7 @@ describe('accessibility (axe-core: no serious or critical violation)', () => {
     async () => {
       const { page } = await openPage(
         await newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }),
-        zerochat.baseUrl,
+        browser.zerochat.baseUrl,
       );
       await register(page, uniqueEmail('phone'));
       const menu = page.getByRole('button', { name: 'Conversations menu' });
@@ -271,10 +262,10 @@ describe('keyboard and themes', () => {
   it(
     'offers a skip link first, and sends a message with the keyboard alone',
     async () => {
-      const { page } = await openPage(await newContext(), zerochat.baseUrl);
+      const { page } = await openPage(await newContext(), browser.zerochat.baseUrl);
       await register(page, uniqueEmail('keys'));
       // A page without a focused field: the first Tab reaches the skip link, which leads to the content.
-      await page.goto(`${zerochat.baseUrl}/settings`);
+      await page.goto(`${browser.zerochat.baseUrl}/settings`);
       await eventually(() => page.getByRole('heading', { name: 'Change password' }).isVisible()).toBe(true);
       await page.keyboard.press('Tab');
       await eventually(() => page.evaluate('document.activeElement.className')).toBe('skip-link');
@@ -295,7 +286,7 @@ describe('keyboard and themes', () => {
   it(
     'follows the system: light and dark backgrounds, and screenshots of each on desktop and phone',
     async () => {
-      const { page } = await openPage(await newContext(), zerochat.baseUrl);
+      const { page } = await openPage(await newContext(), browser.zerochat.baseUrl);
       await conversationWithReply(page, 'Sure! Here is **Markdown** with code:\n\n```js\nconsole.log("hello");\n```');
       const shots: Record<string, string> = {};
       for (const colorScheme of ['light', 'dark'] as const) {

@@ -1,5 +1,8 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { type Chromium, launchChromium } from '../support/chromium.ts';
+import { type OneProcess, startOneProcess } from '../support/one-process.ts';
+import { type TestDatabase, useTestDatabase } from '../support/test-services.ts';
 
 // What a person does on zerochat's page, as steps the journeys share. Elements are found the
 // way a screen reader finds them: by role and accessible name.
@@ -66,4 +69,44 @@ export async function send(page: Page, text: string) {
 
 export async function signedOut(page: Page) {
   return page.getByRole('heading', { name: 'Sign in to zerochat' }).isVisible();
+}
+
+export interface BrowserSetup {
+  readonly database: TestDatabase;
+  /** zerochat as `npm start` runs it, for this file. */
+  readonly zerochat: OneProcess;
+  /** A new browser profile (closed after the file), like another person's browser. */
+  newContext(options?: Parameters<Chromium['newContext']>[0]): Promise<BrowserContext>;
+}
+
+/**
+ * For a test file: a database of its own, zerochat (`npm start`) on it with `env`, and a
+ * Chromium; all stopped after the file's tests. Call at the top level of the file.
+ */
+export function useZerochatInChromium(env: Record<string, string>): BrowserSetup {
+  const database = useTestDatabase();
+  let zerochat: OneProcess | undefined;
+  let chromium: Chromium | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    [zerochat, chromium] = await Promise.all([startOneProcess({ database: database.name, env }), launchChromium()]);
+  }, 120_000);
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await chromium?.close();
+    await zerochat?.stop();
+  });
+  return {
+    database,
+    get zerochat() {
+      if (!zerochat) throw new Error('zerochat is not started yet');
+      return zerochat;
+    },
+    async newContext(options) {
+      if (!chromium) throw new Error('Chromium is not started yet');
+      const context = await chromium.newContext(options);
+      contexts.push(context);
+      return context;
+    },
+  };
 }

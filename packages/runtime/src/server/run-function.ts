@@ -1,7 +1,7 @@
 import { createLogger, type Logger } from '../log/logger.ts';
 import { connectMongo, type Mongo } from '../mongo/connect-mongo.ts';
 import { createLifecycle, type Lifecycle } from './lifecycle.ts';
-import { type RunningFunction, type StartupFacts, serveFunction } from './serve-function.ts';
+import { type RunningFunction, type ServeFunctionOptions, type StartupFacts, serveFunction } from './serve-function.ts';
 
 /** The config fields of serverEnv that starting a function reads. */
 export interface ServerConfig {
@@ -55,20 +55,24 @@ export async function runFunction<C extends FunctionConfig>(options: RunFunction
     log.warn('MongoDB not reachable yet, retrying', { attempt, error: error instanceof Error ? error.message : error }),
   );
   const app = options.build({ log, lifecycle, mongo });
-  const running = await serveFunction({
+  return listen(config, {
     fetch: app.fetch,
-    port: config.PORT,
-    host: config.HOST,
     log,
     lifecycle,
-    graceMs: config.SHUTDOWN_GRACE_MS,
     startup: options.startup,
     close: async () => {
       await app.close?.();
       await mongo.close();
     },
   });
-  return running;
+}
+
+/** serveFunction on the configured address, with the configured grace period. */
+function listen(
+  config: ServerConfig,
+  options: Omit<ServeFunctionOptions, 'port' | 'host' | 'graceMs'>,
+): Promise<RunningFunction> {
+  return serveFunction({ ...options, port: config.PORT, host: config.HOST, graceMs: config.SHUTDOWN_GRACE_MS });
 }
 
 /** The JSON logger of a function, naming it and (on Knative) its revision in every line. */
@@ -94,13 +98,5 @@ export function runStatelessFunction(options: RunStatelessFunctionOptions): Prom
   const log = functionLogger(name, config);
   const lifecycle = createLifecycle();
   const app = options.build({ log, lifecycle });
-  return serveFunction({
-    fetch: app.fetch,
-    port: config.PORT,
-    host: config.HOST,
-    log,
-    lifecycle,
-    graceMs: config.SHUTDOWN_GRACE_MS,
-    startup: options.startup,
-  });
+  return listen(config, { fetch: app.fetch, log, lifecycle, startup: options.startup });
 }
