@@ -1,5 +1,5 @@
 import { type HttpRequest, readJson, send } from './http.ts';
-import { ApiError, describeError, type ErrorWords, OfflineError } from './problem.ts';
+import { ApiError, describeError, type ErrorWords } from './problem.ts';
 import type { TokenPair, User } from './types.ts';
 
 /** How often an open page asks whether its session still holds (logout elsewhere, disable). */
@@ -181,9 +181,9 @@ export class Session {
         this.#user = user;
         this.#notify();
       }
-    } catch (error) {
-      if (error instanceof OfflineError) return;
-      if (!(error instanceof ApiError) || error.status >= 500) return;
+    } catch {
+      // A refusal has ended the session already (request() does that); offline or a server
+      // failure says nothing about the session: the next check asks again.
     }
   }
 

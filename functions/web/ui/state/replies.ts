@@ -57,7 +57,7 @@ export class Replies {
     this.state.update((replies) =>
       new Map(replies).set(conversationId, { conversationId, userContent: content, content: '', status: 'sending' }),
     );
-    let content_ = '';
+    let text = '';
     try {
       for await (const event of this.#api.sendMessage(conversationId, content, controller.signal)) {
         if (event.type === 'start') {
@@ -69,8 +69,8 @@ export class Replies {
             model: event.model,
           });
         } else if (event.type === 'delta') {
-          content_ += event.content;
-          this.#change(conversationId, { content: content_ });
+          text += event.content;
+          this.#change(conversationId, { content: text });
         } else if (event.type === 'done') {
           this.#change(conversationId, {
             status: event.finishReason === 'cancelled' ? 'stopped' : 'done',
