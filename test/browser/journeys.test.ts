@@ -23,7 +23,10 @@ import {
 /** A journey in a real browser takes seconds; the machine may be busy with other tests. */
 const JOURNEY_MS = 90_000;
 // Replies long enough to stop mid-way (the tiny model writes until num_predict), one at a time.
-const browser = useZerochatInChromium({ CHAT_MAX_NUM_PREDICT: '40000', CHAT_MAX_CONCURRENT_PER_USER: '1' });
+const browser = useZerochatInChromium(
+  { CHAT_MAX_NUM_PREDICT: '20000', CHAT_MAX_CONCURRENT_PER_USER: '1' },
+  { ownOllama: true },
+);
 const newContext = browser.newContext;
 
 const api = () => apiClient(browser.zerochat.baseUrl);
@@ -186,7 +189,7 @@ describe('errors in words', () => {
       await eventually(() => alert.textContent()).toMatch(/Too many requests.*Try again in \d+ seconds?\./);
 
       // The first reply is still being written (in the background): stop it from its conversation.
-      await page.getByRole('link', { name: 'First question' }).click();
+      await page.locator(`a[href="${new URL(first).pathname}"]`).click();
       await page.getByRole('button', { name: 'Stop the reply' }).click();
       await eventually(() => page.getByRole('button', { name: 'Send message' }).isVisible()).toBe(true);
       expect(problems).toEqual([]);

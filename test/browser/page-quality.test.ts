@@ -25,7 +25,7 @@ const PAGE_MS = 90_000;
 /** The first load's JavaScript, as transferred (gzip or brotli). */
 const FIRST_LOAD_BUDGET_BYTES = 150 * 1024;
 
-const browser = useZerochatInChromium({ CHAT_MAX_NUM_PREDICT: '64' });
+const browser = useZerochatInChromium({ CHAT_MAX_NUM_PREDICT: '64' }, { ownOllama: true });
 const newContext = browser.newContext;
 let axeSource: string;
 let screenshots: string;

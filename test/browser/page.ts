@@ -2,6 +2,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { type Chromium, launchChromium } from '../support/chromium.ts';
 import { type OneProcess, startOneProcess } from '../support/one-process.ts';
+import { useOwnOllama } from '../support/own-ollama.ts';
 import { type TestDatabase, useTestDatabase } from '../support/test-services.ts';
 
 // What a person does on zerochat's page, as steps the journeys share. Elements are found the
@@ -80,16 +81,26 @@ export interface BrowserSetup {
 }
 
 /**
- * For a test file: a database of its own, zerochat (`npm start`) on it with `env`, and a
- * Chromium; all stopped after the file's tests. Call at the top level of the file.
+ * For a test file: a database of its own, zerochat (`npm start`) on it with `env` (and, with
+ * `ownOllama`, on an Ollama of the file's own), and a Chromium; all stopped after the file's
+ * tests. Call at the top level of the file.
  */
-export function useZerochatInChromium(env: Record<string, string>): BrowserSetup {
+export function useZerochatInChromium(
+  env: Record<string, string>,
+  options: { ownOllama?: boolean } = {},
+): BrowserSetup {
   const database = useTestDatabase();
+  // Long replies keep an Ollama busy: on an Ollama of the file's own, they slow no other file.
+  const ollama = options.ownOllama ? useOwnOllama() : undefined;
   let zerochat: OneProcess | undefined;
   let chromium: Chromium | undefined;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
-    [zerochat, chromium] = await Promise.all([startOneProcess({ database: database.name, env }), launchChromium()]);
+    const ollamaEnv: Record<string, string> = ollama ? { OLLAMA_HOST: ollama.server.host } : {};
+    [zerochat, chromium] = await Promise.all([
+      startOneProcess({ database: database.name, env: { ...ollamaEnv, ...env } }),
+      launchChromium(),
+    ]);
   }, 120_000);
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);

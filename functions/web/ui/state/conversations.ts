@@ -59,6 +59,12 @@ export class ConversationList {
     if (found) this.put({ ...found, updatedAt: new Date().toISOString() });
   }
 
+  /** Reads one conversation's title again (the first message names a new one). */
+  async refresh(id: string): Promise<void> {
+    const { title, updatedAt } = await this.#api.getConversation(id);
+    this.change(id, { title, updatedAt });
+  }
+
   async rename(id: string, title: string): Promise<void> {
     const renamed = await this.#api.renameConversation(id, title);
     this.change(id, renamed);

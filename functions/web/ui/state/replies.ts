@@ -49,8 +49,11 @@ export class Replies {
     return reply !== undefined && !isFinished(reply);
   }
 
-  /** Sends the message and follows its reply until it is done, stopped or failed. */
-  async send(conversationId: string, content: string): Promise<void> {
+  /**
+   * Sends the message and follows its reply until it is done, stopped or failed. `first`: the
+   * conversation's first message, which gives it its title.
+   */
+  async send(conversationId: string, content: string, options: { first?: boolean } = {}): Promise<void> {
     if (this.busy(conversationId)) return;
     const controller = new AbortController();
     this.#controllers.set(conversationId, controller);
@@ -62,6 +65,7 @@ export class Replies {
       for await (const event of this.#api.sendMessage(conversationId, content, controller.signal)) {
         if (event.type === 'start') {
           this.#conversations.touch(conversationId);
+          if (options.first) void this.#conversations.refresh(conversationId).catch(() => undefined);
           this.#change(conversationId, {
             status: 'streaming',
             userMessageId: event.userMessageId,

@@ -40,7 +40,7 @@ export function NewChat() {
         ...(systemPrompt.trim() ? { systemPrompt: systemPrompt.trim() } : {}),
       });
       conversations.put(conversation);
-      void replies.send(conversation.id, text);
+      void replies.send(conversation.id, text, { first: true });
       navigate(`/c/${conversation.id}`);
       return true;
     } catch (caught) {
