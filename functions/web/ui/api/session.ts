@@ -154,7 +154,8 @@ export class Session {
    * renewed and retried once when the API refuses it (it expired, or the session ended).
    */
   async request(request: HttpRequest): Promise<Response> {
-    if (!this.#user) throw this.#endedBy(new ApiError({ status: 401, code: 'not_signed_in' }));
+    // After a sign-out, a late request (a reply's, a check's) fails without a word to the person.
+    if (!this.#user) throw new ApiError({ status: 401, code: 'not_signed_in', title: 'Not signed in' });
     if (Date.now() > this.#expiresAt - RENEW_BEFORE_MS) await this.renew();
     try {
       return await send(this.#authorized(request));

@@ -102,6 +102,11 @@ export class Replies {
     this.#controllers.get(conversationId)?.abort();
   }
 
+  /** Stops every reply in progress: the person signed out. */
+  stopAll(): void {
+    for (const controller of this.#controllers.values()) controller.abort();
+  }
+
   /** Forgets a finished reply once the stored conversation shows it. */
   forget(conversationId: string): void {
     const reply = this.state.value.get(conversationId);

@@ -101,6 +101,11 @@ export function ChatView({ id }: { id: string }) {
     if (element && stickToBottom.current) element.scrollTop = element.scrollHeight;
   });
 
+  const title = listed?.title ?? conversation?.title ?? 'Conversation';
+  useEffect(() => {
+    document.title = `${title} · zerochat`;
+  }, [title]);
+
   if (error instanceof ApiError && error.status === 404) {
     return (
       <section class="chat empty">
@@ -116,7 +121,6 @@ export function ChatView({ id }: { id: string }) {
     );
   }
 
-  const title = listed?.title ?? conversation?.title ?? 'Conversation';
   return (
     <section class="chat" aria-labelledby="chat-title">
       <h1 id="chat-title" class="chat-title">

@@ -46,7 +46,7 @@ function View({ route, user }: { route: Route; user: User }) {
 
 const TITLES: Record<Route['name'], string> = {
   home: 'New chat',
-  conversation: 'Chat',
+  conversation: 'Conversation',
   settings: 'Settings',
   console: 'Admin console',
   missing: 'Not found',
@@ -65,11 +65,14 @@ export function Workspace({ session, user }: { session: Session; user: User }) {
 
   useEffect(() => {
     void services.conversations.load();
+    // Signed out (this workspace goes): nothing of it goes on in the background.
+    return () => services.replies.stopAll();
   }, [services]);
 
   useEffect(() => {
     setMenuOpen(false);
-    document.title = `${TITLES[route.name]} · zerochat`;
+    // A conversation names the tab itself once it is loaded (ChatView).
+    if (route.name !== 'conversation') document.title = `${TITLES[route.name]} · zerochat`;
   }, [route]);
 
   const closeMenu = () => {
