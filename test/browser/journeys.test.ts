@@ -249,6 +249,9 @@ describe('an admin', () => {
       await page.getByRole('link', { name: 'Admin console' }).click();
       const status = page.getByRole('region', { name: /^Status/ });
       await eventually(() => status.getByRole('heading', { name: /MongoDB/ }).textContent()).toContain('OK');
+      await page.getByRole('searchbox', { name: 'Find by email' }).fill(email);
+      await page.getByRole('button', { name: 'Find' }).click();
+      await eventually(() => page.getByRole('table').getByRole('row').count()).toBe(2);
       await page.getByRole('button', { name: `Disable Eve (${email})` }).click();
       await eventually(() => page.getByRole('button', { name: `Enable Eve (${email})` }).isVisible()).toBe(true);
 

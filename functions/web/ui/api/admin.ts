@@ -22,10 +22,15 @@ export function adminApi(session: Session) {
   const json = async <T>(...args: Parameters<Session['request']>) => readJson<T>(await session.request(...args));
   return {
     status: () => json<StatusDocument>({ method: 'GET', path: '/admin/status' }),
-    users: (cursor?: string) =>
+    /** A page of users, newest first; with `email`, only the user with that address. */
+    users: (options: { cursor?: string | undefined; email?: string | undefined } = {}) =>
       json<{ users: User[]; nextCursor: string | null }>({
         method: 'GET',
-        path: `/admin/users?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        path: `/admin/users?${new URLSearchParams({
+          limit: '50',
+          ...(options.cursor ? { cursor: options.cursor } : {}),
+          ...(options.email ? { email: options.email } : {}),
+        })}`,
       }),
     changeUser: (id: string, changes: { role?: User['role']; disabled?: boolean }) =>
       json<User>({ method: 'PATCH', path: `/admin/users/${encodeURIComponent(id)}`, body: changes }),

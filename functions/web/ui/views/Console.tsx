@@ -174,12 +174,18 @@ function Users({ admin }: { admin: AdminApi }) {
   const [users, setUsers] = useState<User[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [email, setEmail] = useState('');
+  const [loaded, setLoaded] = useState(false);
   const load = async (more: boolean) => {
     try {
-      const page = await admin.users(more ? (cursor ?? undefined) : undefined);
+      const page = await admin.users({
+        cursor: more ? (cursor ?? undefined) : undefined,
+        email: email.trim() || undefined,
+      });
       setUsers((shown) => (more ? [...shown, ...page.users] : page.users));
       setCursor(page.nextCursor);
       setError(null);
+      setLoaded(true);
     } catch (caught) {
       setError(caught);
     }
@@ -190,7 +196,23 @@ function Users({ admin }: { admin: AdminApi }) {
   return (
     <section class="card" aria-labelledby="users-title">
       <h2 id="users-title">Users</h2>
+      <form
+        class="user-search"
+        role="search"
+        aria-label="Users"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void load(false);
+        }}
+      >
+        <label>
+          Find by email
+          <input type="search" value={email} onInput={(event) => setEmail(event.currentTarget.value)} />
+        </label>
+        <button type="submit">Find</button>
+      </form>
       <ErrorNotice error={error} />
+      {loaded && users.length === 0 && !error ? <p class="hint">No user with this address.</p> : null}
       <div class="table-scroll">
         <table class="users">
           <thead>
