@@ -185,6 +185,7 @@ describe('errors in words', () => {
       await page.getByRole('link', { name: 'New chat' }).click();
       await send(page, 'Second question');
       await page.waitForURL((url) => url.href !== first && /\/c\//.test(url.pathname));
+      const second = new URL(page.url()).pathname;
       const alert = lastReply(page).getByRole('alert');
       await eventually(() => alert.textContent()).toMatch(/Too many requests.*Try again in \d+ seconds?\./);
 
@@ -192,6 +193,12 @@ describe('errors in words', () => {
       await page.locator(`a[href="${new URL(first).pathname}"]`).click();
       await page.getByRole('button', { name: 'Stop the reply' }).click();
       await eventually(() => page.getByRole('button', { name: 'Send message' }).isVisible()).toBe(true);
+
+      // Now the second message can go: once more, from where it failed.
+      await page.locator(`a[href="${second}"]`).click();
+      await lastReply(page).getByRole('button', { name: 'Try again' }).click();
+      await eventually(() => page.getByRole('button', { name: 'Stop the reply' }).isVisible()).toBe(true);
+      await page.getByRole('button', { name: 'Stop the reply' }).click();
       expect(problems).toEqual([]);
     },
     JOURNEY_MS,

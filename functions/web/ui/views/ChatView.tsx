@@ -20,7 +20,7 @@ const ANNOUNCEMENTS: Record<LiveReply['status'], string> = {
   failed: 'The reply failed.',
 };
 
-function liveMessages(live: LiveReply, model: string): ShownMessage[] {
+function liveMessages(live: LiveReply, model: string, retry: () => void): ShownMessage[] {
   const status = {
     sending: 'streaming',
     streaming: 'streaming',
@@ -37,6 +37,8 @@ function liveMessages(live: LiveReply, model: string): ShownMessage[] {
       status: status[live.status],
       model: live.model ?? model,
       error: live.error,
+      // Never started (429, 503, offline): nothing was stored, the same message can go again.
+      retry: live.status === 'failed' && !live.userMessageId ? retry : undefined,
     },
   ];
 }
@@ -94,7 +96,10 @@ export function ChatView({ id }: { id: string }) {
       status: message.status,
       model: message.model,
     }));
-  if (live) shown.push(...liveMessages(live, conversation?.model ?? ''));
+  if (live) {
+    const again = () => void replies.send(id, live.userContent);
+    shown.push(...liveMessages(live, conversation?.model ?? '', again));
+  }
 
   useLayoutEffect(() => {
     const element = scroller.current;

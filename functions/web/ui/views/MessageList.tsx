@@ -14,6 +14,8 @@ export interface ShownMessage {
   status: MessageStatus | 'streaming' | 'stopped';
   model?: string | null | undefined;
   error?: ErrorWords | undefined;
+  /** For a message that could not be sent: sends it again. */
+  retry?: (() => void) | undefined;
 }
 
 const STATUS_NOTES: Partial<Record<ShownMessage['status'], string>> = {
@@ -62,6 +64,11 @@ export function MessageList({ messages }: { messages: ShownMessage[] }) {
             <p class="user-text">{message.content}</p>
           )}
           {message.error ? <ErrorNotice words={message.error} /> : null}
+          {message.retry ? (
+            <button type="button" onClick={message.retry}>
+              Try again
+            </button>
+          ) : null}
           {STATUS_NOTES[message.status] && !message.error ? (
             <p class="status-note">{STATUS_NOTES[message.status]}</p>
           ) : null}
