@@ -15,29 +15,41 @@ export async function* readEvents(body: ReadableStream<Uint8Array<ArrayBuffer>>)
   let event = '';
   let data: string[] = [];
   let id: string | undefined;
+
+  /** One line of the stream; a blank one completes the event so far. */
+  const line = (text: string): ServerSentEvent | undefined => {
+    if (text === '') {
+      const complete = data.length > 0 ? { event: event || 'message', data: data.join('\n'), id } : undefined;
+      event = '';
+      data = [];
+      return complete;
+    }
+    if (text.startsWith(':')) return undefined;
+    const colon = text.indexOf(':');
+    const field = colon === -1 ? text : text.slice(0, colon);
+    const value = colon === -1 ? '' : text.slice(colon + 1).replace(/^ /, '');
+    if (field === 'event') event = value;
+    else if (field === 'data') data.push(value);
+    else if (field === 'id' && !value.includes('\0')) id = value;
+    return undefined;
+  };
+
   try {
     for (;;) {
       const { value, done } = await reader.read();
-      if (done) return;
-      buffer += value;
-      // A lone \r at the end may be the first half of \r\n: keep it for the next chunk.
-      const lines = buffer.split(/\r\n|\n|\r(?!$)/);
-      buffer = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line === '') {
-          if (data.length > 0) yield { event: event || 'message', data: data.join('\n'), id };
-          event = '';
-          data = [];
-          continue;
-        }
-        if (line.startsWith(':')) continue;
-        const colon = line.indexOf(':');
-        const field = colon === -1 ? line : line.slice(0, colon);
-        const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-        if (field === 'event') event = value;
-        else if (field === 'data') data.push(value);
-        else if (field === 'id' && !value.includes('\0')) id = value;
+      // At the end, a held-back CR ends its line after all; anything else unfinished is dropped.
+      const lines = done
+        ? buffer.endsWith('\r')
+          ? [buffer.slice(0, -1)]
+          : []
+        : (buffer + value).split(/\r\n|\n|\r(?!$)/);
+      // A CR at the end of a chunk may be the first half of CRLF: kept until the next one.
+      buffer = done ? '' : (lines.pop() ?? '');
+      for (const text of lines) {
+        const complete = line(text);
+        if (complete) yield complete;
       }
+      if (done) return;
     }
   } finally {
     reader.releaseLock();
