@@ -29,6 +29,7 @@ describe('npm run bench:cold-start', () => {
       'auth (first login)',
       'chat',
       'admin',
+      'web',
     ]);
     const positive = expect.any(Number);
     for (const subject of report.subjects) {
@@ -53,7 +54,7 @@ describe('npm run bench:cold-start', () => {
       expect(subject.rssBytes?.median).toBeGreaterThan(10 * 2 ** 20);
       expect(subject.ratioToFloor.median).toBeGreaterThan(0);
     }
-    expect(stderr).toContain('run 3/3 admin');
+    expect(stderr).toContain('run 3/3 web');
     expect(JSON.parse(await readFile(join(out, 'cold-start.json'), 'utf8'))).toEqual(report);
     expect(await readFile(join(out, 'cold-start.md'), 'utf8')).toContain('| auth (first login) | POST /auth/login |');
     expect(await readFile(join(out, 'cold-start.svg'), 'utf8')).toMatch(/^<svg[\s\S]*floor [\d.]+ ms[\s\S]*<\/svg>\n$/);
