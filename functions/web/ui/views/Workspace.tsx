@@ -65,8 +65,16 @@ export function Workspace({ session, user }: { session: Session; user: User }) {
 
   useEffect(() => {
     void services.conversations.load();
-    // Signed out (this workspace goes): nothing of it goes on in the background.
-    return () => services.replies.stopAll();
+    // Back to this tab: the list may have changed in another one.
+    const reloadWhenVisible = () => {
+      if (document.visibilityState === 'visible') void services.conversations.load();
+    };
+    document.addEventListener('visibilitychange', reloadWhenVisible);
+    return () => {
+      document.removeEventListener('visibilitychange', reloadWhenVisible);
+      // Signed out (this workspace goes): nothing of it goes on in the background.
+      services.replies.stopAll();
+    };
   }, [services]);
 
   useEffect(() => {
