@@ -49,6 +49,7 @@ export {
   notFound,
   payloadTooLarge,
   rateLimited,
+  requestTimeout,
   shuttingDown,
   unauthorized,
   unsupportedMediaType,
