@@ -34,7 +34,10 @@ export interface UserPage {
 }
 
 export interface UserStore {
-  /** Hashes the password and inserts the user; the unique email index decides a race. */
+  /**
+   * Hashes the password and inserts the user; the unique email index decides whether the
+   * address is taken (also in a race). A taken address costs the same hash as a new one.
+   */
   register(user: NewUser): Promise<Registration>;
   /** Checks email and password; upgrades a hash made with older parameters on success. */
   authenticate(email: string, password: string): Promise<Authentication>;
@@ -72,8 +75,8 @@ export function createUserStore({ collection, hasher, now }: UserStoreOptions): 
       const violation = passwordPolicyViolation(input.password);
       if (violation) throw new RangeError(`password ${violation}`);
       const email = normalizeEmail(input.email);
-      // Saves the hash for a taken address; the unique index still decides a race.
-      if (await collection.findOne({ email }, { projection: { _id: 1 } })) return { ok: false, reason: 'email_taken' };
+      // No look-up first: a taken address costs the same hash as a new one, so the time of the
+      // answer does not tell whether an account exists. The unique index decides.
       const at = now();
       const user: UserDocument = {
         _id: new ObjectId(),
