@@ -1,4 +1,10 @@
-import { createAccounts, DEFAULT_PASSWORD_HASH_PARAMS, type SessionStore, type UserStore } from '@zerochat/accounts';
+import {
+  createAccounts,
+  createPasswordHasher,
+  DEFAULT_PASSWORD_HASH_PARAMS,
+  type SessionStore,
+  type UserStore,
+} from '@zerochat/accounts';
 import { COLLECTIONS, type ProcessedEventDocument } from '@zerochat/data';
 import type { Modelfile } from '@zerochat/ollama';
 import {
@@ -73,7 +79,7 @@ export function createApp(deps: AdminDeps): FunctionApp {
   // Sessions are only ended here (disabled accounts), never issued: their lifetime is auth's.
   const accounts = createAccounts({
     db: mongo.db,
-    passwordHash: DEFAULT_PASSWORD_HASH_PARAMS,
+    hasher: createPasswordHasher(DEFAULT_PASSWORD_HASH_PARAMS),
     refreshTokenTtlSeconds: 3600,
     now,
   });

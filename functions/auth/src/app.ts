@@ -1,4 +1,10 @@
-import { type Accounts, createAccounts, ensureAccountIndexes } from '@zerochat/accounts';
+import {
+  type Accounts,
+  createAccounts,
+  createPasswordHasher,
+  ensureAccountIndexes,
+  type PasswordHasher,
+} from '@zerochat/accounts';
 import { COLLECTIONS, type LoginFailureDocument } from '@zerochat/data';
 import {
   createAccessTokenVerifier,
@@ -32,6 +38,8 @@ export interface AuthDeps {
   mongo: { db: Db; ping(): Promise<void> };
   /** Injected so tests can move time. */
   now?: () => Date;
+  /** argon2id with the configured cost by default; injected so tests can count the hashes. */
+  hasher?: PasswordHasher;
 }
 
 /** What the routes work with, built once from the deps. */
@@ -56,11 +64,13 @@ export function createApp(deps: AuthDeps): FunctionApp {
   const keys = signingKeyRing(config.AUTH_SIGNING_KEYS);
   const accounts = createAccounts({
     db: mongo.db,
-    passwordHash: {
-      memoryKiB: config.AUTH_PASSWORD_MEMORY_KIB,
-      passes: config.AUTH_PASSWORD_PASSES,
-      parallelism: config.AUTH_PASSWORD_PARALLELISM,
-    },
+    hasher:
+      deps.hasher ??
+      createPasswordHasher({
+        memoryKiB: config.AUTH_PASSWORD_MEMORY_KIB,
+        passes: config.AUTH_PASSWORD_PASSES,
+        parallelism: config.AUTH_PASSWORD_PARALLELISM,
+      }),
     refreshTokenTtlSeconds: config.AUTH_REFRESH_TOKEN_TTL_SECONDS,
     now,
   });

@@ -8,13 +8,13 @@ import {
   type UserDocument,
 } from '@zerochat/data';
 import type { Db } from 'mongodb';
-import { createPasswordHasher, type PasswordHasher, type PasswordHashParams } from './password-hash.ts';
+import type { PasswordHasher } from './password-hash.ts';
 import { createSessionStore, type SessionStore } from './sessions.ts';
 import { createUserStore, type UserStore } from './users.ts';
 
 export interface AccountsOptions {
   db: Db;
-  passwordHash: PasswordHashParams;
+  hasher: PasswordHasher;
   refreshTokenTtlSeconds: number;
   /** Injected so tests can move time. */
   now?: () => Date;
@@ -29,7 +29,7 @@ export interface Accounts {
 /** The users store and the refresh-token sessions on one database, sharing one clock. */
 export function createAccounts(options: AccountsOptions): Accounts {
   const now = options.now ?? (() => new Date());
-  const passwords = createPasswordHasher(options.passwordHash);
+  const passwords = options.hasher;
   return {
     passwords,
     users: createUserStore({

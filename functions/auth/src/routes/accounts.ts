@@ -102,18 +102,16 @@ export function addAccountRoutes(app: FunctionApp, services: AuthServices): void
     if (user.disabled) throw accountDisabled();
     // A stolen access token must not allow guessing the password faster than a login would.
     const attempt = { email: user.email, address: clientAddress(c, services.clientAddressSource) };
-    await services.throttle.assertAllowed(attempt);
+    const pending = await services.throttle.begin(attempt);
     const change = await users.changePassword(user._id.toHexString(), currentPassword, newPassword);
     if (!change.ok) {
-      if (change.reason === 'invalid_credentials') {
-        await services.throttle.recordFailure(attempt);
-        throw currentPasswordInvalid();
-      }
+      if (change.reason === 'invalid_credentials') throw currentPasswordInvalid();
+      await pending.withdraw();
       if (change.reason === 'disabled') throw accountDisabled();
       if (change.reason === 'not_found') throw accountNotFound();
       throw passwordChangedConcurrently();
     }
-    await services.throttle.forgive(user.email);
+    await pending.succeeded();
     await sessions.revokeAllForUser(user._id);
     const session = await sessions.start(user._id);
     return c.json(await services.tokens.pair(change.user, session), 200, NO_STORE);

@@ -53,15 +53,15 @@ export function addSessionRoutes(app: FunctionApp, services: AuthServices): void
   app.openapi(login, async (c) => {
     const { email, password } = c.req.valid('json');
     const attempt = { email, address: clientAddress(c, services.clientAddressSource) };
-    await services.throttle.assertAllowed(attempt);
+    const pending = await services.throttle.begin(attempt);
     const authentication = await users.authenticate(email, password);
     if (!authentication.ok) {
-      if (authentication.reason === 'disabled') throw accountDisabled();
-      await services.throttle.recordFailure(attempt);
-      throw invalidCredentials();
+      if (authentication.reason !== 'disabled') throw invalidCredentials();
+      await pending.withdraw();
+      throw accountDisabled();
     }
     const user = authentication.user;
-    const [, session] = await Promise.all([services.throttle.forgive(email), sessions.start(user._id)]);
+    const [, session] = await Promise.all([pending.succeeded(), sessions.start(user._id)]);
     return c.json(await services.tokens.pair(user, session), 200, NO_STORE);
   });
 
