@@ -1,4 +1,4 @@
-import { passwordPolicyViolation } from '@zerochat/accounts';
+import { passwordLengthViolation } from '@zerochat/accounts';
 import { KNATIVE_NAMESPACE, kongUpstreamsEnv } from '@zerochat/kong';
 import { ollamaEnv, ollamaModelName } from '@zerochat/ollama';
 import { accessTokenEnv, envHttpUrl, mongoEnv, requireKeySource, serverEnv } from '@zerochat/runtime';
@@ -27,8 +27,8 @@ export const adminEnv = {
   /** Its password, used only when the account does not exist yet. Secret. */
   BOOTSTRAP_ADMIN_PASSWORD: z
     .string()
-    .refine((password) => passwordPolicyViolation(password) === undefined, {
-      error: (issue) => passwordPolicyViolation(String(issue.input)) ?? 'is not acceptable',
+    .refine((password) => passwordLengthViolation(password) === undefined, {
+      error: (issue) => passwordLengthViolation(String(issue.input)) ?? 'is not acceptable',
     })
     .optional(),
   /** The namespace whose Knative services /admin/status lists, and whose PingSource reconciles. */

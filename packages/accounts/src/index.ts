@@ -13,7 +13,7 @@ export {
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
   passwordLength,
-  passwordPolicyViolation,
+  passwordLengthViolation,
 } from './credentials.ts';
 export {
   assertPasswordHashParams,
@@ -29,6 +29,7 @@ export {
   type PasswordHashParams,
   parsePasswordHash,
 } from './password-hash.ts';
+export { createPasswordPolicy, type PasswordPolicy, type PasswordPolicyOptions } from './password-policy.ts';
 export { rehearsalUserDocuments } from './rehearsal-user.ts';
 export {
   createSessionStore,
@@ -44,6 +45,7 @@ export {
   createUserStore,
   type NewUser,
   type PasswordChange,
+  type PasswordRejected,
   parseObjectId,
   type Registration,
   USER_CURSOR,

@@ -1,7 +1,8 @@
 import { isDuplicateKey, type UserDocument, type UserRole } from '@zerochat/data';
 import { type Collection, ObjectId } from 'mongodb';
-import { normalizeEmail, passwordPolicyViolation } from './credentials.ts';
+import { normalizeEmail, passwordLengthViolation } from './credentials.ts';
 import type { PasswordHasher } from './password-hash.ts';
+import { createPasswordPolicy, type PasswordPolicy } from './password-policy.ts';
 
 export interface NewUser {
   email: string;
@@ -10,7 +11,14 @@ export interface NewUser {
   role?: UserRole;
 }
 
-export type Registration = { ok: true; user: UserDocument } | { ok: false; reason: 'email_taken' };
+/** The password policy refused a new password; `detail` says why ("is one of the most common passwords"). */
+export interface PasswordRejected {
+  ok: false;
+  reason: 'password_rejected';
+  detail: string;
+}
+
+export type Registration = { ok: true; user: UserDocument } | { ok: false; reason: 'email_taken' } | PasswordRejected;
 
 export type Authentication =
   | { ok: true; user: UserDocument }
@@ -19,7 +27,8 @@ export type Authentication =
 
 export type PasswordChange =
   | { ok: true; user: UserDocument }
-  | { ok: false; reason: 'not_found' | 'disabled' | 'invalid_credentials' | 'changed_concurrently' };
+  | { ok: false; reason: 'not_found' | 'disabled' | 'invalid_credentials' | 'changed_concurrently' }
+  | PasswordRejected;
 
 export interface UserChanges {
   role?: UserRole;
@@ -35,12 +44,14 @@ export interface UserPage {
 
 export interface UserStore {
   /**
-   * Hashes the password and inserts the user; the unique email index decides whether the
-   * address is taken (also in a race). A taken address costs the same hash as a new one.
+   * Checks the password policy, hashes the password and inserts the user; the unique email
+   * index decides whether the address is taken (also in a race). A taken address costs the
+   * same hash as a new one.
    */
   register(user: NewUser): Promise<Registration>;
   /** Checks email and password; upgrades a hash made with older parameters on success. */
   authenticate(email: string, password: string): Promise<Authentication>;
+  /** Checks the current password, then the policy for the new one. */
   changePassword(userId: string, currentPassword: string, newPassword: string): Promise<PasswordChange>;
   findById(userId: string): Promise<UserDocument | null>;
   findByEmail(email: string): Promise<UserDocument | null>;
@@ -56,6 +67,8 @@ export interface UserStore {
 export interface UserStoreOptions {
   collection: Collection<UserDocument>;
   hasher: PasswordHasher;
+  /** What a new password must satisfy; the common-password policy by default. */
+  policy?: PasswordPolicy;
   now: () => Date;
 }
 
@@ -64,7 +77,18 @@ export function parseObjectId(id: string): ObjectId | undefined {
   return /^[0-9a-f]{24}$/i.test(id) ? new ObjectId(id) : undefined;
 }
 
-export function createUserStore({ collection, hasher, now }: UserStoreOptions): UserStore {
+/** Throws for a password no route should have let through: shorter or longer than any allowed. */
+function assertPasswordLength(password: string): void {
+  const violation = passwordLengthViolation(password);
+  if (violation) throw new RangeError(`password ${violation}`);
+}
+
+export function createUserStore({ collection, hasher, now, ...options }: UserStoreOptions): UserStore {
+  const policy = options.policy ?? createPasswordPolicy();
+  const rejected = async (password: string, email: string): Promise<PasswordRejected | undefined> => {
+    const detail = await policy.check(password, email);
+    return detail ? { ok: false, reason: 'password_rejected', detail } : undefined;
+  };
   const findById = async (userId: string) => {
     const _id = parseObjectId(userId);
     return _id ? collection.findOne({ _id }) : null;
@@ -72,9 +96,10 @@ export function createUserStore({ collection, hasher, now }: UserStoreOptions): 
 
   return {
     async register(input) {
-      const violation = passwordPolicyViolation(input.password);
-      if (violation) throw new RangeError(`password ${violation}`);
+      assertPasswordLength(input.password);
       const email = normalizeEmail(input.email);
+      const rejection = await rejected(input.password, email);
+      if (rejection) return rejection;
       // No look-up first: a taken address costs the same hash as a new one, so the time of the
       // answer does not tell whether an account exists. The unique index decides.
       const at = now();
@@ -118,14 +143,15 @@ export function createUserStore({ collection, hasher, now }: UserStoreOptions): 
     },
 
     async changePassword(userId, currentPassword, newPassword) {
-      const violation = passwordPolicyViolation(newPassword);
-      if (violation) throw new RangeError(`password ${violation}`);
+      assertPasswordLength(newPassword);
       const user = await findById(userId);
       if (!user) return { ok: false, reason: 'not_found' };
       if (user.disabled) return { ok: false, reason: 'disabled' };
       if (!(await hasher.verify(currentPassword, user.passwordHash)).valid) {
         return { ok: false, reason: 'invalid_credentials' };
       }
+      const rejection = await rejected(newPassword, user.email);
+      if (rejection) return rejection;
       const changed = await collection.findOneAndUpdate(
         { _id: user._id, passwordHash: user.passwordHash },
         { $set: { passwordHash: await hasher.hash(newPassword), updatedAt: now() } },

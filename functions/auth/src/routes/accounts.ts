@@ -9,6 +9,7 @@ import {
   currentPasswordInvalid,
   emailTaken,
   passwordChangedConcurrently,
+  passwordRejected,
   registrationClosed,
 } from '../problems.ts';
 import { NewEmail, NewPassword, NO_STORE, Password, TokenPair, User } from './schemas.ts';
@@ -29,7 +30,7 @@ const register = createRoute({
   },
   responses: {
     201: jsonResponse(User, 'The new account'),
-    400: problem('Invalid input'),
+    400: problem('Invalid input, or a password the policy refuses (common, repeated, the email): validation_failed'),
     403: problem('Registration is switched off (registration_closed)'),
     409: problem('The email address is taken'),
     413: problem('Body too large'),
@@ -67,7 +68,7 @@ const changePassword = createRoute({
   },
   responses: {
     200: jsonResponse(TokenPair, 'Changed; every other session is ended, this is the new one'),
-    400: problem('Invalid input'),
+    400: problem('Invalid input, or a new password the policy refuses: validation_failed'),
     401: problem('No valid access token'),
     403: problem('The current password is wrong (current_password_invalid), or the account is disabled'),
     409: problem('The password was changed by another request meanwhile'),
@@ -84,7 +85,11 @@ export function addAccountRoutes(app: FunctionApp, services: AuthServices): void
     const { email, password, displayName } = c.req.valid('json');
     await services.accountIndexesReady();
     const registration = await users.register({ email, password, displayName: displayName ?? null });
-    if (!registration.ok) throw emailTaken();
+    if (!registration.ok) {
+      throw registration.reason === 'password_rejected'
+        ? passwordRejected('password', registration.detail)
+        : emailTaken();
+    }
     return c.json(userView(registration.user), 201, NO_STORE);
   });
 
@@ -107,6 +112,7 @@ export function addAccountRoutes(app: FunctionApp, services: AuthServices): void
     if (!change.ok) {
       if (change.reason === 'invalid_credentials') throw currentPasswordInvalid();
       await pending.withdraw();
+      if (change.reason === 'password_rejected') throw passwordRejected('newPassword', change.detail);
       if (change.reason === 'disabled') throw accountDisabled();
       if (change.reason === 'not_found') throw accountNotFound();
       throw passwordChangedConcurrently();
