@@ -2,6 +2,7 @@ import {
   createAccounts,
   createPasswordHasher,
   DEFAULT_PASSWORD_HASH_PARAMS,
+  DEFAULT_SESSION_LIFETIMES,
   type SessionStore,
   type UserStore,
 } from '@zerochat/accounts';
@@ -10,7 +11,7 @@ import type { Modelfile } from '@zerochat/ollama';
 import {
   type AccessTokenKeys,
   accessTokenKeysOf,
-  createAccessTokenVerifier,
+  configuredVerifier,
   createFunctionApp,
   type FunctionApp,
   type Lifecycle,
@@ -80,7 +81,7 @@ export function createApp(deps: AdminDeps): FunctionApp {
   const accounts = createAccounts({
     db: mongo.db,
     hasher: createPasswordHasher(DEFAULT_PASSWORD_HASH_PARAMS),
-    refreshTokenTtlSeconds: 3600,
+    sessions: DEFAULT_SESSION_LIFETIMES,
     now,
   });
   const ollama: OllamaClients = ollamaClients({
@@ -125,12 +126,7 @@ export function createApp(deps: AdminDeps): FunctionApp {
   const knative =
     deps.knative ??
     kubernetesKnativeApi({ kubeconfig: config.KUBECONFIG, inCluster: config.KUBERNETES_SERVICE_HOST !== undefined });
-  const verifyAccessToken = createAccessTokenVerifier({
-    keys,
-    issuer: config.AUTH_ISSUER,
-    audience: config.AUTH_AUDIENCE,
-    now,
-  });
+  const verifyAccessToken = configuredVerifier(config, { db: mongo.db, now, keys });
 
   const services: AdminServices = {
     bootstrap,

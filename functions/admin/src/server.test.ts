@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionBundle } from '../../../test/support/bundles.ts';
 import { type FunctionProcess, startFunctionProcess } from '../../../test/support/function-process.ts';
 import {
+  liveTestSession,
   signAccessToken,
   TEST_AUDIENCE,
   TEST_ISSUER,
@@ -88,6 +89,7 @@ describe('the admin bundle over real sockets', () => {
 
   it('serves /admin/status to the admin the bootstrap made', async () => {
     const root = await database.db.collection<UserDocument>(COLLECTIONS.users).findOne({ email: 'root@example.com' });
+    await liveTestSession(database.db);
     const token = await signAccessToken(key, { claims: { sub: root?._id.toHexString(), role: 'admin' } });
     const response = await fetch(`${admin.baseUrl}/admin/status`, { headers: { authorization: `Bearer ${token}` } });
     expect(response.status).toBe(200);

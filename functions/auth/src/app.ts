@@ -7,7 +7,7 @@ import {
 } from '@zerochat/accounts';
 import { COLLECTIONS, type LoginFailureDocument } from '@zerochat/data';
 import {
-  createAccessTokenVerifier,
+  configuredVerifier,
   createFunctionApp,
   type FunctionApp,
   type Lifecycle,
@@ -71,7 +71,11 @@ export function createApp(deps: AuthDeps): FunctionApp {
         passes: config.AUTH_PASSWORD_PASSES,
         parallelism: config.AUTH_PASSWORD_PARALLELISM,
       }),
-    refreshTokenTtlSeconds: config.AUTH_REFRESH_TOKEN_TTL_SECONDS,
+    sessions: {
+      ttlSeconds: config.AUTH_REFRESH_TOKEN_TTL_SECONDS,
+      maxAgeSeconds: config.AUTH_SESSION_MAX_AGE_SECONDS,
+      reuseGraceSeconds: config.AUTH_REFRESH_REUSE_GRACE_SECONDS,
+    },
     now,
   });
   // Checked on the first registration or refresh rather than at start: a cold login need not wait.
@@ -92,12 +96,7 @@ export function createApp(deps: AuthDeps): FunctionApp {
       maxFailuresPerAccount: config.AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT,
       maxFailuresPerAddress: config.AUTH_LOGIN_MAX_FAILURES_PER_ADDRESS,
     }),
-    verifyAccessToken: createAccessTokenVerifier({
-      keys: { jwks: keys.publicJwks },
-      issuer: config.AUTH_ISSUER,
-      audience: config.AUTH_AUDIENCE,
-      now,
-    }),
+    verifyAccessToken: configuredVerifier(config, { db: mongo.db, now, keys: { jwks: keys.publicJwks } }),
     registrationEnabled: config.AUTH_REGISTRATION_ENABLED,
     clientAddressSource: {
       trustedProxyHops: config.AUTH_TRUSTED_PROXY_HOPS,

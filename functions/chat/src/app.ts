@@ -1,7 +1,7 @@
 import { COLLECTIONS, type GenerationSlotDocument } from '@zerochat/data';
 import {
-  accessTokenKeysOf,
-  createAccessTokenVerifier,
+  type AccessTokenConfig,
+  configuredVerifier,
   createFunctionApp,
   type FunctionApp,
   type Lifecycle,
@@ -23,7 +23,7 @@ import { addMessageRoutes } from './routes/messages.ts';
 import { addModelRoutes } from './routes/models.ts';
 
 /** Where the access tokens' keys come from, and who must have issued them for whom. */
-type AccessTokenSettings = Pick<ChatConfig, 'AUTH_ISSUER' | 'AUTH_AUDIENCE' | 'AUTH_PUBLIC_JWKS' | 'AUTH_JWKS_URL'>;
+type AccessTokenSettings = Pick<ChatConfig, keyof AccessTokenConfig>;
 
 export interface ChatDeps {
   config: ChatSettings & AccessTokenSettings;
@@ -76,13 +76,7 @@ export function createApp(deps: ChatDeps): FunctionApp {
   };
 
   // Every API route needs a valid access token; the API docs stay public.
-  const authenticated = requireAccessToken(
-    createAccessTokenVerifier({
-      keys: accessTokenKeysOf(deps.config),
-      issuer: deps.config.AUTH_ISSUER,
-      audience: deps.config.AUTH_AUDIENCE,
-    }),
-  );
+  const authenticated = requireAccessToken(configuredVerifier(deps.config, { db: deps.mongo.db, now }));
   app.use('/chat/models', authenticated);
   app.use('/chat/conversations/*', authenticated);
 

@@ -9,13 +9,13 @@ import {
 } from '@zerochat/data';
 import type { Db } from 'mongodb';
 import type { PasswordHasher } from './password-hash.ts';
-import { createSessionStore, type SessionStore } from './sessions.ts';
+import { createSessionStore, type SessionLifetimes, type SessionStore } from './sessions.ts';
 import { createUserStore, type UserStore } from './users.ts';
 
 export interface AccountsOptions {
   db: Db;
   hasher: PasswordHasher;
-  refreshTokenTtlSeconds: number;
+  sessions: SessionLifetimes;
   /** Injected so tests can move time. */
   now?: () => Date;
 }
@@ -39,7 +39,7 @@ export function createAccounts(options: AccountsOptions): Accounts {
     }),
     sessions: createSessionStore({
       collection: options.db.collection<RefreshTokenDocument>(COLLECTIONS.refreshTokens),
-      ttlSeconds: options.refreshTokenTtlSeconds,
+      ...options.sessions,
       now,
     }),
   };

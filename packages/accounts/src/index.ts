@@ -33,10 +33,12 @@ export { createPasswordPolicy, type PasswordPolicy, type PasswordPolicyOptions }
 export { rehearsalUserDocuments } from './rehearsal-user.ts';
 export {
   createSessionStore,
+  DEFAULT_SESSION_LIFETIMES,
   hashRefreshToken,
   type IssuedRefreshToken,
   type RefreshTokenRejection,
   type Rotation,
+  type SessionLifetimes,
   type SessionStore,
   type SessionStoreOptions,
 } from './sessions.ts';

@@ -38,14 +38,21 @@ export interface RefreshTokenDocument {
   /** SHA-256 of the opaque token, hex; the token itself is never stored. */
   tokenHash: string;
   /**
-   * The `tokenHash` of the token this one replaced, or `family:<familyId>` for the first of a
-   * family. Unique: a token can be spent once, because only one successor can name it. (An
+   * The `tokenHash` of the token this one replaced, `family:<familyId>` for the first of a
+   * family, or `retry:<n>:<tokenHash>` for the n-th retry of a rotation within its grace. Unique: a token can be spent once, because only one successor can name it. (An
    * insert guarded by a unique index is atomic on MongoDB and FerretDB alike; a conditional
    * update is not atomic on FerretDB's SQLite backend.)
    */
   parentHash: string;
   createdAt: Date;
+  /** The earlier of `createdAt` plus the refresh-token lifetime and `sessionExpiresAt`. */
   expiresAt: Date;
+  /**
+   * When the session (the family) ends, however often it is refreshed: its login plus the
+   * absolute session lifetime, copied to every successor. Absent on tokens written before
+   * sessions had an end; their next rotation starts the clock.
+   */
+  sessionExpiresAt?: Date;
   /** Not written by the auth function: a token is spent once a successor names it as parent. */
   usedAt?: Date;
   revokedAt?: Date;
