@@ -11,6 +11,7 @@ export const COLLECTIONS = {
   messages: 'messages',
   generationSlots: 'generation_slots',
   processedEvents: 'processed_events',
+  locks: 'locks',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
@@ -26,6 +27,11 @@ export interface UserDocument {
   displayName: string | null;
   role: UserRole;
   disabled: boolean;
+  /**
+   * The password was set by someone else (an admin's reset, an admin-created account, the
+   * recovery command): the next login must set a new one. Absent means false.
+   */
+  mustChangePassword?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -126,4 +132,15 @@ export interface ProcessedEventDocument {
   at: Date;
   /** What handling it produced (the bootstrap report), sent again with a redelivery's reply. */
   result: Record<string, unknown>;
+}
+
+/**
+ * A lease on something only one instance may do at a time: `_id` names it, and the unique
+ * `_id` lets one holder in (an insert, so this holds on FerretDB too). A holder that died is
+ * replaced once `expiresAt` has passed.
+ */
+export interface LockDocument {
+  _id: string;
+  holder: string;
+  expiresAt: Date;
 }
