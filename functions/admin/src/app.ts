@@ -6,7 +6,7 @@ import {
   type SessionStore,
   type UserStore,
 } from '@zerochat/accounts';
-import { COLLECTIONS, type ProcessedEventDocument } from '@zerochat/data';
+import { COLLECTIONS, deleteUserData, type ProcessedEventDocument, type RemovedUserData } from '@zerochat/data';
 import type { Modelfile } from '@zerochat/ollama';
 import {
   type AccessTokenKeys,
@@ -20,7 +20,7 @@ import {
   type PrincipalVariables,
 } from '@zerochat/runtime';
 import type { MiddlewareHandler } from 'hono';
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, ObjectId } from 'mongodb';
 import packageJson from '../package.json' with { type: 'json' };
 import { adminAccountStep } from './bootstrap/admin-account.ts';
 import { type Bootstrap, createBootstrap } from './bootstrap/bootstrap.ts';
@@ -38,6 +38,7 @@ import { addStatusRoutes } from './routes/status.ts';
 import { addUserRoutes } from './routes/users.ts';
 import { type KnativeApi, kubernetesKnativeApi } from './status/knative-services.ts';
 import { collectStatus, type StatusDocument } from './status/status.ts';
+import { type AdminRoster, createAdminRoster } from './users/admin-roster.ts';
 
 export interface AdminDeps {
   config: AdminSettings;
@@ -63,12 +64,16 @@ export interface AdminServices {
   sessions: SessionStore;
   processedEvents: Collection<ProcessedEventDocument>;
   requireAdmin: MiddlewareHandler<{ Variables: PrincipalVariables }>[];
+  /** Guards every change that takes admin rights away: the last enabled admin stays. */
+  roster: AdminRoster;
+  /** Deletes the account and everything of the user's (USER_DATA in @zerochat/data). */
+  deleteUserData(userId: ObjectId): Promise<RemovedUserData>;
+  /** Resolves once the account indexes exist (the unique email index above all). */
+  indexesReady(): Promise<void>;
   status(): Promise<StatusDocument>;
   metrics: MetricsRegistry;
   /** Whose reconcile PingSource asks for bootstraps. */
   namespace: string;
-  /** BOOTSTRAP_ADMIN_EMAIL, normalised: the account every bootstrap keeps an admin. */
-  bootstrapAdminEmail: string | undefined;
   now: () => Date;
 }
 
@@ -134,6 +139,9 @@ export function createApp(deps: AdminDeps): FunctionApp {
     sessions: accounts.sessions,
     processedEvents: mongo.db.collection<ProcessedEventDocument>(COLLECTIONS.processedEvents),
     requireAdmin: requireAdmin(verifyAccessToken, accounts.users),
+    roster: createAdminRoster({ db: mongo.db, now }),
+    deleteUserData: (userId) => deleteUserData(mongo.db, userId),
+    indexesReady: accounts.indexesReady,
     status: () =>
       collectStatus({
         db: mongo.db,
@@ -149,7 +157,6 @@ export function createApp(deps: AdminDeps): FunctionApp {
       }),
     metrics,
     namespace: config.KUBERNETES_NAMESPACE,
-    bootstrapAdminEmail: config.BOOTSTRAP_ADMIN_EMAIL,
     now,
   };
 

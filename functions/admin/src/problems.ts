@@ -41,16 +41,16 @@ export function ownAccount(): AppError {
     code: 'own_account',
     status: 403,
     title: 'Own account',
-    detail: 'An admin cannot demote or disable their own account; another admin can.',
+    detail: 'An admin cannot demote, disable, reset or delete their own account; another admin can.',
   });
 }
 
-export function managedAdmin(): AppError {
+/** The change would leave no enabled admin: demoting, disabling or deleting the last one. */
+export function lastAdmin(): AppError {
   return new AppError({
-    code: 'managed_admin',
+    code: 'last_admin',
     status: 409,
-    title: 'Managed admin account',
-    detail:
-      'This account is BOOTSTRAP_ADMIN_EMAIL: every bootstrap makes it an admin again. Change that setting to demote it (disabling it is allowed).',
+    title: 'Last admin',
+    detail: 'This is the last enabled admin: make another account an admin first.',
   });
 }

@@ -1,10 +1,4 @@
-import {
-  type Accounts,
-  createAccounts,
-  createPasswordHasher,
-  ensureAccountIndexes,
-  type PasswordHasher,
-} from '@zerochat/accounts';
+import { type Accounts, createAccounts, createPasswordHasher, type PasswordHasher } from '@zerochat/accounts';
 import { COLLECTIONS, type LoginFailureDocument } from '@zerochat/data';
 import {
   configuredVerifier,
@@ -50,11 +44,6 @@ export interface AuthServices {
   verifyAccessToken: VerifyAccessToken;
   registrationEnabled: boolean;
   clientAddressSource: ClientAddressSource;
-  /**
-   * Resolves once the account indexes exist. Registration relies on the unique email index,
-   * refresh on the unique parentHash index; both run this first (once per process).
-   */
-  accountIndexesReady(): Promise<void>;
 }
 
 /** The auth function as a Hono app; no side effects, everything it touches comes in `deps`. */
@@ -78,8 +67,6 @@ export function createApp(deps: AuthDeps): FunctionApp {
     },
     now,
   });
-  // Checked on the first registration or refresh rather than at start: a cold login need not wait.
-  let indexes: Promise<void> | undefined;
   const services: AuthServices = {
     accounts,
     tokens: createTokenIssuer({
@@ -101,16 +88,6 @@ export function createApp(deps: AuthDeps): FunctionApp {
     clientAddressSource: {
       trustedProxyHops: config.AUTH_TRUSTED_PROXY_HOPS,
       ...(config.AUTH_CLIENT_ADDRESS_HEADER ? { header: config.AUTH_CLIENT_ADDRESS_HEADER } : {}),
-    },
-    accountIndexesReady() {
-      indexes ??= ensureAccountIndexes(mongo.db).then(
-        () => undefined,
-        (error: unknown) => {
-          indexes = undefined;
-          throw error;
-        },
-      );
-      return indexes;
     },
   };
 

@@ -31,6 +31,16 @@ export function accountDisabled(): AppError {
   });
 }
 
+/** The right password of an account whose password an admin set: log in with a newPassword. */
+export function passwordChangeRequired(): AppError {
+  return new AppError({
+    code: 'password_change_required',
+    status: 403,
+    title: 'Password change required',
+    detail: 'An administrator set this password. Log in again with "newPassword" to choose your own.',
+  });
+}
+
 /** A valid access token whose user no longer exists. */
 export function accountNotFound(): AppError {
   return new AppError({

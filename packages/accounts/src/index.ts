@@ -29,6 +29,7 @@ export {
   type PasswordHashParams,
   parsePasswordHash,
 } from './password-hash.ts';
+export { Email, NewEmail, NewPassword, Password } from './input-schemas.ts';
 export { createPasswordPolicy, type PasswordPolicy, type PasswordPolicyOptions } from './password-policy.ts';
 export { rehearsalUserDocuments } from './rehearsal-user.ts';
 export {
@@ -45,11 +46,13 @@ export {
 export {
   type Authentication,
   createUserStore,
+  generatePassword,
   type NewUser,
   type PasswordChange,
   type PasswordRejected,
   parseObjectId,
   type Registration,
+  type TemporaryPassword,
   USER_CURSOR,
   type UserChanges,
   type UserPage,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { isDuplicateKey, type UserDocument, type UserRole } from '@zerochat/data';
 import { type Collection, ObjectId } from 'mongodb';
 import { normalizeEmail, passwordLengthViolation } from './credentials.ts';
@@ -9,6 +10,14 @@ export interface NewUser {
   password: string;
   displayName?: string | null;
   role?: UserRole;
+  /** Someone else chose the password: the user sets their own at the next login. */
+  mustChangePassword?: boolean;
+}
+
+/** A password someone else may know for a moment, which only gets the user to set their own. */
+export interface TemporaryPassword {
+  user: UserDocument;
+  temporaryPassword: string;
 }
 
 /** The password policy refused a new password; `detail` says why ("is one of the most common passwords"). */
@@ -53,6 +62,17 @@ export interface UserStore {
   authenticate(email: string, password: string): Promise<Authentication>;
   /** Checks the current password, then the policy for the new one. */
   changePassword(userId: string, currentPassword: string, newPassword: string): Promise<PasswordChange>;
+  /**
+   * Sets the password of a user who just proved the current one (a login that sets a new
+   * password): the policy, then a write conditional on the hash being the one they proved.
+   * Clears mustChangePassword.
+   */
+  replacePassword(user: UserDocument, newPassword: string): Promise<PasswordChange>;
+  /**
+   * A new random password that must be changed at the next login, in place of the current one;
+   * null when there is no such user. Does not end sessions: call `SessionStore.revokeAllForUser`.
+   */
+  resetPassword(userId: string): Promise<TemporaryPassword | null>;
   findById(userId: string): Promise<UserDocument | null>;
   findByEmail(email: string): Promise<UserDocument | null>;
   /** Newest first. `after` is the `next` of the previous page. */
@@ -70,6 +90,11 @@ export interface UserStoreOptions {
   /** What a new password must satisfy; the common-password policy by default. */
   policy?: PasswordPolicy;
   now: () => Date;
+}
+
+/** 18 random bytes as 24 URL-safe characters: far from any common password, easy to paste. */
+export function generatePassword(): string {
+  return randomBytes(18).toString('base64url');
 }
 
 /** A 24-hex-digit id as an ObjectId, or undefined for anything else (never throws). */
@@ -94,6 +119,18 @@ export function createUserStore({ collection, hasher, now, ...options }: UserSto
     return _id ? collection.findOne({ _id }) : null;
   };
 
+  async function replacePassword(user: UserDocument, newPassword: string): Promise<PasswordChange> {
+    assertPasswordLength(newPassword);
+    const rejection = await rejected(newPassword, user.email);
+    if (rejection) return rejection;
+    const changed = await collection.findOneAndUpdate(
+      { _id: user._id, passwordHash: user.passwordHash },
+      { $set: { passwordHash: await hasher.hash(newPassword), updatedAt: now() }, $unset: { mustChangePassword: '' } },
+      { returnDocument: 'after' },
+    );
+    return changed ? { ok: true, user: changed } : { ok: false, reason: 'changed_concurrently' };
+  }
+
   return {
     async register(input) {
       assertPasswordLength(input.password);
@@ -110,6 +147,7 @@ export function createUserStore({ collection, hasher, now, ...options }: UserSto
         displayName: input.displayName ?? null,
         role: input.role ?? 'user',
         disabled: false,
+        ...(input.mustChangePassword ? { mustChangePassword: true } : {}),
         createdAt: at,
         updatedAt: at,
       };
@@ -150,14 +188,19 @@ export function createUserStore({ collection, hasher, now, ...options }: UserSto
       if (!(await hasher.verify(currentPassword, user.passwordHash)).valid) {
         return { ok: false, reason: 'invalid_credentials' };
       }
-      const rejection = await rejected(newPassword, user.email);
-      if (rejection) return rejection;
-      const changed = await collection.findOneAndUpdate(
-        { _id: user._id, passwordHash: user.passwordHash },
-        { $set: { passwordHash: await hasher.hash(newPassword), updatedAt: now() } },
+      return replacePassword(user, newPassword);
+    },
+    replacePassword,
+    async resetPassword(userId) {
+      const _id = parseObjectId(userId);
+      if (!_id) return null;
+      const temporaryPassword = generatePassword();
+      const user = await collection.findOneAndUpdate(
+        { _id },
+        { $set: { passwordHash: await hasher.hash(temporaryPassword), mustChangePassword: true, updatedAt: now() } },
         { returnDocument: 'after' },
       );
-      return changed ? { ok: true, user: changed } : { ok: false, reason: 'changed_concurrently' };
+      return user ? { user, temporaryPassword } : null;
     },
 
     findById,

@@ -34,6 +34,7 @@ describe('POST /auth/register', () => {
       displayName: 'New User',
       role: 'user',
       disabled: false,
+      mustChangePassword: false,
       createdAt: auth.clock.now().toISOString(),
       updatedAt: auth.clock.now().toISOString(),
     });

@@ -83,7 +83,7 @@ export function addAccountRoutes(app: FunctionApp, services: AuthServices): void
   app.openapi(register, async (c) => {
     if (!services.registrationEnabled) throw registrationClosed();
     const { email, password, displayName } = c.req.valid('json');
-    await services.accountIndexesReady();
+    await services.accounts.indexesReady();
     const registration = await users.register({ email, password, displayName: displayName ?? null });
     if (!registration.ok) {
       throw registration.reason === 'password_rejected'

@@ -1,4 +1,4 @@
-import { hashRefreshToken } from '@zerochat/accounts';
+import { createPasswordHasher, createUserStore, hashRefreshToken } from '@zerochat/accounts';
 import { COLLECTIONS } from '@zerochat/data';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { ObjectId } from 'mongodb';
@@ -126,6 +126,37 @@ describe('POST /auth/login', () => {
     const wrong = await auth.post('/auth/login', { email, password: 'wrong password' });
     expect(wrong.body.code).toBe('invalid_credentials');
     expect(await tokens().countDocuments({ userId: new ObjectId(id) })).toBe(0);
+  });
+});
+
+describe('a password an admin set (mustChangePassword)', () => {
+  it('logs in only with a new password, which the policy checks; the temporary one is then gone', async () => {
+    const { email, id } = await account();
+    const store = createUserStore({
+      collection: database.db.collection(COLLECTIONS.users),
+      hasher: createPasswordHasher(),
+      now: auth.clock.now,
+    });
+    const reset = await store.resetPassword(id);
+    if (!reset) throw new Error('no reset');
+    const temporary = reset.temporaryPassword;
+
+    const refused = await auth.post('/auth/login', { email, password: temporary });
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('password_change_required');
+    // A wrong password is not told that a change is due.
+    expect((await auth.post('/auth/login', { email, password: 'not it at all' })).body.code).toBe(
+      'invalid_credentials',
+    );
+    const weak = await auth.post('/auth/login', { email, password: temporary, newPassword: 'password1' });
+    expect(weak.status).toBe(400);
+    expect(weak.body).toMatchObject({ code: 'validation_failed', errors: [{ pointer: '/newPassword' }] });
+
+    const changed = await auth.post('/auth/login', { email, password: temporary, newPassword: 'my very own phrase' });
+    expect(changed.status).toBe(200);
+    expect(changed.body.user).toMatchObject({ mustChangePassword: false });
+    expect((await auth.post('/auth/login', { email, password: temporary })).status).toBe(401);
+    expect((await auth.post('/auth/login', { email, password: 'my very own phrase' })).status).toBe(200);
   });
 });
 
