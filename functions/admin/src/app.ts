@@ -117,6 +117,7 @@ export function createApp(deps: AdminDeps): FunctionApp {
         users: accounts.users,
         email: config.BOOTSTRAP_ADMIN_EMAIL,
         password: config.BOOTSTRAP_ADMIN_PASSWORD,
+        promoteExisting: config.BOOTSTRAP_ADMIN_PROMOTE_EXISTING,
       }),
       ollamaModelsStep({
         ollama,

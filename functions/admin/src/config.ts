@@ -1,7 +1,7 @@
 import { passwordLengthViolation } from '@zerochat/accounts';
 import { KNATIVE_NAMESPACE, kongUpstreamsEnv } from '@zerochat/kong';
 import { ollamaEnv, ollamaModelName } from '@zerochat/ollama';
-import { accessTokenEnv, envHttpUrl, mongoEnv, requireKeySource, serverEnv } from '@zerochat/runtime';
+import { accessTokenEnv, envBoolean, envHttpUrl, mongoEnv, requireKeySource, serverEnv } from '@zerochat/runtime';
 import { z } from 'zod';
 
 export const adminEnv = {
@@ -22,8 +22,10 @@ export const adminEnv = {
     )
     .pipe(z.array(z.string()).min(1, 'must name at least one origin'))
     .default(['*']),
-  /** The account the bootstrap creates, or promotes, as an admin. */
+  /** The account the bootstrap creates as the first admin when it does not exist. */
   BOOTSTRAP_ADMIN_EMAIL: z.string().trim().toLowerCase().pipe(z.email()).optional(),
+  /** Whether the bootstrap makes an existing account of that email an admin (not by default). */
+  BOOTSTRAP_ADMIN_PROMOTE_EXISTING: envBoolean.default(false),
   /** Its password, used only when the account does not exist yet. Secret. */
   BOOTSTRAP_ADMIN_PASSWORD: z
     .string()

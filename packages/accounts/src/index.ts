@@ -15,6 +15,7 @@ export {
   passwordLength,
   passwordLengthViolation,
 } from './credentials.ts';
+export { Email, NewEmail, NewPassword, Password } from './input-schemas.ts';
 export {
   assertPasswordHashParams,
   createPasswordHasher,
@@ -29,7 +30,6 @@ export {
   type PasswordHashParams,
   parsePasswordHash,
 } from './password-hash.ts';
-export { Email, NewEmail, NewPassword, Password } from './input-schemas.ts';
 export { createPasswordPolicy, type PasswordPolicy, type PasswordPolicyOptions } from './password-policy.ts';
 export { rehearsalUserDocuments } from './rehearsal-user.ts';
 export {

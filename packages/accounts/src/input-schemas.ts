@@ -35,4 +35,3 @@ function passwordOf(minLength: number) {
 export const NewPassword = passwordOf(PASSWORD_MIN_LENGTH);
 /** A password to check, not to set: any length a stored one can have. */
 export const Password = passwordOf(1);
-

@@ -74,6 +74,8 @@ export interface UserStore {
    */
   resetPassword(userId: string): Promise<TemporaryPassword | null>;
   findById(userId: string): Promise<UserDocument | null>;
+  /** Whether any account is an enabled admin. */
+  hasEnabledAdmin(): Promise<boolean>;
   findByEmail(email: string): Promise<UserDocument | null>;
   /** Newest first. `after` is the `next` of the previous page. */
   list(options: { limit: number; after?: string }): Promise<UserPage>;
@@ -204,6 +206,10 @@ export function createUserStore({ collection, hasher, now, ...options }: UserSto
     },
 
     findById,
+
+    async hasEnabledAdmin() {
+      return (await collection.findOne({ role: 'admin', disabled: false }, { projection: { _id: 1 } })) !== null;
+    },
 
     findByEmail(email) {
       return collection.findOne({ email: normalizeEmail(email) });
