@@ -29,11 +29,14 @@ describe('mountFunctions', () => {
     expect(await (await get(mounted, path)).json()).toEqual({ served: name, path });
   });
 
-  it.each(['/authorize', '/chatty', '/nowhere'])('answers %s itself with a 404 problem', async (path) => {
-    const response = await get(mounted, path);
-    expect(response.status).toBe(404);
-    expect(response.headers.get('content-type')).toBe('application/problem+json');
-  });
+  it.each(['/authorize', '/chatty', '/nowhere', '/admin/events'])(
+    'answers %s itself with a 404 problem',
+    async (path) => {
+      const response = await get(mounted, path);
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+    },
+  );
 
   it('is ready when every function is, and says which one is not', async () => {
     expect((await get(mounted, '/readyz')).status).toBe(200);

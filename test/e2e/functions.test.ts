@@ -17,6 +17,7 @@ import { walkJourney } from './journey.ts';
 const database = useTestDatabase();
 const processes: FunctionProcess[] = [];
 const ADMIN = { email: 'admin@example.com', password: 'an admin password' };
+const EVENTS_SECRET = 'the events secret of this test, 32+ chars';
 
 async function startFunctions() {
   const keys = await testSigningKeys();
@@ -37,6 +38,8 @@ async function startFunctions() {
       ZEROCHAT_BASE_MODEL: tinyModel,
       BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
       BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+      ADMIN_EVENTS_SECRET: EVENTS_SECRET,
+      ADMIN_EVENT_SOURCES: '/zerochat/e2e',
     }),
   ]);
   processes.push(auth, chat, admin);
@@ -54,15 +57,19 @@ describe('the functions as separate processes', () => {
   });
 
   it('are bootstrapped by the CloudEvent that `npm run bootstrap` sends', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [
-      join(REPO_ROOT, 'functions/admin/bin/send-bootstrap-event.ts'),
-      '--sink',
-      `${functions.admin.baseUrl}/admin/events`,
-      '--source',
-      '/zerochat/e2e',
-      '--attempts',
-      '1',
-    ]);
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        join(REPO_ROOT, 'functions/admin/bin/send-bootstrap-event.ts'),
+        '--sink',
+        `${functions.admin.baseUrl}/admin/events`,
+        '--source',
+        '/zerochat/e2e',
+        '--attempts',
+        '1',
+      ],
+      { env: { ...process.env, ADMIN_EVENTS_SECRET: EVENTS_SECRET } },
+    );
     expect(stdout).toMatch(/accepted \(200\)/);
     expect(stdout).toMatch(/admin-account +changed/);
     expect(stdout).toMatch(/ollama-models +(changed|ok) +.*zerochat:latest/);

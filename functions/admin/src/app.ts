@@ -28,6 +28,7 @@ import { kongConfigStep } from './bootstrap/kong-config.ts';
 import { mongodbIndexesStep } from './bootstrap/mongodb-indexes.ts';
 import { type BaseModelSource, ollamaModelsStep, pullFrom } from './bootstrap/ollama-models.ts';
 import type { AdminSettings } from './config.ts';
+import { type EventSenderVerifier, sharedSecretVerifier, unauthenticatedSender } from './events/event-senders.ts';
 import { type Gateway, gatewayConfigRenderer } from './kong/gateway-config.ts';
 import { createKongAdmin } from './kong/kong-admin.ts';
 import { type OllamaClients, ollamaClients } from './ollama-client.ts';
@@ -74,7 +75,19 @@ export interface AdminServices {
   metrics: MetricsRegistry;
   /** Whose reconcile PingSource asks for bootstraps. */
   namespace: string;
+  /** The ways /admin/events accepts to prove a sender (ADMIN_EVENTS_AUTH). */
+  eventSenders: EventSenderVerifier[];
+  /** ADMIN_EVENT_SOURCES: where a bootstrap request may come from. */
+  eventSources: readonly string[];
   now: () => Date;
+}
+
+function eventSenderVerifiers(config: AdminSettings, log: Logger): EventSenderVerifier[] {
+  if (config.ADMIN_EVENTS_AUTH === 'none') {
+    log.warn('ADMIN_EVENTS_AUTH=none: anyone who reaches /admin/events can request a bootstrap');
+    return [unauthenticatedSender];
+  }
+  return [sharedSecretVerifier(config.ADMIN_EVENTS_SECRET ?? '')];
 }
 
 /** The admin function as a Hono app; no side effects, everything it touches comes in `deps`. */
@@ -158,6 +171,8 @@ export function createApp(deps: AdminDeps): FunctionApp {
       }),
     metrics,
     namespace: config.KUBERNETES_NAMESPACE,
+    eventSenders: eventSenderVerifiers(config, deps.log),
+    eventSources: config.ADMIN_EVENT_SOURCES,
     now,
   };
 

@@ -33,6 +33,28 @@ export const adminEnv = {
       error: (issue) => passwordLengthViolation(String(issue.input)) ?? 'is not acceptable',
     })
     .optional(),
+  /**
+   * How /admin/events proves who sent an event: `secret` (ADMIN_EVENTS_SECRET as a bearer
+   * token: compose, npm start) or `none` (anyone who reaches the route; only where nothing but
+   * the event broker can).
+   */
+  ADMIN_EVENTS_AUTH: z.enum(['secret', 'none']).default('secret'),
+  /** The bearer token event senders present with ADMIN_EVENTS_AUTH=secret. Secret. */
+  ADMIN_EVENTS_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters (npm run compose:secrets makes one)')
+    .optional(),
+  /** The `source`s a bootstrap request may come from; others are refused (403). */
+  ADMIN_EVENT_SOURCES: z
+    .string()
+    .transform((list) =>
+      list
+        .split(',')
+        .map((source) => source.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().max(256)).min(1, 'must name at least one source'))
+    .default(['/zerochat/install', '/zerochat/compose', '/zerochat/bootstrap', '/zerochat/local']),
   /** The namespace whose Knative services /admin/status lists, and whose PingSource reconciles. */
   KUBERNETES_NAMESPACE: z
     .string()
@@ -53,6 +75,13 @@ export const adminConfigSchema = z
         code: 'custom',
         path: ['KONG_UPSTREAMS'],
         message: 'is required with KONG_ADMIN_URL ("compose", "knative:<namespace>" or JSON)',
+      });
+    }
+    if (config.ADMIN_EVENTS_AUTH === 'secret' && !config.ADMIN_EVENTS_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ADMIN_EVENTS_SECRET'],
+        message: 'is required with ADMIN_EVENTS_AUTH=secret (npm run compose:secrets makes one)',
       });
     }
     if (config.BOOTSTRAP_ADMIN_PASSWORD && !config.BOOTSTRAP_ADMIN_EMAIL) {

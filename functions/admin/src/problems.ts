@@ -14,6 +14,16 @@ export function malformedEvent(errors: readonly FieldError[]): AppError {
   });
 }
 
+/** A bootstrap request from a source the configuration does not name: 403, not retried by a Broker. */
+export function eventSourceRefused(source: string): AppError {
+  return new AppError({
+    code: 'event_source_refused',
+    status: 403,
+    title: 'Event source refused',
+    detail: `Bootstrap requests are taken from the sources in ADMIN_EVENT_SOURCES only, not from "${source.slice(0, 256)}".`,
+  });
+}
+
 /** A bootstrap step failed: 503, so a Broker retries the event (and the repeat runs again). */
 export function bootstrapFailed(report: BootstrapReport): AppError {
   const failed = report.steps.filter((step) => step.outcome === 'failed').map((step) => step.step);

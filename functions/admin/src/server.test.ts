@@ -17,6 +17,7 @@ import {
 import { testServices, useTestDatabase } from '../../../test/support/test-services.ts';
 import type { StatusDocument } from './status/status.ts';
 import { uniqueModelNames } from './testing/admin-harness.ts';
+import { TEST_EVENTS_SECRET } from './testing/admin-settings.ts';
 import { type KongAdminStandIn, startKongAdminStandIn } from './testing/kong-admin-stand-in.ts';
 
 // The admin bundle as its own process, bootstrapped over a real socket by the bundled sender,
@@ -50,6 +51,7 @@ beforeAll(async () => {
     AUTH_PUBLIC_JWKS: JSON.stringify({ keys: [key.publicJwk] }),
     BOOTSTRAP_ADMIN_EMAIL: 'root@example.com',
     BOOTSTRAP_ADMIN_PASSWORD: 'first admin password',
+    ADMIN_EVENTS_SECRET: TEST_EVENTS_SECRET,
   });
 }, 120_000);
 afterAll(async () => {
@@ -59,7 +61,7 @@ afterAll(async () => {
 
 const sendEvent = (args: string[], env: Record<string, string> = {}) =>
   run(process.execPath, [join(outdir, 'send-bootstrap-event.js'), ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', ADMIN_EVENTS_SECRET: TEST_EVENTS_SECRET, ...env },
   }).catch((error: { code: number; stdout: string; stderr: string }) => error);
 
 describe('the admin bundle over real sockets', () => {
