@@ -15,7 +15,7 @@ export interface EventSender {
  */
 export type EventSenderVerifier = (authorization: string | undefined) => Promise<EventSender | undefined>;
 
-const BEARER = /^Bearer[ ]+(\S+)$/i;
+const BEARER = /^Bearer[ ]+(.+)$/i;
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** `Authorization: Bearer <ADMIN_EVENTS_SECRET>`, compared in constant time. */
