@@ -15,8 +15,8 @@ export interface Fixtures {
   signingJwks: string;
   user: { id: string; email: string; password: string; token: string };
   admin: { id: string; email: string; token: string };
-  /** An access token for any user id, signed with the key set above. */
-  signToken(sub: string, role: 'user' | 'admin'): Promise<string>;
+  /** An access token for any user id, signed with the key set above, in the fixtures' session or `sessionId`. */
+  signToken(sub: string, role: 'user' | 'admin', sessionId?: string): Promise<string>;
 }
 
 /** Creates a signing key and two users (one admin) in a database of the benchmark's own. */
@@ -28,8 +28,8 @@ export async function prepareFixtures(mongoUri: string, dbName: string): Promise
   const privateJwk: JWK = { ...(await exportJWK(privateKey)), kid, alg: 'ES256', use: 'sig' };
   // Every token is of one live session (a refresh token of its family is in the database).
   const sessionId = `bench-${crypto.randomUUID()}`;
-  const sign = (sub: string, role: 'user' | 'admin') =>
-    new SignJWT({ role, sid: sessionId })
+  const sign = (sub: string, role: 'user' | 'admin', sid = sessionId) =>
+    new SignJWT({ role, sid })
       .setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' })
       .setSubject(sub)
       .setIssuer(BENCH_ISSUER)

@@ -8,6 +8,7 @@ import {
   type Logger,
   MetricsRegistry,
   requireAccessToken,
+  type SessionCheck,
 } from '@zerochat/runtime';
 import type { Db } from 'mongodb';
 import packageJson from '../package.json' with { type: 'json' };
@@ -33,6 +34,8 @@ export interface ChatDeps {
   /** Ollama, through the `ollama` client (see createModelServer). */
   models: ModelServer;
   now?: () => Date;
+  /** Whether an access token's session is live; the session store through a short cache by default. */
+  sessions?: SessionCheck;
 }
 
 /** The chat function as a Hono app; no side effects, everything it touches comes in `deps`. */
@@ -76,7 +79,9 @@ export function createApp(deps: ChatDeps): FunctionApp {
   };
 
   // Every API route needs a valid access token; the API docs stay public.
-  const authenticated = requireAccessToken(configuredVerifier(deps.config, { db: deps.mongo.db, now }));
+  const authenticated = requireAccessToken(
+    configuredVerifier(deps.config, { db: deps.mongo.db, now, ...(deps.sessions ? { sessions: deps.sessions } : {}) }),
+  );
   app.use('/chat/models', authenticated);
   app.use('/chat/conversations/*', authenticated);
 

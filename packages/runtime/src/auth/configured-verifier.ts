@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import { accessTokenKeysOf, type PublicJwks } from '../config/env.ts';
 import { type AccessTokenKeys, createAccessTokenVerifier, type VerifyAccessToken } from './access-token.ts';
-import { createSessionCheck } from './session-check.ts';
+import { createSessionCheck, type SessionCheck } from './session-check.ts';
 
 /** The variables of accessTokenEnv a verifier reads. */
 export interface AccessTokenConfig {
@@ -15,11 +15,12 @@ export interface AccessTokenConfig {
 
 /**
  * The access-token verifier of a function, as its config says, checking sessions against the
- * session store in `db`. `keys` overrides the configured ones (auth verifies with its own).
+ * session store in `db`. `keys` overrides the configured ones (auth verifies with its own);
+ * `sessions` replaces the session check (the load benchmark measures the check's cost so).
  */
 export function configuredVerifier(
   config: AccessTokenConfig,
-  deps: { db: Db; now?: () => Date; keys?: AccessTokenKeys },
+  deps: { db: Db; now?: () => Date; keys?: AccessTokenKeys; sessions?: SessionCheck },
 ): VerifyAccessToken {
   const now = deps.now ?? (() => new Date());
   return createAccessTokenVerifier({
@@ -27,7 +28,7 @@ export function configuredVerifier(
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,
     maxLifetimeSeconds: config.AUTH_ACCESS_TOKEN_TTL_SECONDS,
-    sessions: createSessionCheck({ db: deps.db, cacheMs: config.AUTH_SESSION_CACHE_MS, now }),
+    sessions: deps.sessions ?? createSessionCheck({ db: deps.db, cacheMs: config.AUTH_SESSION_CACHE_MS, now }),
     now,
   });
 }
