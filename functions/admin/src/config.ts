@@ -4,6 +4,18 @@ import { ollamaEnv, ollamaModelName } from '@zerochat/ollama';
 import { accessTokenEnv, envBoolean, envHttpUrl, mongoEnv, requireKeySource, serverEnv } from '@zerochat/runtime';
 import { z } from 'zod';
 
+/** A comma-separated list of at least one `item`, each trimmed. */
+const commaList = (item: z.ZodString, noun: string) =>
+  z
+    .string()
+    .transform((list) =>
+      list
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item).min(1, `must name at least one ${noun}`));
+
 export const adminEnv = {
   /** The model ollama/Modelfile builds on; pulled by the bootstrap when Ollama lacks it. */
   ZEROCHAT_BASE_MODEL: ollamaModelName.default('gemma3:270m'),
@@ -12,16 +24,7 @@ export const adminEnv = {
   /** Where Kong sends each function's traffic: compose, knative:<namespace> or JSON. */
   KONG_UPSTREAMS: kongUpstreamsEnv.optional(),
   /** Origins Kong's CORS plugin allows, comma-separated; `*` by default. */
-  KONG_CORS_ORIGINS: z
-    .string()
-    .transform((list) =>
-      list
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string()).min(1, 'must name at least one origin'))
-    .default(['*']),
+  KONG_CORS_ORIGINS: commaList(z.string(), 'origin').default(['*']),
   /** The account the bootstrap creates as the first admin when it does not exist. */
   BOOTSTRAP_ADMIN_EMAIL: z.string().trim().toLowerCase().pipe(z.email()).optional(),
   /** Whether the bootstrap makes an existing account of that email an admin (not by default). */
@@ -45,16 +48,12 @@ export const adminEnv = {
     .min(32, 'must be at least 32 characters (npm run compose:secrets makes one)')
     .optional(),
   /** The `source`s a bootstrap request may come from; others are refused (403). */
-  ADMIN_EVENT_SOURCES: z
-    .string()
-    .transform((list) =>
-      list
-        .split(',')
-        .map((source) => source.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().max(256)).min(1, 'must name at least one source'))
-    .default(['/zerochat/install', '/zerochat/compose', '/zerochat/bootstrap', '/zerochat/local']),
+  ADMIN_EVENT_SOURCES: commaList(z.string().max(256), 'source').default([
+    '/zerochat/install',
+    '/zerochat/compose',
+    '/zerochat/bootstrap',
+    '/zerochat/local',
+  ]),
   /** The namespace whose Knative services /admin/status lists, and whose PingSource reconciles. */
   KUBERNETES_NAMESPACE: z
     .string()
