@@ -76,8 +76,11 @@ describe('the functions as separate processes', () => {
   });
 
   let userToken: string;
+  let journeyUser: { email: string; password: string };
   it('carry a user from registration to logout', async () => {
-    userToken = (await walkJourney({ auth: functions.auth, chat: functions.chat })).accessToken;
+    const journey = await walkJourney({ auth: functions.auth, chat: functions.chat });
+    userToken = journey.accessToken;
+    journeyUser = { email: journey.email, password: journey.password };
   });
 
   it("show the admin the installation's status", async () => {
@@ -91,8 +94,13 @@ describe('the functions as separate processes', () => {
       mongodb: { status: 'ok', users: { total: 2, admins: 1 }, conversations: 1, messages: 2 },
       ollama: { status: 'ok', zerochatModel: { name: 'zerochat:latest' } },
     });
-    // A user's token is not enough.
+    // The journey ended with a logout: its token is refused everywhere; a user's live token is not enough.
     expect((await functions.admin.json('GET', '/admin/status', { token: userToken })).body).toMatchObject({
+      status: 401,
+      code: 'session_ended',
+    });
+    const user = await functions.auth.json<{ accessToken: string }>('POST', '/auth/login', { body: journeyUser });
+    expect((await functions.admin.json('GET', '/admin/status', { token: user.body.accessToken })).body).toMatchObject({
       status: 403,
       code: 'forbidden',
     });
