@@ -26,6 +26,7 @@ beforeAll(async () => {
   requiredEnv.auth = { AUTH_SIGNING_KEYS: JSON.stringify(signingKeys) };
   requiredEnv.admin = {
     AUTH_PUBLIC_JWKS: JSON.stringify({ keys: signingKeys.keys.map(({ d: _d, ...publicKey }) => publicKey) }),
+    ADMIN_EVENTS_SECRET: 'the events secret of the bundle test',
   };
 }, 120_000);
 

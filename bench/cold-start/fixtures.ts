@@ -1,5 +1,5 @@
 import { createPasswordHasher } from '@zerochat/accounts';
-import { COLLECTIONS, type UserDocument } from '@zerochat/data';
+import { COLLECTIONS, type RefreshTokenDocument, type UserDocument } from '@zerochat/data';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { MongoClient, ObjectId } from 'mongodb';
 
@@ -15,8 +15,8 @@ export interface Fixtures {
   signingJwks: string;
   user: { id: string; email: string; password: string; token: string };
   admin: { id: string; email: string; token: string };
-  /** An access token for any user id, signed with the key set above. */
-  signToken(sub: string, role: 'user' | 'admin'): Promise<string>;
+  /** An access token for any user id, signed with the key set above, in the fixtures' session or `sessionId`. */
+  signToken(sub: string, role: 'user' | 'admin', sessionId?: string): Promise<string>;
 }
 
 /** Creates a signing key and two users (one admin) in a database of the benchmark's own. */
@@ -26,9 +26,11 @@ export async function prepareFixtures(mongoUri: string, dbName: string): Promise
   const kid = 'bench';
   const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
   const privateJwk: JWK = { ...(await exportJWK(privateKey)), kid, alg: 'ES256', use: 'sig' };
-  const sign = (sub: string, role: 'user' | 'admin') =>
-    new SignJWT({ role, typ: 'access' })
-      .setProtectedHeader({ alg: 'ES256', kid })
+  // Every token is of one live session (a refresh token of its family is in the database).
+  const sessionId = `bench-${crypto.randomUUID()}`;
+  const sign = (sub: string, role: 'user' | 'admin', sid = sessionId) =>
+    new SignJWT({ role, sid })
+      .setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' })
       .setSubject(sub)
       .setIssuer(BENCH_ISSUER)
       .setAudience(BENCH_AUDIENCE)
@@ -56,6 +58,20 @@ export async function prepareFixtures(mongoUri: string, dbName: string): Promise
       });
       return _id.toHexString();
     };
+    const never = new Date(now.getTime() + 365 * 86_400_000);
+    await client
+      .db(dbName)
+      .collection<RefreshTokenDocument>(COLLECTIONS.refreshTokens)
+      .insertOne({
+        _id: new ObjectId(),
+        userId: new ObjectId(),
+        familyId: sessionId,
+        tokenHash: sessionId,
+        parentHash: `family:${sessionId}`,
+        createdAt: now,
+        expiresAt: never,
+        sessionExpiresAt: never,
+      });
     const userId = await make('bench-user@example.com', 'user');
     const adminId = await make('bench-admin@example.com', 'admin');
     return {
@@ -67,6 +83,8 @@ export async function prepareFixtures(mongoUri: string, dbName: string): Promise
         AUTH_PUBLIC_JWKS: JSON.stringify({ keys: [publicJwk] }),
         AUTH_ISSUER: BENCH_ISSUER,
         AUTH_AUDIENCE: BENCH_AUDIENCE,
+        // The fixtures' tokens live 2 hours, so that a long run does not outlast them.
+        AUTH_ACCESS_TOKEN_TTL_SECONDS: '7200',
       },
       signingJwks: JSON.stringify({ keys: [privateJwk] }),
       user: { id: userId, email: 'bench-user@example.com', password, token: await sign(userId, 'user') },

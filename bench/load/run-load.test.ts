@@ -11,7 +11,7 @@ import { runLoadBenchmark } from './run-load.ts';
 const ollama = useOwnOllama();
 
 describe('bench:load', () => {
-  it('measures all four scenarios and reports each with its baseline', async () => {
+  it('measures every scenario, the session check A/B included, and reports each with its baseline', async () => {
     const { mongoUri } = testServices();
     const ollamaHost = ollama.server.host;
     const report = await runLoadBenchmark({
@@ -27,6 +27,8 @@ describe('bench:load', () => {
     expect(report).toMatchObject({ schema: LOAD_REPORT_SCHEMA, rounds: 1, durationSeconds: 1, replyTokens: 4 });
     expect(report.scenarios.map(({ path, kind }) => `${path} ${kind}`)).toEqual([
       'read floor',
+      'read function',
+      'read function',
       'read function',
       'stream reference',
       'stream function',

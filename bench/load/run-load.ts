@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COLLECTIONS, type ConversationDocument } from '@zerochat/data';
+import { COLLECTIONS, type ConversationDocument, type RefreshTokenDocument } from '@zerochat/data';
 import { cacheDir, freePort, provideServices } from '@zerochat/local-services';
 import { MongoClient, ObjectId } from 'mongodb';
 import { prepareFixtures } from '../cold-start/fixtures.ts';
@@ -53,7 +53,7 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
       dbName,
       count: Math.max(options.readConnections, options.streamConnections),
       model: `${services.tinyModel}:latest`,
-      sign: (id) => fixtures.signToken(id, 'user'),
+      sign: (id, sessionId) => fixtures.signToken(id, 'user', sessionId),
     });
     const bundles = await buildBundles(['chat'], join(scratch, 'bundles'));
     const chat = await startServer({
@@ -72,6 +72,23 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
       readinessPath: '/readyz',
     });
     servers.push(chat);
+    // The session check's A/B: the same chat, from source, with the check and without it.
+    const fromSource = async (args: string[]) =>
+      startServer({
+        command: process.execPath,
+        args: [join(import.meta.dirname, 'subjects/chat-from-source.ts'), ...args],
+        env: {
+          NODE_ENV: 'production',
+          ...fixtures.env,
+          OLLAMA_HOST: services.ollamaHost,
+          ZEROCHAT_MODEL: services.tinyModel,
+        },
+        port: await freePort(),
+        readinessPath: '/readyz',
+      });
+    const checked = await fromSource([]);
+    const unchecked = await fromSource(['--without-session-check']);
+    servers.push(checked, unchecked);
     const floor = await startServer({
       command: process.execPath,
       args: [join(import.meta.dirname, 'subjects/floor-read-server.mjs')],
@@ -112,6 +129,23 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
         })),
         isCorrect: (body) => body.startsWith('{"items":['),
       },
+      ...[
+        { server: checked, name: 'chat from source, session check on' },
+        { server: unchecked, name: 'chat from source, session check off (A/B)' },
+      ].map(({ server, name }) => ({
+        path: 'read' as const,
+        name,
+        kind: 'function' as const,
+        request: 'GET /chat/conversations',
+        connections: options.readConnections,
+        url: server.url,
+        requests: readers.map((user) => ({
+          method: 'GET' as const,
+          path: '/chat/conversations',
+          headers: { authorization: `Bearer ${user.token}` },
+        })),
+        isCorrect: (body: string) => body.startsWith('{"items":['),
+      })),
       {
         path: 'stream',
         name: 'reference: Ollama alone',
@@ -204,18 +238,36 @@ async function seedUsers(options: {
   dbName: string;
   count: number;
   model: string;
-  sign: (id: string) => Promise<string>;
+  sign: (id: string, sessionId: string) => Promise<string>;
 }): Promise<Array<{ id: string; token: string; conversationId: string }>> {
   const { dbName, count, model, sign } = options;
   const client = new MongoClient(options.mongoUri);
   try {
     const conversations = client.db(dbName).collection<ConversationDocument>(COLLECTIONS.conversations);
+    // Each user in a session of their own, as after a login: the session check looks each up.
     const users = await Promise.all(
       Array.from({ length: count }, async () => {
         const id = new ObjectId();
-        return { id, token: await sign(id.toHexString()) };
+        const sessionId = crypto.randomUUID();
+        return { id, sessionId, token: await sign(id.toHexString(), sessionId) };
       }),
     );
+    const never = new Date(Date.now() + 365 * 86_400_000);
+    await client
+      .db(dbName)
+      .collection<RefreshTokenDocument>(COLLECTIONS.refreshTokens)
+      .insertMany(
+        users.map(({ id, sessionId }) => ({
+          _id: new ObjectId(),
+          userId: id,
+          familyId: sessionId,
+          tokenHash: sessionId,
+          parentHash: `family:${sessionId}`,
+          createdAt: new Date(),
+          expiresAt: never,
+          sessionExpiresAt: never,
+        })),
+      );
     const now = Date.now();
     const documents = users.flatMap(({ id }) =>
       Array.from({ length: CONVERSATIONS_PER_READER }, (_, index) => {

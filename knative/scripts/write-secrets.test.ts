@@ -71,7 +71,7 @@ describe('writeComposeSecrets', () => {
 
   it('creates .env when there is none', async () => {
     const path = join(await scratch(), '.env');
-    expect(await writeComposeSecrets(path)).toHaveLength(7);
+    expect(await writeComposeSecrets(path)).toHaveLength(8);
     expect((await stat(path)).mode & 0o077).toBe(0);
   });
 });

@@ -103,6 +103,7 @@ export async function writeComposeSecrets(envPath: string): Promise<string[]> {
     AUTH_PUBLIC_JWKS: `'${JSON.stringify(keys.publicSet)}'`,
     BOOTSTRAP_ADMIN_EMAIL: DEFAULT_ADMIN_EMAIL,
     BOOTSTRAP_ADMIN_PASSWORD: randomPassword(),
+    ADMIN_EVENTS_SECRET: randomPassword(),
     KONG_PG_PASSWORD: randomPassword(),
   };
   const missing = Object.entries(wanted).filter(([key]) => !current[key]);

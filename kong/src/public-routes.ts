@@ -86,8 +86,15 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   ...docs('chat'),
   { name: 'admin-bootstrap', function: 'admin', methods: ['POST'], path: '/admin/bootstrap', access: 'token' },
   { name: 'admin-status', function: 'admin', methods: ['GET'], path: '/admin/status', access: 'token' },
-  { name: 'admin-users', function: 'admin', methods: ['GET'], path: '/admin/users', access: 'token' },
-  { name: 'admin-user', function: 'admin', methods: ['PATCH'], path: '/admin/users/{id}', access: 'token' },
+  { name: 'admin-users', function: 'admin', methods: ['GET', 'POST'], path: '/admin/users', access: 'token' },
+  { name: 'admin-user', function: 'admin', methods: ['PATCH', 'DELETE'], path: '/admin/users/{id}', access: 'token' },
+  {
+    name: 'admin-user-password-reset',
+    function: 'admin',
+    methods: ['POST'],
+    path: '/admin/users/{id}/password-reset',
+    access: 'token',
+  },
   ...docs('admin'),
   // The page: index.html at each of its own paths (functions/web/src/page-paths.ts; a test keeps
   // the two in step) and its hashed assets. Nothing under /auth, /chat, /admin or /v1 is among them.

@@ -7,14 +7,20 @@ export type { BootstrapReport };
 /**
  * The bootstrap of the one-process mode: the admin function's own sender emits the same
  * CloudEvent that compose's one-shot container and the Knative Job send, delivered to the
- * admin app in-process. Resolves with the report, also when a step failed.
+ * admin app in-process, with the events secret of this start. Resolves with the report, also
+ * when a step failed.
  */
-export async function requestBootstrap(admin: FunctionFetch, origin: string): Promise<BootstrapReport> {
+export async function requestBootstrap(
+  admin: FunctionFetch,
+  origin: string,
+  credential: string,
+): Promise<BootstrapReport> {
   let answered = '';
   try {
     const { reply } = await sendBootstrapEvent({
       sink: new URL('/admin/events', origin).href,
       source: '/zerochat/local',
+      credential,
       attempts: 1,
       fetch: async (input, init) => {
         const response = await admin(new Request(input, init));

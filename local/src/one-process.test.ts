@@ -40,10 +40,14 @@ describe('mountFunctions', () => {
     expect(await (await get(mounted, path)).json()).toEqual({ served: name, path });
   });
 
-  it('answers a health path with another method itself, with a 404 problem', async () => {
-    const response = await mounted(new Request(`${origin}/readyz`, { method: 'POST' }));
-    expect(response.status).toBe(404);
-    expect(response.headers.get('content-type')).toBe('application/problem+json');
+  it('answers a health path with another method, and /admin/events, itself with a 404 problem', async () => {
+    for (const response of [
+      await mounted(new Request(`${origin}/readyz`, { method: 'POST' })),
+      await mounted(new Request(`${origin}/admin/events`, { method: 'POST' })),
+    ]) {
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+    }
   });
 
   it('is ready when every function is, and says which one is not', async () => {

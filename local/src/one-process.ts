@@ -15,6 +15,7 @@ const API_FUNCTIONS = ['auth', 'chat', 'admin'] as const satisfies readonly Func
 export type FunctionFetch = (request: Request, env?: object) => Response | Promise<Response>;
 
 const ROOT_HEALTH = new Set(['/healthz', '/readyz', '/metrics']);
+const NOT_SERVED = new Set(['/admin/events']);
 
 /**
  * One `fetch` for the four function apps in one process. Each API app keeps its own middleware
@@ -51,6 +52,10 @@ export function mountFunctions(functions: Readonly<Record<FunctionName, Function
 
   return async function oneProcess(request, env) {
     const { pathname } = new URL(request.url);
+    // As behind Kong: CloudEvents are for the bootstrap inside this process, not for the network.
+    if (NOT_SERVED.has(pathname)) {
+      return problemResponse(notFound(`No route for ${request.method} ${pathname}.`), crypto.randomUUID());
+    }
     const owner = API_FUNCTIONS.find((name) => pathname === `/${name}` || pathname.startsWith(`/${name}/`));
     if (owner) return functions[owner](request, env);
     if (ROOT_HEALTH.has(pathname)) {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -145,8 +146,13 @@ export async function startOneProcess(options: StartOneProcessOptions): Promise<
       report(`Ollama: none (${(ollama.reason as Error).message}). Chat answers 503 until there is one.`);
     }
 
+    // The bootstrap is sent in-process and /admin/events is not served to the network (see
+    // mountFunctions); the secret of this start proves the sender all the same.
+    const eventsSecret = randomBytes(32).toString('base64url');
     const functionEnv: NodeJS.ProcessEnv = {
       ...options.env,
+      ADMIN_EVENTS_AUTH: 'secret',
+      ADMIN_EVENTS_SECRET: eventsSecret,
       MONGODB_URI: mongo.value.url,
       MONGODB_DB: config.MONGODB_DB,
       AUTH_SIGNING_KEYS: JSON.stringify(secrets.signingKeys),
@@ -200,7 +206,7 @@ export async function startOneProcess(options: StartOneProcessOptions): Promise<
       }),
     };
     const url = `http://${['127.0.0.1', '0.0.0.0', '::', 'localhost'].includes(config.HOST) ? 'localhost' : config.HOST}`;
-    const bootstrap = await requestBootstrap(apps.admin.fetch, `${url}:${config.PORT}`);
+    const bootstrap = await requestBootstrap(apps.admin.fetch, `${url}:${config.PORT}`, eventsSecret);
 
     const running = await serveFunction({
       fetch: mountFunctions({

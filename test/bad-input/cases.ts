@@ -23,6 +23,16 @@ const KIB = 1024;
 const big = (bytes: number) => 'x'.repeat(bytes);
 const huge = { 'x-filler': big(20 * KIB) };
 const password = 'correct horse battery';
+/** The admin process's ADMIN_EVENTS_SECRET (matrix.test.ts sets it). */
+export const MATRIX_EVENTS_SECRET = 'the bad-input matrix events secret';
+const event = (headers: Record<string, string>) => ({
+  'ce-specversion': '1.0',
+  'ce-type': 'dev.zerochat.admin.bootstrap.requested',
+  'ce-source': '/zerochat/bootstrap',
+  'ce-id': 'matrix-1',
+  ...headers,
+});
+const sender = { authorization: `Bearer ${MATRIX_EVENTS_SECRET}` };
 
 // biome-ignore format: one line per case, so that a new case is one line
 export const BAD_INPUTS: readonly BadInput[] = [
@@ -41,6 +51,11 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { fn: 'auth', name: 'neither a refresh token nor the session cookie', request: 'POST /auth/refresh', body: {}, status: 400, code: 'validation_failed' },
   { fn: 'auth', name: 'a session cookie without its CSRF token', request: 'POST /auth/refresh', body: {}, headers: { cookie: `zerochat_refresh=${'a'.repeat(43)}` }, status: 403, code: 'csrf_failed' },
   { fn: 'auth', name: 'a logout by cookie with a wrong CSRF token', request: 'POST /auth/logout', body: {}, headers: { cookie: `zerochat_refresh=${'a'.repeat(43)}`, 'x-csrf-token': 'forged' }, status: 403, code: 'csrf_failed' },
+  { fn: 'auth', name: 'a common password', request: 'POST /auth/register', body: { email: 'common@example.com', password: 'password1' }, status: 400, code: 'validation_failed' },
+  { fn: 'auth', name: 'eight spaces as password', request: 'POST /auth/register', body: { email: 'spaces@example.com', password: '        ' }, status: 400, code: 'validation_failed' },
+  { fn: 'auth', name: 'the email as password', request: 'POST /auth/register', body: { email: 'me@example.com', password: 'me@example.com' }, status: 400, code: 'validation_failed' },
+  { fn: 'auth', name: 'a common new password', request: 'POST /auth/password', token: 'valid', body: { currentPassword: password, newPassword: 'qwerty123' }, status: 400, code: 'validation_failed' },
+  { fn: 'auth', name: 'a login whose new password is the old one', request: 'POST /auth/login', body: { email: 'matrix@example.com', password, newPassword: password }, status: 400, code: 'validation_failed' },
   { fn: 'auth', name: 'an unknown field at depth', request: 'POST /auth/password', token: 'valid', body: { currentPassword: password, newPassword: `${password}!`, extra: { deep: true } }, status: 400, code: 'validation_failed' },
   // auth: tokens
   { fn: 'auth', name: 'no token', request: 'GET /auth/me', status: 401, code: 'token_missing' },
@@ -60,7 +75,11 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { fn: 'chat', name: 'an unknown key', request: 'GET /chat/conversations', token: 'unknownKey', status: 401, code: 'token_key_unknown' },
   { fn: 'chat', name: 'a forged signature', request: 'DELETE /chat/conversations/{conversation}', token: 'forged', status: 401, code: 'token_signature_invalid' },
   { fn: 'chat', name: 'a refresh token as access token', request: 'GET /chat/conversations', token: 'refreshToken', status: 401, code: 'token_malformed' },
-  { fn: 'chat', name: 'typ: refresh', request: 'GET /chat/conversations', token: 'refreshTyped', status: 401, code: 'token_type_invalid' },
+  { fn: 'chat', name: 'typ: refresh+jwt', request: 'GET /chat/conversations', token: 'refreshTyped', status: 401, code: 'token_type_invalid' },
+  { fn: 'chat', name: 'typ: JWT (not at+jwt)', request: 'GET /chat/conversations', token: 'plainJwt', status: 401, code: 'token_type_invalid' },
+  { fn: 'chat', name: 'an exp ten years out', request: 'GET /chat/conversations', token: 'tenYears', status: 401, code: 'token_claims_invalid' },
+  { fn: 'chat', name: 'a logged-out session', request: 'POST /chat/conversations', token: 'endedSession', body: {}, status: 401, code: 'session_ended' },
+  { fn: 'auth', name: 'a logged-out session', request: 'GET /auth/me', token: 'endedSession', status: 401, code: 'session_ended' },
   // chat: paths and ids
   { fn: 'chat', name: 'a bad id', request: 'GET /chat/conversations/not-an-id', token: 'valid', status: 400, code: 'validation_failed' },
   { fn: 'chat', name: 'traversal in an id', request: 'GET /chat/conversations/..%2F..%2Fauth%2Fme', token: 'valid', status: 400, code: 'validation_failed' },
@@ -93,8 +112,27 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { fn: 'admin', name: 'a limit out of range', request: 'GET /admin/users?limit=0', token: 'admin', status: 400, code: 'validation_failed' },
   { fn: 'admin', name: 'text/plain', request: 'POST /admin/bootstrap', token: 'admin', body: 'go', contentType: 'text/plain', status: 415, code: 'unsupported_media_type' },
   { fn: 'admin', name: 'a 70 KiB body', request: 'POST /admin/bootstrap', token: 'admin', body: { filler: big(70 * KIB) }, status: 413, code: 'payload_too_large' },
-  { fn: 'admin', name: 'an event without ce-id', request: 'POST /admin/events', headers: { 'ce-specversion': '1.0', 'ce-type': 'dev.zerochat.admin.bootstrap.requested', 'ce-source': '/x' }, body: {}, status: 400, code: 'malformed_event' },
-  { fn: 'admin', name: 'an event of spec 0.3', request: 'POST /admin/events', headers: { 'ce-specversion': '0.3', 'ce-type': 'dev.zerochat.admin.bootstrap.requested', 'ce-source': '/x', 'ce-id': '1' }, body: {}, status: 400, code: 'malformed_event' },
-  { fn: 'admin', name: 'a structured event that is not JSON', request: 'POST /admin/events', contentType: 'application/cloudevents+json', body: '{"specversion": "1.0", ', status: 400, code: 'malformed_event' },
+  { fn: 'admin', name: 'an event without ce-id', request: 'POST /admin/events', headers: { ...sender, 'ce-specversion': '1.0', 'ce-type': 'dev.zerochat.admin.bootstrap.requested', 'ce-source': '/x' }, body: {}, status: 400, code: 'malformed_event' },
+  { fn: 'admin', name: 'an event of spec 0.3', request: 'POST /admin/events', headers: { ...sender, ...event({ 'ce-specversion': '0.3' }) }, body: {}, status: 400, code: 'malformed_event' },
+  { fn: 'admin', name: 'a structured event that is not JSON', request: 'POST /admin/events', headers: sender, contentType: 'application/cloudevents+json', body: '{"specversion": "1.0", ', status: 400, code: 'malformed_event' },
+  { fn: 'admin', name: 'an event without a sender credential', request: 'POST /admin/events', headers: event({}), body: {}, status: 401, code: 'event_sender_unauthenticated' },
+  { fn: 'admin', name: 'an event with a forged secret', request: 'POST /admin/events', headers: { authorization: 'Bearer a-guess-at-the-events-secret-0000', ...event({}) }, body: {}, status: 401, code: 'event_sender_unauthenticated' },
+  { fn: 'admin', name: 'an event with an access token as credential', request: 'POST /admin/events', token: 'admin', headers: event({}), body: {}, status: 401, code: 'event_sender_unauthenticated' },
+  { fn: 'admin', name: 'a bootstrap request from a forged source', request: 'POST /admin/events', headers: { ...sender, ...event({ 'ce-source': '/anyone' }) }, body: {}, status: 403, code: 'event_source_refused' },
+  { fn: 'admin', name: 'an event id of 10 KiB', request: 'POST /admin/events', headers: { ...sender, ...event({ 'ce-id': big(10 * KIB) }) }, body: {}, status: 400, code: 'malformed_event' },
+  // admin: creating, resetting and deleting users
+  { fn: 'admin', name: 'a user with a common password', request: 'POST /admin/users', token: 'admin', body: { email: 'new@example.com', password: 'iloveyou1' }, status: 400, code: 'validation_failed' },
+  { fn: 'admin', name: 'a user with a taken email', request: 'POST /admin/users', token: 'admin', body: { email: 'matrix@example.com' }, status: 409, code: 'conflict' },
+  { fn: 'admin', name: 'a user with a passwordHash smuggled in', request: 'POST /admin/users', token: 'admin', body: { email: 'hash@example.com', passwordHash: '$argon2id$' }, status: 400, code: 'validation_failed' },
+  { fn: 'admin', name: 'a user with $ne as email', request: 'POST /admin/users', token: 'admin', body: { email: { $ne: null } }, status: 400, code: 'validation_failed' },
+  { fn: 'admin', name: 'a user created by a user', request: 'POST /admin/users', token: 'valid', body: { email: 'x@example.com' }, status: 403, code: 'forbidden' },
+  { fn: 'admin', name: 'a reset of a bad id', request: 'POST /admin/users/..%2Fx/password-reset', token: 'admin', status: 400, code: 'validation_failed' },
+  { fn: 'admin', name: 'a reset of an id nobody has', request: 'POST /admin/users/0123456789abcdef01234567/password-reset', token: 'admin', status: 404, code: 'not_found' },
+  { fn: 'admin', name: 'a reset of your own account', request: 'POST /admin/users/{admin}/password-reset', token: 'admin', status: 403, code: 'own_account' },
+  { fn: 'admin', name: 'a reset by a user', request: 'POST /admin/users/{user}/password-reset', token: 'selfPromoted', status: 403, code: 'forbidden' },
+  { fn: 'admin', name: 'a delete of a bad id', request: 'DELETE /admin/users/%7B%22%24ne%22%3Anull%7D', token: 'admin', status: 400, code: 'validation_failed' },
+  { fn: 'admin', name: 'a delete of an id nobody has', request: 'DELETE /admin/users/0123456789abcdef01234567', token: 'admin', status: 404, code: 'not_found' },
+  { fn: 'admin', name: 'a delete of your own account', request: 'DELETE /admin/users/{admin}', token: 'admin', status: 403, code: 'own_account' },
+  { fn: 'admin', name: 'a delete by an ended session', request: 'DELETE /admin/users/{user}', token: 'endedSession', status: 401, code: 'session_ended' },
   { fn: 'admin', name: 'headers over 16 KiB', request: 'GET /admin/status', headers: huge, status: 431, code: 'headers_too_large' },
 ];

@@ -10,7 +10,7 @@ import { type FunctionProcess, startFunctionProcess } from '../support/function-
 import { apiClient } from '../support/http-client.ts';
 import { TEST_AUDIENCE, TEST_ISSUER } from '../support/keys.ts';
 import { testServices, useTestDatabase } from '../support/test-services.ts';
-import { BAD_INPUTS } from './cases.ts';
+import { BAD_INPUTS, MATRIX_EVENTS_SECRET } from './cases.ts';
 import { asTestKey, badTokens, type TokenKind } from './tokens.ts';
 
 const database = useTestDatabase();
@@ -18,6 +18,7 @@ const processes: Partial<Record<'auth' | 'chat' | 'admin', FunctionProcess>> = {
 let tokens: Record<TokenKind, string>;
 let conversationId: string;
 let userId: string;
+let adminId: string;
 
 beforeAll(async () => {
   const keys = await testSigningKeys();
@@ -35,6 +36,7 @@ beforeAll(async () => {
       startFunctionProcess(await functionBundle(fn), {
         ...env,
         ...(fn === 'auth' ? { AUTH_SIGNING_KEYS: JSON.stringify(keys) } : {}),
+        ...(fn === 'admin' ? { ADMIN_EVENTS_SECRET: MATRIX_EVENTS_SECRET } : {}),
       }),
     ),
   );
@@ -55,7 +57,11 @@ beforeAll(async () => {
   };
   const login = await account('matrix@example.com', 'user');
   const adminLogin = await account('matrix-admin@example.com', 'admin');
+  // A session of the same user that was logged out: its access token is still unexpired.
+  const ended = await account('matrix@example.com', 'user');
+  await authApi.call('POST', '/auth/logout', { body: { refreshToken: ended.refreshToken } });
   userId = login.user.id;
+  adminId = adminLogin.user.id;
   const conversation = await apiClient(chat?.baseUrl ?? '').json<{ id: string }>('POST', '/chat/conversations', {
     body: { title: 'mine' },
     token: login.accessToken,
@@ -68,6 +74,7 @@ beforeAll(async () => {
     refreshToken: login.refreshToken,
     adminToken: adminLogin.accessToken,
     adminSub: adminLogin.user.id,
+    endedSessionToken: ended.accessToken,
   });
 });
 
@@ -96,7 +103,10 @@ describe('the bad-input matrix', () => {
     '%s',
     async (_title, input) => {
       const [method = 'GET', rawPath = '/'] = input.request.split(' ');
-      const path = rawPath.replace('{conversation}', conversationId).replace('{user}', userId);
+      const path = rawPath
+        .replace('{conversation}', conversationId)
+        .replace('{user}', userId)
+        .replace('{admin}', adminId);
       const body =
         input.body === 'ACCESS_TOKEN'
           ? JSON.stringify({ refreshToken: tokens.valid })

@@ -207,11 +207,16 @@ describe('errors in words', () => {
 
 describe('the account', () => {
   it(
-    'changes its password, stays signed in, signs out, and signs in with the new password only',
+    'changes its password, stays signed in while its other browser is signed out within 30 s, and signs in with the new password only',
     async () => {
       const { page, problems } = await openPage(await newContext(), browser.zerochat.baseUrl);
       const email = uniqueEmail('sam');
       await register(page, email);
+      // The same person in another browser: a session of its own, which the change ends.
+      const elsewhere = await openPage(await newContext(), browser.zerochat.baseUrl);
+      await signIn(elsewhere.page, email);
+      await eventually(() => elsewhere.page.getByRole('heading', { name: 'New chat' }).isVisible()).toBe(true);
+
       await page.getByRole('link', { name: 'Settings' }).click();
       await page.getByLabel('Current password').fill(PASSWORD);
       await page.getByLabel('New password', { exact: true }).fill('an even longer passphrase 43');
@@ -220,6 +225,10 @@ describe('the account', () => {
       await eventually(() => page.getByRole('status').filter({ hasText: 'Your password is changed' }).isVisible()).toBe(
         true,
       );
+
+      // Nobody touches the other browser: its own check notices within its 15 s interval.
+      await eventually(() => signedOut(elsewhere.page), 30_000).toBe(true);
+      expect(await elsewhere.page.getByRole('status').first().textContent()).toContain('Your session has ended');
 
       // The session continues in its new cookie.
       await page.reload();
@@ -264,7 +273,10 @@ describe('an admin', () => {
 
       // The person does nothing: the page's own check notices within its 15 s interval.
       await eventually(() => signedOut(person.page), 30_000).toBe(true);
-      expect(await person.page.getByRole('status').first().textContent()).toContain('Account disabled');
+      // Disabling ended the person's sessions: the page says so, and signing in again says why.
+      expect(await person.page.getByRole('status').first().textContent()).toContain('Your session has ended');
+      await signIn(person.page, email);
+      await eventually(() => person.page.getByRole('alert').textContent()).toContain('Account disabled');
 
       await page.getByRole('button', { name: 'Run bootstrap' }).click();
       await eventually(() => page.getByRole('table').filter({ hasText: 'mongodb-indexes' }).isVisible()).toBe(true);

@@ -17,6 +17,7 @@ import { walkJourney } from './journey.ts';
 const database = useTestDatabase();
 const processes: FunctionProcess[] = [];
 const ADMIN = { email: 'admin@example.com', password: 'an admin password' };
+const EVENTS_SECRET = 'the events secret of this test, 32+ chars';
 
 async function startFunctions() {
   const keys = await testSigningKeys();
@@ -37,6 +38,8 @@ async function startFunctions() {
       ZEROCHAT_BASE_MODEL: tinyModel,
       BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
       BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+      ADMIN_EVENTS_SECRET: EVENTS_SECRET,
+      ADMIN_EVENT_SOURCES: '/zerochat/e2e',
     }),
   ]);
   processes.push(auth, chat, admin);
@@ -54,23 +57,30 @@ describe('the functions as separate processes', () => {
   });
 
   it('are bootstrapped by the CloudEvent that `npm run bootstrap` sends', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [
-      join(REPO_ROOT, 'functions/admin/bin/send-bootstrap-event.ts'),
-      '--sink',
-      `${functions.admin.baseUrl}/admin/events`,
-      '--source',
-      '/zerochat/e2e',
-      '--attempts',
-      '1',
-    ]);
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        join(REPO_ROOT, 'functions/admin/bin/send-bootstrap-event.ts'),
+        '--sink',
+        `${functions.admin.baseUrl}/admin/events`,
+        '--source',
+        '/zerochat/e2e',
+        '--attempts',
+        '1',
+      ],
+      { env: { ...process.env, ADMIN_EVENTS_SECRET: EVENTS_SECRET } },
+    );
     expect(stdout).toMatch(/accepted \(200\)/);
     expect(stdout).toMatch(/admin-account +changed/);
     expect(stdout).toMatch(/ollama-models +(changed|ok) +.*zerochat:latest/);
   });
 
   let userToken: string;
+  let journeyUser: { email: string; password: string };
   it('carry a user from registration to logout', async () => {
-    userToken = (await walkJourney({ auth: functions.auth, chat: functions.chat })).accessToken;
+    const journey = await walkJourney({ auth: functions.auth, chat: functions.chat });
+    userToken = journey.accessToken;
+    journeyUser = { email: journey.email, password: journey.password };
   });
 
   it("show the admin the installation's status", async () => {
@@ -84,8 +94,13 @@ describe('the functions as separate processes', () => {
       mongodb: { status: 'ok', users: { total: 2, admins: 1 }, conversations: 1, messages: 2 },
       ollama: { status: 'ok', zerochatModel: { name: 'zerochat:latest' } },
     });
-    // A user's token is not enough.
+    // The journey ended with a logout: its token is refused everywhere; a user's live token is not enough.
     expect((await functions.admin.json('GET', '/admin/status', { token: userToken })).body).toMatchObject({
+      status: 401,
+      code: 'session_ended',
+    });
+    const user = await functions.auth.json<{ accessToken: string }>('POST', '/auth/login', { body: journeyUser });
+    expect((await functions.admin.json('GET', '/admin/status', { token: user.body.accessToken })).body).toMatchObject({
       status: 403,
       code: 'forbidden',
     });

@@ -1,9 +1,9 @@
-import { ObjectId } from 'mongodb';
+import { MongoClient, ObjectId } from 'mongodb';
 import { afterAll, beforeAll } from 'vitest';
 import { functionBundle } from './bundles.ts';
 import { type FunctionProcess, startFunctionProcess } from './function-process.ts';
 import { type ApiClient, apiClient } from './http-client.ts';
-import { signAccessToken, TEST_AUDIENCE, TEST_ISSUER, testSigningKey } from './keys.ts';
+import { liveTestSession, signAccessToken, TEST_AUDIENCE, TEST_ISSUER, testSigningKey } from './keys.ts';
 import { type OwnOllama, useOwnOllama } from './own-ollama.ts';
 import { type TestDatabase, testServices, useTestDatabase } from './test-services.ts';
 
@@ -25,6 +25,12 @@ export async function startChatProcess(options: {
 }): Promise<ChatProcess> {
   const key = await testSigningKey();
   const { ollamaHost, tinyModel } = testServices();
+  const client = new MongoClient(options.mongoUri);
+  try {
+    await liveTestSession(client.db(options.dbName));
+  } finally {
+    await client.close();
+  }
   const process = await startFunctionProcess(await functionBundle('chat'), {
     MONGODB_URI: options.mongoUri,
     MONGODB_DB: options.dbName,

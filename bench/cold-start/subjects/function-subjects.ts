@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Fixtures } from '../fixtures.ts';
 import type { RealRequest } from '../measure.ts';
 import type { LocalSubject } from './subject.ts';
@@ -90,7 +91,7 @@ export function functionSubjects(
       bundleSubject({
         name: 'admin',
         bundle: bundle('admin'),
-        env: { ...common, OLLAMA_HOST: services.ollamaHost },
+        env: { ...common, OLLAMA_HOST: services.ollamaHost, ADMIN_EVENTS_SECRET: randomBytes(32).toString('hex') },
         request: {
           label: 'GET /admin/status',
           method: 'GET',

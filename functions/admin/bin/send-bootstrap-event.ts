@@ -12,7 +12,8 @@ const USAGE = `usage: npm run bootstrap -- [--sink URL] [options]
   --structured         structured mode (application/cloudevents+json) instead of binary mode
   --timeout SECONDS    how long one attempt may take (default 900: a first bootstrap pulls a model)
   --attempts N         tries before giving up (default 10)
-  --retry-delay SECONDS  between tries (default 5)`;
+  --retry-delay SECONDS  between tries (default 5)
+The admin function's events secret is presented from $ADMIN_EVENTS_SECRET when it is set.`;
 
 const write = (line: string) => process.stdout.write(`${line}\n`);
 function fail(message: string): never {
@@ -56,6 +57,7 @@ try {
   const delivery = await sendBootstrapEvent({
     sink,
     source: values.source ?? process.env.BOOTSTRAP_EVENT_SOURCE ?? '/zerochat/bootstrap',
+    credential: process.env.ADMIN_EVENTS_SECRET || undefined,
     mode: values.structured ? 'structured' : 'binary',
     timeoutMs: number('timeout', values.timeout) * 1000,
     attempts: Math.floor(number('attempts', values.attempts)),

@@ -1,10 +1,17 @@
-import { createAccounts, DEFAULT_PASSWORD_HASH_PARAMS, type SessionStore, type UserStore } from '@zerochat/accounts';
-import { COLLECTIONS, type ProcessedEventDocument } from '@zerochat/data';
+import {
+  createAccounts,
+  createPasswordHasher,
+  DEFAULT_PASSWORD_HASH_PARAMS,
+  DEFAULT_SESSION_LIFETIMES,
+  type SessionStore,
+  type UserStore,
+} from '@zerochat/accounts';
+import { COLLECTIONS, deleteUserData, type ProcessedEventDocument, type RemovedUserData } from '@zerochat/data';
 import type { Modelfile } from '@zerochat/ollama';
 import {
   type AccessTokenKeys,
   accessTokenKeysOf,
-  createAccessTokenVerifier,
+  configuredVerifier,
   createFunctionApp,
   type FunctionApp,
   type Lifecycle,
@@ -13,7 +20,7 @@ import {
   type PrincipalVariables,
 } from '@zerochat/runtime';
 import type { MiddlewareHandler } from 'hono';
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, ObjectId } from 'mongodb';
 import packageJson from '../package.json' with { type: 'json' };
 import { adminAccountStep } from './bootstrap/admin-account.ts';
 import { type Bootstrap, createBootstrap } from './bootstrap/bootstrap.ts';
@@ -21,6 +28,7 @@ import { kongConfigStep } from './bootstrap/kong-config.ts';
 import { mongodbIndexesStep } from './bootstrap/mongodb-indexes.ts';
 import { type BaseModelSource, ollamaModelsStep, pullFrom } from './bootstrap/ollama-models.ts';
 import type { AdminSettings } from './config.ts';
+import { type EventSenderVerifier, sharedSecretVerifier, unauthenticatedSender } from './events/event-senders.ts';
 import { type Gateway, gatewayConfigRenderer } from './kong/gateway-config.ts';
 import { createKongAdmin } from './kong/kong-admin.ts';
 import { type OllamaClients, ollamaClients } from './ollama-client.ts';
@@ -31,6 +39,7 @@ import { addStatusRoutes } from './routes/status.ts';
 import { addUserRoutes } from './routes/users.ts';
 import { type KnativeApi, kubernetesKnativeApi } from './status/knative-services.ts';
 import { collectStatus, type StatusDocument } from './status/status.ts';
+import { type AdminRoster, createAdminRoster } from './users/admin-roster.ts';
 
 export interface AdminDeps {
   config: AdminSettings;
@@ -56,13 +65,29 @@ export interface AdminServices {
   sessions: SessionStore;
   processedEvents: Collection<ProcessedEventDocument>;
   requireAdmin: MiddlewareHandler<{ Variables: PrincipalVariables }>[];
+  /** Guards every change that takes admin rights away: the last enabled admin stays. */
+  roster: AdminRoster;
+  /** Deletes the account and everything of the user's (USER_DATA in @zerochat/data). */
+  deleteUserData(userId: ObjectId): Promise<RemovedUserData>;
+  /** Resolves once the account indexes exist (the unique email index above all). */
+  indexesReady(): Promise<void>;
   status(): Promise<StatusDocument>;
   metrics: MetricsRegistry;
   /** Whose reconcile PingSource asks for bootstraps. */
   namespace: string;
-  /** BOOTSTRAP_ADMIN_EMAIL, normalised: the account every bootstrap keeps an admin. */
-  bootstrapAdminEmail: string | undefined;
+  /** The ways /admin/events accepts to prove a sender (ADMIN_EVENTS_AUTH). */
+  eventSenders: EventSenderVerifier[];
+  /** ADMIN_EVENT_SOURCES: where a bootstrap request may come from. */
+  eventSources: readonly string[];
   now: () => Date;
+}
+
+function eventSenderVerifiers(config: AdminSettings, log: Logger): EventSenderVerifier[] {
+  if (config.ADMIN_EVENTS_AUTH === 'none') {
+    log.warn('ADMIN_EVENTS_AUTH=none: anyone who reaches /admin/events can request a bootstrap');
+    return [unauthenticatedSender];
+  }
+  return [sharedSecretVerifier(config.ADMIN_EVENTS_SECRET ?? '')];
 }
 
 /** The admin function as a Hono app; no side effects, everything it touches comes in `deps`. */
@@ -73,8 +98,8 @@ export function createApp(deps: AdminDeps): FunctionApp {
   // Sessions are only ended here (disabled accounts), never issued: their lifetime is auth's.
   const accounts = createAccounts({
     db: mongo.db,
-    passwordHash: DEFAULT_PASSWORD_HASH_PARAMS,
-    refreshTokenTtlSeconds: 3600,
+    hasher: createPasswordHasher(DEFAULT_PASSWORD_HASH_PARAMS),
+    sessions: DEFAULT_SESSION_LIFETIMES,
     now,
   });
   const ollama: OllamaClients = ollamaClients({
@@ -105,6 +130,7 @@ export function createApp(deps: AdminDeps): FunctionApp {
         users: accounts.users,
         email: config.BOOTSTRAP_ADMIN_EMAIL,
         password: config.BOOTSTRAP_ADMIN_PASSWORD,
+        promoteExisting: config.BOOTSTRAP_ADMIN_PROMOTE_EXISTING,
       }),
       ollamaModelsStep({
         ollama,
@@ -119,12 +145,7 @@ export function createApp(deps: AdminDeps): FunctionApp {
   const knative =
     deps.knative ??
     kubernetesKnativeApi({ kubeconfig: config.KUBECONFIG, inCluster: config.KUBERNETES_SERVICE_HOST !== undefined });
-  const verifyAccessToken = createAccessTokenVerifier({
-    keys,
-    issuer: config.AUTH_ISSUER,
-    audience: config.AUTH_AUDIENCE,
-    now,
-  });
+  const verifyAccessToken = configuredVerifier(config, { db: mongo.db, now, keys });
 
   const services: AdminServices = {
     bootstrap,
@@ -132,6 +153,9 @@ export function createApp(deps: AdminDeps): FunctionApp {
     sessions: accounts.sessions,
     processedEvents: mongo.db.collection<ProcessedEventDocument>(COLLECTIONS.processedEvents),
     requireAdmin: requireAdmin(verifyAccessToken, accounts.users),
+    roster: createAdminRoster({ db: mongo.db, now }),
+    deleteUserData: (userId) => deleteUserData(mongo.db, userId),
+    indexesReady: accounts.indexesReady,
     status: () =>
       collectStatus({
         db: mongo.db,
@@ -147,7 +171,8 @@ export function createApp(deps: AdminDeps): FunctionApp {
       }),
     metrics,
     namespace: config.KUBERNETES_NAMESPACE,
-    bootstrapAdminEmail: config.BOOTSTRAP_ADMIN_EMAIL,
+    eventSenders: eventSenderVerifiers(config, deps.log),
+    eventSources: config.ADMIN_EVENT_SOURCES,
     now,
   };
 

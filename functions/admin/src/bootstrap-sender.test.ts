@@ -8,6 +8,7 @@ import { testServices, useTestDatabase } from '../../../test/support/test-servic
 import type { BootstrapReport } from './bootstrap/bootstrap.ts';
 import { DeliveryError, sendBootstrapEvent } from './bootstrap-sender.ts';
 import { adminTestApp, tinyBaseModel, uniqueModelNames } from './testing/admin-harness.ts';
+import { TEST_EVENTS_SECRET } from './testing/admin-settings.ts';
 
 // The sender against the admin app on a real socket, as compose's one-shot container uses it.
 
@@ -20,7 +21,7 @@ beforeAll(async () => {
   const admin = adminTestApp(
     database.db,
     await testSigningKey(),
-    { ...uniqueModelNames(), OLLAMA_HOST: ollamaHost },
+    { ...uniqueModelNames(), OLLAMA_HOST: ollamaHost, ADMIN_EVENT_SOURCES: '/zerochat/test-sender' },
     { baseModelSource: tinyBaseModel(ollamaHost) },
   );
   const { log } = captureLog();
@@ -44,6 +45,7 @@ describe('sendBootstrapEvent', () => {
     const delivery = await sendBootstrapEvent({
       sink,
       source: '/zerochat/test-sender',
+      credential: TEST_EVENTS_SECRET,
       mode,
       report: (line) => lines.push(line),
     });
@@ -55,6 +57,12 @@ describe('sendBootstrapEvent', () => {
     expect(lines[0]).toMatch(
       /^sending dev\.zerochat\.admin\.bootstrap\.requested [0-9a-f-]{36} from \/zerochat\/test-sender to http/,
     );
+  });
+
+  it('is refused without the events secret, and does not retry that', async () => {
+    await expect(
+      sendBootstrapEvent({ sink, source: '/zerochat/test-sender', attempts: 3, retryDelayMs: 1 }),
+    ).rejects.toMatchObject({ name: 'DeliveryError', status: 401 });
   });
 
   it('retries a sink that is not up yet or fails, with the same event id, and gives up after the attempts', async () => {

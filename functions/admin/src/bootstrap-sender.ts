@@ -25,12 +25,16 @@ export interface Delivery {
  * A transport for the SDK's emitter that POSTs with fetch and fails on any status but 2xx.
  * (The SDK's own httpTransport resolves for every status, so a 500 would pass as delivered.)
  */
-export function fetchTransport(sink: string, options: { fetch?: typeof fetch; timeoutMs: number }): TransportFunction {
+export function fetchTransport(
+  sink: string,
+  options: { fetch?: typeof fetch; timeoutMs: number; credential?: string | undefined },
+): TransportFunction {
   const doFetch = options.fetch ?? fetch;
+  const authorization = options.credential ? { authorization: `Bearer ${options.credential}` } : {};
   return async (message: Message) => {
     const response = await doFetch(sink, {
       method: 'POST',
-      headers: message.headers as Record<string, string>,
+      headers: { ...(message.headers as Record<string, string>), ...authorization },
       body: message.body as string,
       signal: AbortSignal.timeout(options.timeoutMs),
     });
@@ -44,6 +48,8 @@ export interface SendBootstrapOptions {
   /** Where to send it: a Broker (K_SINK under a SinkBinding) or the admin function's /admin/events. */
   sink: string;
   source: string;
+  /** Presented as a bearer token: the admin function's ADMIN_EVENTS_SECRET. */
+  credential?: string | undefined;
   mode?: 'binary' | 'structured';
   fetch?: typeof fetch;
   /** Bound for one attempt; a bootstrap that pulls the base model takes minutes. */

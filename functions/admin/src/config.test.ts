@@ -13,6 +13,7 @@ beforeAll(async () => {
 const env = (overrides: Record<string, string | undefined> = {}) => ({
   MONGODB_URI: 'mongodb://localhost:27017',
   AUTH_PUBLIC_JWKS: jwks,
+  ADMIN_EVENTS_SECRET: 'an events secret of 32 characters',
   ...overrides,
 });
 const failure = (overrides: Record<string, string | undefined>) => configFailure(adminConfigSchema, env(overrides));

@@ -1,8 +1,20 @@
-import { passwordPolicyViolation } from '@zerochat/accounts';
+import { passwordLengthViolation } from '@zerochat/accounts';
 import { KNATIVE_NAMESPACE, kongUpstreamsEnv } from '@zerochat/kong';
 import { ollamaEnv, ollamaModelName } from '@zerochat/ollama';
-import { accessTokenEnv, envHttpUrl, mongoEnv, requireKeySource, serverEnv } from '@zerochat/runtime';
+import { accessTokenEnv, envBoolean, envHttpUrl, mongoEnv, requireKeySource, serverEnv } from '@zerochat/runtime';
 import { z } from 'zod';
+
+/** A comma-separated list of at least one `item`, each trimmed. */
+const commaList = (item: z.ZodString, noun: string) =>
+  z
+    .string()
+    .transform((list) =>
+      list
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item).min(1, `must name at least one ${noun}`));
 
 export const adminEnv = {
   /** The model ollama/Modelfile builds on; pulled by the bootstrap when Ollama lacks it. */
@@ -12,25 +24,36 @@ export const adminEnv = {
   /** Where Kong sends each function's traffic: compose, knative:<namespace> or JSON. */
   KONG_UPSTREAMS: kongUpstreamsEnv.optional(),
   /** Origins Kong's CORS plugin allows, comma-separated; `*` by default. */
-  KONG_CORS_ORIGINS: z
-    .string()
-    .transform((list) =>
-      list
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string()).min(1, 'must name at least one origin'))
-    .default(['*']),
-  /** The account the bootstrap creates, or promotes, as an admin. */
+  KONG_CORS_ORIGINS: commaList(z.string(), 'origin').default(['*']),
+  /** The account the bootstrap creates as the first admin when it does not exist. */
   BOOTSTRAP_ADMIN_EMAIL: z.string().trim().toLowerCase().pipe(z.email()).optional(),
+  /** Whether the bootstrap makes an existing account of that email an admin (not by default). */
+  BOOTSTRAP_ADMIN_PROMOTE_EXISTING: envBoolean.default(false),
   /** Its password, used only when the account does not exist yet. Secret. */
   BOOTSTRAP_ADMIN_PASSWORD: z
     .string()
-    .refine((password) => passwordPolicyViolation(password) === undefined, {
-      error: (issue) => passwordPolicyViolation(String(issue.input)) ?? 'is not acceptable',
+    .refine((password) => passwordLengthViolation(password) === undefined, {
+      error: (issue) => passwordLengthViolation(String(issue.input)) ?? 'is not acceptable',
     })
     .optional(),
+  /**
+   * How /admin/events proves who sent an event: `secret` (ADMIN_EVENTS_SECRET as a bearer
+   * token: compose, npm start) or `none` (anyone who reaches the route; only where nothing but
+   * the event broker can).
+   */
+  ADMIN_EVENTS_AUTH: z.enum(['secret', 'none']).default('secret'),
+  /** The bearer token event senders present with ADMIN_EVENTS_AUTH=secret. Secret. */
+  ADMIN_EVENTS_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters (npm run compose:secrets makes one)')
+    .optional(),
+  /** The `source`s a bootstrap request may come from; others are refused (403). */
+  ADMIN_EVENT_SOURCES: commaList(z.string().max(256), 'source').default([
+    '/zerochat/install',
+    '/zerochat/compose',
+    '/zerochat/bootstrap',
+    '/zerochat/local',
+  ]),
   /** The namespace whose Knative services /admin/status lists, and whose PingSource reconciles. */
   KUBERNETES_NAMESPACE: z
     .string()
@@ -51,6 +74,13 @@ export const adminConfigSchema = z
         code: 'custom',
         path: ['KONG_UPSTREAMS'],
         message: 'is required with KONG_ADMIN_URL ("compose", "knative:<namespace>" or JSON)',
+      });
+    }
+    if (config.ADMIN_EVENTS_AUTH === 'secret' && !config.ADMIN_EVENTS_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ADMIN_EVENTS_SECRET'],
+        message: 'is required with ADMIN_EVENTS_AUTH=secret (npm run compose:secrets makes one)',
       });
     }
     if (config.BOOTSTRAP_ADMIN_PASSWORD && !config.BOOTSTRAP_ADMIN_EMAIL) {

@@ -14,6 +14,16 @@ export function malformedEvent(errors: readonly FieldError[]): AppError {
   });
 }
 
+/** A bootstrap request from a source the configuration does not name: 403, not retried by a Broker. */
+export function eventSourceRefused(source: string): AppError {
+  return new AppError({
+    code: 'event_source_refused',
+    status: 403,
+    title: 'Event source refused',
+    detail: `Bootstrap requests are taken from the sources in ADMIN_EVENT_SOURCES only, not from "${source.slice(0, 256)}".`,
+  });
+}
+
 /** A bootstrap step failed: 503, so a Broker retries the event (and the repeat runs again). */
 export function bootstrapFailed(report: BootstrapReport): AppError {
   const failed = report.steps.filter((step) => step.outcome === 'failed').map((step) => step.step);
@@ -41,16 +51,16 @@ export function ownAccount(): AppError {
     code: 'own_account',
     status: 403,
     title: 'Own account',
-    detail: 'An admin cannot demote or disable their own account; another admin can.',
+    detail: 'An admin cannot demote, disable, reset or delete their own account; another admin can.',
   });
 }
 
-export function managedAdmin(): AppError {
+/** The change would leave no enabled admin: demoting, disabling or deleting the last one. */
+export function lastAdmin(): AppError {
   return new AppError({
-    code: 'managed_admin',
+    code: 'last_admin',
     status: 409,
-    title: 'Managed admin account',
-    detail:
-      'This account is BOOTSTRAP_ADMIN_EMAIL: every bootstrap makes it an admin again. Change that setting to demote it (disabling it is allowed).',
+    title: 'Last admin',
+    detail: 'This is the last enabled admin: make another account an admin first.',
   });
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionBundle } from '../../../test/support/bundles.ts';
 import { type FunctionProcess, startFunctionProcess } from '../../../test/support/function-process.ts';
 import {
+  liveTestSession,
   signAccessToken,
   TEST_AUDIENCE,
   TEST_ISSUER,
@@ -16,6 +17,7 @@ import {
 import { testServices, useTestDatabase } from '../../../test/support/test-services.ts';
 import type { StatusDocument } from './status/status.ts';
 import { uniqueModelNames } from './testing/admin-harness.ts';
+import { TEST_EVENTS_SECRET } from './testing/admin-settings.ts';
 import { type KongAdminStandIn, startKongAdminStandIn } from './testing/kong-admin-stand-in.ts';
 
 // The admin bundle as its own process, bootstrapped over a real socket by the bundled sender,
@@ -49,6 +51,7 @@ beforeAll(async () => {
     AUTH_PUBLIC_JWKS: JSON.stringify({ keys: [key.publicJwk] }),
     BOOTSTRAP_ADMIN_EMAIL: 'root@example.com',
     BOOTSTRAP_ADMIN_PASSWORD: 'first admin password',
+    ADMIN_EVENTS_SECRET: TEST_EVENTS_SECRET,
   });
 }, 120_000);
 afterAll(async () => {
@@ -58,7 +61,7 @@ afterAll(async () => {
 
 const sendEvent = (args: string[], env: Record<string, string> = {}) =>
   run(process.execPath, [join(outdir, 'send-bootstrap-event.js'), ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', ADMIN_EVENTS_SECRET: TEST_EVENTS_SECRET, ...env },
   }).catch((error: { code: number; stdout: string; stderr: string }) => error);
 
 describe('the admin bundle over real sockets', () => {
@@ -88,6 +91,7 @@ describe('the admin bundle over real sockets', () => {
 
   it('serves /admin/status to the admin the bootstrap made', async () => {
     const root = await database.db.collection<UserDocument>(COLLECTIONS.users).findOne({ email: 'root@example.com' });
+    await liveTestSession(database.db);
     const token = await signAccessToken(key, { claims: { sub: root?._id.toHexString(), role: 'admin' } });
     const response = await fetch(`${admin.baseUrl}/admin/status`, { headers: { authorization: `Bearer ${token}` } });
     expect(response.status).toBe(200);

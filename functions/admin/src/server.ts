@@ -1,5 +1,6 @@
 // Entry point: the only place that reads the environment and opens sockets. `main()` runs
 // when this file is started directly (node src/server.ts) or by the bundle's dist/server.js.
+import { randomBytes } from 'node:crypto';
 import { rehearsalUserDocuments } from '@zerochat/accounts';
 import { parseModelfile } from '@zerochat/ollama';
 import {
@@ -29,7 +30,11 @@ export function main(startup?: StartupFacts): Promise<RunningFunction> {
 /** What a first client asks, rehearsed when the bundle is built to warm its code cache. */
 export const rehearse = () =>
   rehearseColdStart({
-    main,
+    main: () => {
+      // The rehearsal's environment is the runtime's; the events secret is admin's own.
+      process.env.ADMIN_EVENTS_SECRET = randomBytes(32).toString('base64url');
+      return main();
+    },
     documents: rehearsalUserDocuments,
     requests: ({ bearer }) => [{ method: 'GET', path: '/admin/status', headers: bearer }],
   });

@@ -1,7 +1,7 @@
-import { type Accounts, createAccounts, ensureAccountIndexes } from '@zerochat/accounts';
+import { type Accounts, createAccounts, createPasswordHasher, type PasswordHasher } from '@zerochat/accounts';
 import { COLLECTIONS, type LoginFailureDocument } from '@zerochat/data';
 import {
-  createAccessTokenVerifier,
+  configuredVerifier,
   createFunctionApp,
   type FunctionApp,
   type Lifecycle,
@@ -33,6 +33,8 @@ export interface AuthDeps {
   mongo: { db: Db; ping(): Promise<void> };
   /** Injected so tests can move time. */
   now?: () => Date;
+  /** argon2id with the configured cost by default; injected so tests can count the hashes. */
+  hasher?: PasswordHasher;
 }
 
 /** What the routes work with, built once from the deps. */
@@ -46,11 +48,6 @@ export interface AuthServices {
   /** A browser's session: its refresh token in an httpOnly cookie (session-cookie.ts). */
   cookies: SessionCookies;
   refreshTokenTtlSeconds: number;
-  /**
-   * Resolves once the account indexes exist. Registration relies on the unique email index,
-   * refresh on the unique parentHash index; both run this first (once per process).
-   */
-  accountIndexesReady(): Promise<void>;
 }
 
 /** The auth function as a Hono app; no side effects, everything it touches comes in `deps`. */
@@ -60,16 +57,20 @@ export function createApp(deps: AuthDeps): FunctionApp {
   const keys = signingKeyRing(config.AUTH_SIGNING_KEYS);
   const accounts = createAccounts({
     db: mongo.db,
-    passwordHash: {
-      memoryKiB: config.AUTH_PASSWORD_MEMORY_KIB,
-      passes: config.AUTH_PASSWORD_PASSES,
-      parallelism: config.AUTH_PASSWORD_PARALLELISM,
+    hasher:
+      deps.hasher ??
+      createPasswordHasher({
+        memoryKiB: config.AUTH_PASSWORD_MEMORY_KIB,
+        passes: config.AUTH_PASSWORD_PASSES,
+        parallelism: config.AUTH_PASSWORD_PARALLELISM,
+      }),
+    sessions: {
+      ttlSeconds: config.AUTH_REFRESH_TOKEN_TTL_SECONDS,
+      maxAgeSeconds: config.AUTH_SESSION_MAX_AGE_SECONDS,
+      reuseGraceSeconds: config.AUTH_REFRESH_REUSE_GRACE_SECONDS,
     },
-    refreshTokenTtlSeconds: config.AUTH_REFRESH_TOKEN_TTL_SECONDS,
     now,
   });
-  // Checked on the first registration or refresh rather than at start: a cold login need not wait.
-  let indexes: Promise<void> | undefined;
   const services: AuthServices = {
     accounts,
     tokens: createTokenIssuer({
@@ -86,28 +87,13 @@ export function createApp(deps: AuthDeps): FunctionApp {
       maxFailuresPerAccount: config.AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT,
       maxFailuresPerAddress: config.AUTH_LOGIN_MAX_FAILURES_PER_ADDRESS,
     }),
-    verifyAccessToken: createAccessTokenVerifier({
-      keys: { jwks: keys.publicJwks },
-      issuer: config.AUTH_ISSUER,
-      audience: config.AUTH_AUDIENCE,
-      now,
-    }),
+    verifyAccessToken: configuredVerifier(config, { db: mongo.db, now, keys: { jwks: keys.publicJwks } }),
     registrationEnabled: config.AUTH_REGISTRATION_ENABLED,
     cookies: createSessionCookies(config.AUTH_COOKIE_SECURE),
     refreshTokenTtlSeconds: config.AUTH_REFRESH_TOKEN_TTL_SECONDS,
     clientAddressSource: {
       trustedProxyHops: config.AUTH_TRUSTED_PROXY_HOPS,
       ...(config.AUTH_CLIENT_ADDRESS_HEADER ? { header: config.AUTH_CLIENT_ADDRESS_HEADER } : {}),
-    },
-    accountIndexesReady() {
-      indexes ??= ensureAccountIndexes(mongo.db).then(
-        () => undefined,
-        (error: unknown) => {
-          indexes = undefined;
-          throw error;
-        },
-      );
-      return indexes;
     },
   };
 

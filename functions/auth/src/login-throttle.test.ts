@@ -1,3 +1,4 @@
+import { createPasswordHasher, PASSWORD_HASH_FLOOR, type PasswordHasher } from '@zerochat/accounts';
 import { COLLECTIONS } from '@zerochat/data';
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../../test/support/test-services.ts';
@@ -9,15 +10,34 @@ const database = useTestDatabase();
 const failures = () => database.db.collection(COLLECTIONS.loginThrottle);
 const PASSWORD = 'correct horse battery';
 
-async function serverWith(env: Record<string, string> = {}) {
+async function serverWith(env: Record<string, string> = {}, hasher?: PasswordHasher) {
   const auth = await startAuthServer(database.db, {
     config: await testAuthSettings({
       AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
       AUTH_LOGIN_WINDOW_SECONDS: '600',
       ...env,
     }),
+    ...(hasher ? { hasher } : {}),
   });
   return auth;
+}
+
+/** A real hasher that counts the passwords it checks (known accounts and unknown ones alike). */
+function countingHasher() {
+  const real = createPasswordHasher(PASSWORD_HASH_FLOOR);
+  const checked: string[] = [];
+  const hasher: PasswordHasher = {
+    ...real,
+    verify(password, phc) {
+      checked.push(password);
+      return real.verify(password, phc);
+    },
+    spendVerifyTime(password) {
+      checked.push(password);
+      return real.spendVerifyTime(password);
+    },
+  };
+  return { hasher, checked };
 }
 
 describe('login throttling', () => {
@@ -45,6 +65,44 @@ describe('login throttling', () => {
     // Success forgives the account: three new failures are needed to lock it again.
     expect((await auth.post('/auth/login', { email, password: 'wrong again' })).status).toBe(401);
     expect((await auth.post('/auth/login', { email, password: PASSWORD })).status).toBe(200);
+  });
+
+  it('checks at most the limit of 40 parallel guesses at one account; the others are 429 unchecked', async () => {
+    const { hasher, checked } = countingHasher();
+    const auth = await serverWith({ AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT: '10' }, hasher);
+    const email = 'raced@example.com';
+    expect((await auth.post('/auth/register', { email, password: PASSWORD })).status).toBe(201);
+    const counted = () => failures().countDocuments({ kind: 'account' });
+    const before = await counted();
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => auth.post('/auth/login', { email, password: `guess number ${i}` })),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status !== 401 && status !== 429)).toEqual([]);
+    expect(checked.length).toBeLessThanOrEqual(10);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(checked.length);
+    // Only the checked guesses count: the rest of the limit is still there, then the account locks.
+    expect((await counted()) - before).toBe(checked.length);
+    for (let i = checked.length; i < 10; i++) {
+      expect((await auth.post('/auth/login', { email, password: `late guess ${i}` })).status).toBe(401);
+    }
+    expect((await auth.post('/auth/login', { email, password: PASSWORD })).status).toBe(429);
+  });
+
+  it('checks at most the limit of parallel guesses from one address at many accounts', async () => {
+    const { hasher, checked } = countingHasher();
+    const auth = await serverWith(
+      { AUTH_LOGIN_MAX_FAILURES_PER_ADDRESS: '5', AUTH_CLIENT_ADDRESS_HEADER: 'X-Real-IP' },
+      hasher,
+    );
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        auth.post('/auth/login', { email: `sprayed${i}@example.com`, password: 'x' }, { 'x-real-ip': '198.51.100.77' }),
+      ),
+    );
+    expect(checked.length).toBeLessThanOrEqual(5);
+    expect(answers.filter((answer) => answer.status === 401)).toHaveLength(checked.length);
+    expect(answers.filter((answer) => answer.status === 429)).toHaveLength(30 - checked.length);
   });
 
   it('treats an unknown email exactly like a known one', async () => {

@@ -21,11 +21,21 @@ export interface LoginAttempt {
 }
 
 export interface LoginThrottle {
-  /** Throws 429 rate_limited with Retry-After while the account or the address has no failures left. */
-  assertAllowed(attempt: LoginAttempt): Promise<void>;
-  recordFailure(attempt: LoginAttempt): Promise<void>;
-  /** A successful login clears the account's failures (never the address's). */
-  forgive(email: string): Promise<void>;
+  /**
+   * Records the attempt as a failure before its password is checked, then counts. Throws 429
+   * rate_limited with Retry-After (and withdraws the record) while the account or the address
+   * has no failures left; otherwise the caller checks the password and settles the attempt.
+   * A wrong password needs nothing more: it is counted already.
+   */
+  begin(attempt: LoginAttempt): Promise<PendingAttempt>;
+}
+
+/** An attempt counted as a failure until it is settled otherwise. */
+export interface PendingAttempt {
+  /** The password was right: the attempt is withdrawn and the account's failures are forgiven. */
+  succeeded(): Promise<void>;
+  /** Not a guess after all (the right password of a disabled account): not counted. */
+  withdraw(): Promise<void>;
 }
 
 // Emails are stored hashed: failures also name addresses that belong to no account.
@@ -52,9 +62,14 @@ export function addressBucket(rawAddress: string): string {
 
 /**
  * Failed logins in MongoDB, so every instance of the function sees the same counts: a sliding
- * window per account and per client address. Each failure is an insert, never an update, so
- * concurrent failures are all counted on MongoDB and FerretDB alike. Requests that are turned
- * away are not counted, so an attack cannot grow the collection past the limits.
+ * window per account and per client address. Each attempt is recorded as a failure by an insert
+ * before its password is checked, and only then counted: an attempt goes ahead when the count
+ * it sees, its own record included, is within the limit. Inserts and reads are all it needs, so
+ * this holds under concurrency on MongoDB and FerretDB alike (FerretDB's conditional updates are
+ * not atomic): of any number of parallel guesses, at most the limit are checked, because the
+ * last of them to count sees the records of all the others. Attempts turned away withdraw their
+ * record, so an attack cannot grow the collection past the limits; in a burst, an attempt may
+ * be turned away that would have fitted, never the other way round.
  */
 export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottle {
   const { collection, now } = options;
@@ -69,38 +84,45 @@ export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottl
     return keys;
   };
 
-  return {
-    async assertAllowed(attempt) {
-      const at = now().getTime();
-      // Each counter's wait (0 when not blocked), the counters read at once.
-      const waits = await Promise.all(
-        counters(attempt).map(async ({ key, kind }) => {
-          const failures = await collection
-            .find({ key, at: { $gt: new Date(at - windowMs) } }, { projection: { at: 1 } })
-            .sort({ at: -1 })
-            .limit(limits[kind])
-            .toArray();
-          // Blocked until the oldest of the last `limit` failures leaves the window.
-          const oldest = failures.length >= limits[kind] ? failures.at(-1) : undefined;
-          return oldest ? oldest.at.getTime() + windowMs - at : 0;
-        }),
-      );
-      const retryAfterMs = Math.max(...waits);
-      if (retryAfterMs <= 0) return;
-      const seconds = Math.ceil(retryAfterMs / 1000);
-      throw rateLimited(seconds, `Too many failed logins. Try again in ${seconds} seconds.`);
-    },
+  /** How long until `own`'s counter has room again (0 when it has room now, `own` included). */
+  async function waitFor(own: LoginFailureDocument, at: number): Promise<number> {
+    const limit = limits[own.kind];
+    const recent = await collection
+      .find({ key: own.key, at: { $gt: new Date(at - windowMs) } }, { projection: { at: 1 } })
+      .sort({ at: -1, _id: -1 })
+      .limit(limit + 1)
+      .toArray();
+    if (recent.length <= limit) return 0;
+    // Room again when the oldest of the newest `limit` others leaves the window.
+    const others = recent.filter((failure) => !failure._id.equals(own._id));
+    const oldest = others[limit - 1] ?? others.at(-1);
+    return Math.max(1, (oldest?.at.getTime() ?? at) + windowMs - at);
+  }
 
-    async recordFailure(attempt) {
+  return {
+    async begin(attempt) {
       const at = now();
       const expiresAt = new Date(at.getTime() + windowMs);
-      await collection.insertMany(
-        counters(attempt).map((counter) => ({ _id: new ObjectId(), ...counter, at, expiresAt })),
-      );
-    },
-
-    async forgive(email) {
-      await collection.deleteMany({ key: accountKey(email) });
+      const records = counters(attempt).map((counter) => ({ _id: new ObjectId(), ...counter, at, expiresAt }));
+      await collection.insertMany(records);
+      const withdraw = async () => {
+        await collection.deleteMany({ _id: { $in: records.map((record) => record._id) } });
+      };
+      // Each counter's wait (0 when not blocked), counted at once.
+      const waits = await Promise.all(records.map((record) => waitFor(record, at.getTime())));
+      const retryAfterMs = Math.max(...waits);
+      if (retryAfterMs > 0) {
+        await withdraw();
+        const seconds = Math.ceil(retryAfterMs / 1000);
+        throw rateLimited(seconds, `Too many failed logins. Try again in ${seconds} seconds.`);
+      }
+      return {
+        withdraw,
+        async succeeded() {
+          // The account's failures go, this attempt's included; the address keeps its count.
+          await Promise.all([withdraw(), collection.deleteMany({ key: accountKey(attempt.email) })]);
+        },
+      };
     },
   };
 }

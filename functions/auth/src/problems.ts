@@ -1,5 +1,5 @@
 import type { RefreshTokenRejection } from '@zerochat/accounts';
-import { AppError, conflict } from '@zerochat/runtime';
+import { AppError, conflict, validationFailed } from '@zerochat/runtime';
 
 // The problems only the auth function raises (docs/auth.md lists them).
 
@@ -31,6 +31,16 @@ export function accountDisabled(): AppError {
   });
 }
 
+/** The right password of an account whose password an admin set: log in with a newPassword. */
+export function passwordChangeRequired(): AppError {
+  return new AppError({
+    code: 'password_change_required',
+    status: 403,
+    title: 'Password change required',
+    detail: 'An administrator set this password. Log in again with "newPassword" to choose your own.',
+  });
+}
+
 /** A valid access token whose user no longer exists. */
 export function accountNotFound(): AppError {
   return new AppError({
@@ -48,6 +58,11 @@ export function registrationClosed(): AppError {
     title: 'Registration closed',
     detail: 'This installation does not accept new accounts. An administrator can create one for you.',
   });
+}
+
+/** The password policy refused a new password: 400 validation_failed, pointing at the field. */
+export function passwordRejected(field: 'password' | 'newPassword', detail: string): AppError {
+  return validationFailed([{ in: 'body', pointer: `/${field}`, detail: `The password ${detail}.` }]);
 }
 
 export function emailTaken(): AppError {

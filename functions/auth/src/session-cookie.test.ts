@@ -86,7 +86,8 @@ describe('POST /auth/refresh with the session cookie', () => {
     expect(response.body.refreshToken).toBeUndefined();
     const next = cookiesOf(response.headers).get(REFRESH_COOKIE)?.value ?? '';
     expect(next).not.toBe(refresh);
-    // The old cookie is spent: presenting it again is reuse, which ends the session.
+    // The old cookie is spent: presenting it again after the retry grace is reuse, which ends the session.
+    auth.clock.advance(auth.config.AUTH_REFRESH_REUSE_GRACE_SECONDS + 1);
     expect((await auth.post('/auth/refresh', {}, withCsrf(refresh))).body.code).toBe('refresh_token_reused');
     expect((await auth.post('/auth/refresh', {}, withCsrf(next))).status).toBe(401);
   });

@@ -24,35 +24,37 @@ export interface TokenIssuerOptions {
 }
 
 export interface TokenIssuer {
-  /** An ES256 access token for the user: `sub`, `role`, `iss`, `aud`, `typ`, `iat`, `exp`, `jti`, header `kid`. */
-  accessToken(user: UserDocument): Promise<string>;
-  /** A new access token with the refresh token the session store issued. */
+  /**
+   * A new ES256 access token for the user in the session of the refresh token the session
+   * store issued, with that refresh token: header `alg`, `kid`, `typ: at+jwt` (RFC 9068);
+   * claims `sub`, `role`, `sid`, `iss`, `aud`, `iat`, `exp`, `jti`.
+   */
   pair(user: UserDocument, refresh: IssuedRefreshToken): Promise<TokenPair>;
 }
 
 export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
   const { signer } = options.keys;
-
-  const accessToken = (user: UserDocument) => {
-    const issuedAt = Math.floor(options.now().getTime() / 1000);
-    return new SignJWT({ role: user.role, typ: ACCESS_TOKEN_TYPE })
-      .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid: signer.kid, typ: 'JWT' })
-      .setSubject(user._id.toHexString())
-      .setIssuer(options.issuer)
-      .setAudience(options.audience)
-      .setIssuedAt(issuedAt)
-      .setExpirationTime(issuedAt + options.accessTokenTtlSeconds)
-      .setJti(randomUUID())
-      .sign(signer.key);
-  };
-
   return {
-    accessToken,
     async pair(user, refresh) {
+      const issuedAt = Math.floor(options.now().getTime() / 1000);
+      // Never past the session's end: its access tokens end with it.
+      const expiresAt = Math.min(
+        issuedAt + options.accessTokenTtlSeconds,
+        Math.floor(refresh.sessionExpiresAt.getTime() / 1000),
+      );
+      const accessToken = await new SignJWT({ role: user.role, sid: refresh.familyId })
+        .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid: signer.kid, typ: ACCESS_TOKEN_TYPE })
+        .setSubject(user._id.toHexString())
+        .setIssuer(options.issuer)
+        .setAudience(options.audience)
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(expiresAt)
+        .setJti(randomUUID())
+        .sign(signer.key);
       return {
-        accessToken: await accessToken(user),
+        accessToken,
         tokenType: 'Bearer',
-        expiresIn: options.accessTokenTtlSeconds,
+        expiresIn: expiresAt - issuedAt,
         refreshToken: refresh.refreshToken,
         user: userView(user),
       };

@@ -1,13 +1,14 @@
 import { COLLECTIONS, type GenerationSlotDocument } from '@zerochat/data';
 import {
-  accessTokenKeysOf,
-  createAccessTokenVerifier,
+  type AccessTokenConfig,
+  configuredVerifier,
   createFunctionApp,
   type FunctionApp,
   type Lifecycle,
   type Logger,
   MetricsRegistry,
   requireAccessToken,
+  type SessionCheck,
 } from '@zerochat/runtime';
 import type { Db } from 'mongodb';
 import packageJson from '../package.json' with { type: 'json' };
@@ -23,7 +24,7 @@ import { addMessageRoutes } from './routes/messages.ts';
 import { addModelRoutes } from './routes/models.ts';
 
 /** Where the access tokens' keys come from, and who must have issued them for whom. */
-type AccessTokenSettings = Pick<ChatConfig, 'AUTH_ISSUER' | 'AUTH_AUDIENCE' | 'AUTH_PUBLIC_JWKS' | 'AUTH_JWKS_URL'>;
+type AccessTokenSettings = Pick<ChatConfig, keyof AccessTokenConfig>;
 
 export interface ChatDeps {
   config: ChatSettings & AccessTokenSettings;
@@ -33,6 +34,8 @@ export interface ChatDeps {
   /** Ollama, through the `ollama` client (see createModelServer). */
   models: ModelServer;
   now?: () => Date;
+  /** Whether an access token's session is live; the session store through a short cache by default. */
+  sessions?: SessionCheck;
 }
 
 /** The chat function as a Hono app; no side effects, everything it touches comes in `deps`. */
@@ -77,11 +80,7 @@ export function createApp(deps: ChatDeps): FunctionApp {
 
   // Every API route needs a valid access token; the API docs stay public.
   const authenticated = requireAccessToken(
-    createAccessTokenVerifier({
-      keys: accessTokenKeysOf(deps.config),
-      issuer: deps.config.AUTH_ISSUER,
-      audience: deps.config.AUTH_AUDIENCE,
-    }),
+    configuredVerifier(deps.config, { db: deps.mongo.db, now, ...(deps.sessions ? { sessions: deps.sessions } : {}) }),
   );
   app.use('/chat/models', authenticated);
   app.use('/chat/conversations/*', authenticated);

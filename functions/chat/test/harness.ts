@@ -6,7 +6,13 @@ import { createLifecycle, type FunctionApp, parseConfig, serveFunction } from '@
 import { ObjectId } from 'mongodb';
 import { afterAll, expect } from 'vitest';
 import { captureLog } from '../../../test/support/capture-log.ts';
-import { signAccessToken, TEST_AUDIENCE, TEST_ISSUER, testSigningKey } from '../../../test/support/keys.ts';
+import {
+  liveTestSession,
+  signAccessToken,
+  TEST_AUDIENCE,
+  TEST_ISSUER,
+  testSigningKey,
+} from '../../../test/support/keys.ts';
 import { type TestDatabase, testServices } from '../../../test/support/test-services.ts';
 
 export { allEvents, type SseEvent, sseEvents } from '../../../test/support/sse.ts';
@@ -72,13 +78,14 @@ export async function chatHarness(database: TestDatabase, options: ChatHarnessOp
     models: createModelServer({ host: config.OLLAMA_HOST, ...(options.fetch ? { fetch: options.fetch } : {}) }),
     ...(options.now ? { now: options.now } : {}),
   });
+  await liveTestSession(database.db);
 
   return {
     app,
     lines,
     async user() {
       const id = new ObjectId();
-      const token = await signAccessToken(key, { claims: { sub: id.toHexString() } });
+      const token = await signAccessToken(key, { claims: { sub: id.toHexString() }, now: options.now?.() });
       const call: TestUser['call'] = async (method, path, body) => app.request(path, request(method, token, body));
       return {
         id,
@@ -97,7 +104,7 @@ export async function chatHarness(database: TestDatabase, options: ChatHarnessOp
           }),
       };
     },
-    sign: (claims) => signAccessToken(key, { claims }),
+    sign: (claims) => signAccessToken(key, { claims, now: options.now?.() }),
     async serve() {
       const running = await serveFunction({
         fetch: app.fetch,

@@ -8,14 +8,14 @@ import {
   type UserDocument,
 } from '@zerochat/data';
 import type { Db } from 'mongodb';
-import { createPasswordHasher, type PasswordHasher, type PasswordHashParams } from './password-hash.ts';
-import { createSessionStore, type SessionStore } from './sessions.ts';
+import type { PasswordHasher } from './password-hash.ts';
+import { createSessionStore, type SessionLifetimes, type SessionStore } from './sessions.ts';
 import { createUserStore, type UserStore } from './users.ts';
 
 export interface AccountsOptions {
   db: Db;
-  passwordHash: PasswordHashParams;
-  refreshTokenTtlSeconds: number;
+  hasher: PasswordHasher;
+  sessions: SessionLifetimes;
   /** Injected so tests can move time. */
   now?: () => Date;
 }
@@ -24,14 +24,31 @@ export interface Accounts {
   users: UserStore;
   sessions: SessionStore;
   passwords: PasswordHasher;
+  /**
+   * Resolves once the account indexes exist: registration relies on the unique email index,
+   * refresh on the unique parentHash index. Made on first use rather than at start (a cold
+   * login need not wait), once per process; a failure is tried again next time.
+   */
+  indexesReady(): Promise<void>;
 }
 
 /** The users store and the refresh-token sessions on one database, sharing one clock. */
 export function createAccounts(options: AccountsOptions): Accounts {
   const now = options.now ?? (() => new Date());
-  const passwords = createPasswordHasher(options.passwordHash);
+  const passwords = options.hasher;
+  let indexes: Promise<void> | undefined;
   return {
     passwords,
+    indexesReady() {
+      indexes ??= ensureAccountIndexes(options.db).then(
+        () => undefined,
+        (error: unknown) => {
+          indexes = undefined;
+          throw error;
+        },
+      );
+      return indexes;
+    },
     users: createUserStore({
       collection: options.db.collection<UserDocument>(COLLECTIONS.users),
       hasher: passwords,
@@ -39,7 +56,7 @@ export function createAccounts(options: AccountsOptions): Accounts {
     }),
     sessions: createSessionStore({
       collection: options.db.collection<RefreshTokenDocument>(COLLECTIONS.refreshTokens),
-      ttlSeconds: options.refreshTokenTtlSeconds,
+      ...options.sessions,
       now,
     }),
   };
@@ -67,6 +84,9 @@ export const UserViewSchema = z
     displayName: z.string().nullable(),
     role: z.enum(['user', 'admin'] satisfies UserDocument['role'][]),
     disabled: z.boolean(),
+    mustChangePassword: z
+      .boolean()
+      .openapi({ description: 'The next login must set a new password (an admin set this one).' }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
@@ -82,6 +102,7 @@ export function userView(user: UserDocument): UserView {
     displayName: user.displayName,
     role: user.role,
     disabled: user.disabled,
+    mustChangePassword: user.mustChangePassword === true,
     createdAt: user.createdAt.toISOString(),
     updatedAt: user.updatedAt.toISOString(),
   };

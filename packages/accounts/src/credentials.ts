@@ -16,8 +16,8 @@ export function passwordLength(password: string): number {
   return count;
 }
 
-/** Why a new password is not acceptable, or undefined when it is. */
-export function passwordPolicyViolation(password: string): string | undefined {
+/** Why a new password has not an acceptable length, or undefined when it has (see PasswordPolicy for the rest). */
+export function passwordLengthViolation(password: string): string | undefined {
   const length = passwordLength(password);
   if (length < PASSWORD_MIN_LENGTH) return `must be at least ${PASSWORD_MIN_LENGTH} characters`;
   if (length > PASSWORD_MAX_LENGTH) return `must be at most ${PASSWORD_MAX_LENGTH} characters`;

@@ -13,8 +13,9 @@ export {
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
   passwordLength,
-  passwordPolicyViolation,
+  passwordLengthViolation,
 } from './credentials.ts';
+export { Email, NewEmail, NewPassword, Password } from './input-schemas.ts';
 export {
   assertPasswordHashParams,
   createPasswordHasher,
@@ -29,23 +30,29 @@ export {
   type PasswordHashParams,
   parsePasswordHash,
 } from './password-hash.ts';
+export { createPasswordPolicy, type PasswordPolicy, type PasswordPolicyOptions } from './password-policy.ts';
 export { rehearsalUserDocuments } from './rehearsal-user.ts';
 export {
   createSessionStore,
+  DEFAULT_SESSION_LIFETIMES,
   hashRefreshToken,
   type IssuedRefreshToken,
   type RefreshTokenRejection,
   type Rotation,
+  type SessionLifetimes,
   type SessionStore,
   type SessionStoreOptions,
 } from './sessions.ts';
 export {
   type Authentication,
   createUserStore,
+  generatePassword,
   type NewUser,
   type PasswordChange,
+  type PasswordRejected,
   parseObjectId,
   type Registration,
+  type TemporaryPassword,
   USER_CURSOR,
   type UserChanges,
   type UserPage,

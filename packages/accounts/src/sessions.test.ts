@@ -12,7 +12,13 @@ let sessions: SessionStore;
 
 beforeAll(async () => {
   await ensureAccountIndexes(database.db);
-  sessions = createSessionStore({ collection: tokens(), ttlSeconds: 3600, now: () => clock });
+  sessions = createSessionStore({
+    collection: tokens(),
+    ttlSeconds: 3600,
+    maxAgeSeconds: 4 * 3600,
+    reuseGraceSeconds: 10,
+    now: () => clock,
+  });
 });
 
 const live = (familyId: string) => tokens().countDocuments({ familyId, revokedAt: { $exists: false } });
@@ -40,19 +46,39 @@ describe('refresh-token sessions', () => {
     expect(second.next.familyId).toBe(first.familyId);
     const third = await sessions.rotate(second.next.refreshToken);
     expect(third.ok).toBe(true);
+    // An older token than the newest's parent is reuse even within the grace.
     expect(await sessions.rotate(first.refreshToken)).toEqual({ ok: false, reason: 'reused' });
     expect(await live(first.familyId)).toBe(0);
     expect(third.ok && (await sessions.rotate(third.next.refreshToken))).toEqual({ ok: false, reason: 'revoked' });
   });
 
-  it('lets exactly one of many concurrent rotations of one token succeed', async () => {
+  it('spends a token once under concurrency; up to three retries within the grace get tokens of their own', async () => {
     const { refreshToken, familyId } = await sessions.start(new ObjectId());
-    const results = await Promise.all(Array.from({ length: 6 }, () => sessions.rotate(refreshToken)));
-    expect(results.filter((result) => result.ok)).toHaveLength(1);
-    expect(results.filter((result) => !result.ok).every((r) => !r.ok && ['reused', 'revoked'].includes(r.reason))).toBe(
-      true,
-    );
+    const four = await Promise.all(Array.from({ length: 4 }, () => sessions.rotate(refreshToken)));
+    expect(four.every((result) => result.ok && result.next.familyId === familyId)).toBe(true);
+    expect(await tokens().countDocuments({ parentHash: hashRefreshToken(refreshToken) })).toBe(1);
+    expect(await live(familyId)).toBe(5);
+    // A fifth presentation is more than retries: the family ends.
+    expect(await sessions.rotate(refreshToken)).toEqual({ ok: false, reason: 'reused' });
     expect(await live(familyId)).toBe(0);
+  });
+
+  it('ends a family at its absolute end: tokens expire then, whatever their refresh lifetime', async () => {
+    const start = clock;
+    const session = await sessions.start(new ObjectId());
+    expect(session.sessionExpiresAt).toEqual(new Date(start.getTime() + 4 * 3600_000));
+    let token = session.refreshToken;
+    // A rotation every 50 minutes keeps the one-hour tokens fresh, but not the four-hour session.
+    for (let turn = 1; turn <= 4; turn++) {
+      clock = new Date(start.getTime() + turn * 50 * 60_000);
+      const rotation = await sessions.rotate(token);
+      if (!rotation.ok) throw new Error(`rotation failed: ${rotation.reason}`);
+      expect(rotation.next.sessionExpiresAt).toEqual(session.sessionExpiresAt);
+      expect(rotation.next.expiresAt.getTime()).toBeLessThanOrEqual(session.sessionExpiresAt.getTime());
+      token = rotation.next.refreshToken;
+    }
+    clock = session.sessionExpiresAt;
+    expect(await sessions.rotate(token)).toEqual({ ok: false, reason: 'expired' });
   });
 
   it('refuses expired and unknown tokens without touching anything', async () => {

@@ -46,6 +46,29 @@ describe('the users store', () => {
     expect(await users().countDocuments({ email: 'race@example.com' })).toBe(1);
   });
 
+  it('hashes the password whether or not the email is taken, so timing does not tell which exist', async () => {
+    const hashes: string[] = [];
+    const floor = createPasswordHasher(PASSWORD_HASH_FLOOR);
+    const counting = createUserStore({
+      collection: users(),
+      hasher: {
+        ...floor,
+        hash(password) {
+          hashes.push(password);
+          return floor.hash(password);
+        },
+      },
+      now,
+    });
+    expect((await counting.register({ email: 'timing@example.com', password: 'first password' })).ok).toBe(true);
+    expect(hashes).toEqual(['first password']);
+    expect(await counting.register({ email: 'Timing@Example.com', password: 'second password' })).toEqual({
+      ok: false,
+      reason: 'email_taken',
+    });
+    expect(hashes).toEqual(['first password', 'second password']);
+  });
+
   it('creates admins too, and refuses a password outside the policy', async () => {
     const admin = await store.register({ email: 'root@example.com', password: 'admin password', role: 'admin' });
     expect(admin.ok && admin.user.role).toBe('admin');

@@ -1,16 +1,33 @@
+import { randomBytes } from 'node:crypto';
 import { isDuplicateKey, type UserDocument, type UserRole } from '@zerochat/data';
 import { type Collection, ObjectId } from 'mongodb';
-import { normalizeEmail, passwordPolicyViolation } from './credentials.ts';
+import { normalizeEmail, passwordLengthViolation } from './credentials.ts';
 import type { PasswordHasher } from './password-hash.ts';
+import { createPasswordPolicy, type PasswordPolicy } from './password-policy.ts';
 
 export interface NewUser {
   email: string;
   password: string;
   displayName?: string | null;
   role?: UserRole;
+  /** Someone else chose the password: the user sets their own at the next login. */
+  mustChangePassword?: boolean;
 }
 
-export type Registration = { ok: true; user: UserDocument } | { ok: false; reason: 'email_taken' };
+/** A password someone else may know for a moment, which only gets the user to set their own. */
+export interface TemporaryPassword {
+  user: UserDocument;
+  temporaryPassword: string;
+}
+
+/** The password policy refused a new password; `detail` says why ("is one of the most common passwords"). */
+export interface PasswordRejected {
+  ok: false;
+  reason: 'password_rejected';
+  detail: string;
+}
+
+export type Registration = { ok: true; user: UserDocument } | { ok: false; reason: 'email_taken' } | PasswordRejected;
 
 export type Authentication =
   | { ok: true; user: UserDocument }
@@ -19,7 +36,8 @@ export type Authentication =
 
 export type PasswordChange =
   | { ok: true; user: UserDocument }
-  | { ok: false; reason: 'not_found' | 'disabled' | 'invalid_credentials' | 'changed_concurrently' };
+  | { ok: false; reason: 'not_found' | 'disabled' | 'invalid_credentials' | 'changed_concurrently' }
+  | PasswordRejected;
 
 export interface UserChanges {
   role?: UserRole;
@@ -34,12 +52,30 @@ export interface UserPage {
 }
 
 export interface UserStore {
-  /** Hashes the password and inserts the user; the unique email index decides a race. */
+  /**
+   * Checks the password policy, hashes the password and inserts the user; the unique email
+   * index decides whether the address is taken (also in a race). A taken address costs the
+   * same hash as a new one.
+   */
   register(user: NewUser): Promise<Registration>;
   /** Checks email and password; upgrades a hash made with older parameters on success. */
   authenticate(email: string, password: string): Promise<Authentication>;
+  /** Checks the current password, then the policy for the new one. */
   changePassword(userId: string, currentPassword: string, newPassword: string): Promise<PasswordChange>;
+  /**
+   * Sets the password of a user who just proved the current one (a login that sets a new
+   * password): the policy, then a write conditional on the hash being the one they proved.
+   * Clears mustChangePassword.
+   */
+  replacePassword(user: UserDocument, newPassword: string): Promise<PasswordChange>;
+  /**
+   * A new random password that must be changed at the next login, in place of the current one;
+   * null when there is no such user. Does not end sessions: call `SessionStore.revokeAllForUser`.
+   */
+  resetPassword(userId: string): Promise<TemporaryPassword | null>;
   findById(userId: string): Promise<UserDocument | null>;
+  /** Whether any account is an enabled admin. */
+  hasEnabledAdmin(): Promise<boolean>;
   findByEmail(email: string): Promise<UserDocument | null>;
   /** Newest first. `after` is the `next` of the previous page. */
   list(options: { limit: number; after?: string }): Promise<UserPage>;
@@ -53,7 +89,14 @@ export interface UserStore {
 export interface UserStoreOptions {
   collection: Collection<UserDocument>;
   hasher: PasswordHasher;
+  /** What a new password must satisfy; the common-password policy by default. */
+  policy?: PasswordPolicy;
   now: () => Date;
+}
+
+/** 18 random bytes as 24 URL-safe characters: far from any common password, easy to paste. */
+export function generatePassword(): string {
+  return randomBytes(18).toString('base64url');
 }
 
 /** A 24-hex-digit id as an ObjectId, or undefined for anything else (never throws). */
@@ -61,19 +104,43 @@ export function parseObjectId(id: string): ObjectId | undefined {
   return /^[0-9a-f]{24}$/i.test(id) ? new ObjectId(id) : undefined;
 }
 
-export function createUserStore({ collection, hasher, now }: UserStoreOptions): UserStore {
+/** Throws for a password no route should have let through: shorter or longer than any allowed. */
+function assertPasswordLength(password: string): void {
+  const violation = passwordLengthViolation(password);
+  if (violation) throw new RangeError(`password ${violation}`);
+}
+
+export function createUserStore({ collection, hasher, now, ...options }: UserStoreOptions): UserStore {
+  const policy = options.policy ?? createPasswordPolicy();
+  const rejected = async (password: string, email: string): Promise<PasswordRejected | undefined> => {
+    const detail = await policy.check(password, email);
+    return detail ? { ok: false, reason: 'password_rejected', detail } : undefined;
+  };
   const findById = async (userId: string) => {
     const _id = parseObjectId(userId);
     return _id ? collection.findOne({ _id }) : null;
   };
 
+  async function replacePassword(user: UserDocument, newPassword: string): Promise<PasswordChange> {
+    assertPasswordLength(newPassword);
+    const rejection = await rejected(newPassword, user.email);
+    if (rejection) return rejection;
+    const changed = await collection.findOneAndUpdate(
+      { _id: user._id, passwordHash: user.passwordHash },
+      { $set: { passwordHash: await hasher.hash(newPassword), updatedAt: now() }, $unset: { mustChangePassword: '' } },
+      { returnDocument: 'after' },
+    );
+    return changed ? { ok: true, user: changed } : { ok: false, reason: 'changed_concurrently' };
+  }
+
   return {
     async register(input) {
-      const violation = passwordPolicyViolation(input.password);
-      if (violation) throw new RangeError(`password ${violation}`);
+      assertPasswordLength(input.password);
       const email = normalizeEmail(input.email);
-      // Saves the hash for a taken address; the unique index still decides a race.
-      if (await collection.findOne({ email }, { projection: { _id: 1 } })) return { ok: false, reason: 'email_taken' };
+      const rejection = await rejected(input.password, email);
+      if (rejection) return rejection;
+      // No look-up first: a taken address costs the same hash as a new one, so the time of the
+      // answer does not tell whether an account exists. The unique index decides.
       const at = now();
       const user: UserDocument = {
         _id: new ObjectId(),
@@ -82,6 +149,7 @@ export function createUserStore({ collection, hasher, now }: UserStoreOptions): 
         displayName: input.displayName ?? null,
         role: input.role ?? 'user',
         disabled: false,
+        ...(input.mustChangePassword ? { mustChangePassword: true } : {}),
         createdAt: at,
         updatedAt: at,
       };
@@ -115,23 +183,33 @@ export function createUserStore({ collection, hasher, now }: UserStoreOptions): 
     },
 
     async changePassword(userId, currentPassword, newPassword) {
-      const violation = passwordPolicyViolation(newPassword);
-      if (violation) throw new RangeError(`password ${violation}`);
+      assertPasswordLength(newPassword);
       const user = await findById(userId);
       if (!user) return { ok: false, reason: 'not_found' };
       if (user.disabled) return { ok: false, reason: 'disabled' };
       if (!(await hasher.verify(currentPassword, user.passwordHash)).valid) {
         return { ok: false, reason: 'invalid_credentials' };
       }
-      const changed = await collection.findOneAndUpdate(
-        { _id: user._id, passwordHash: user.passwordHash },
-        { $set: { passwordHash: await hasher.hash(newPassword), updatedAt: now() } },
+      return replacePassword(user, newPassword);
+    },
+    replacePassword,
+    async resetPassword(userId) {
+      const _id = parseObjectId(userId);
+      if (!_id) return null;
+      const temporaryPassword = generatePassword();
+      const user = await collection.findOneAndUpdate(
+        { _id },
+        { $set: { passwordHash: await hasher.hash(temporaryPassword), mustChangePassword: true, updatedAt: now() } },
         { returnDocument: 'after' },
       );
-      return changed ? { ok: true, user: changed } : { ok: false, reason: 'changed_concurrently' };
+      return user ? { user, temporaryPassword } : null;
     },
 
     findById,
+
+    async hasEnabledAdmin() {
+      return (await collection.findOne({ role: 'admin', disabled: false }, { projection: { _id: 1 } })) !== null;
+    },
 
     findByEmail(email) {
       return collection.findOne({ email: normalizeEmail(email) });

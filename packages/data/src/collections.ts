@@ -11,6 +11,7 @@ export const COLLECTIONS = {
   messages: 'messages',
   generationSlots: 'generation_slots',
   processedEvents: 'processed_events',
+  locks: 'locks',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
@@ -26,6 +27,11 @@ export interface UserDocument {
   displayName: string | null;
   role: UserRole;
   disabled: boolean;
+  /**
+   * The password was set by someone else (an admin's reset, an admin-created account, the
+   * recovery command): the next login must set a new one. Absent means false.
+   */
+  mustChangePassword?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -38,14 +44,21 @@ export interface RefreshTokenDocument {
   /** SHA-256 of the opaque token, hex; the token itself is never stored. */
   tokenHash: string;
   /**
-   * The `tokenHash` of the token this one replaced, or `family:<familyId>` for the first of a
-   * family. Unique: a token can be spent once, because only one successor can name it. (An
+   * The `tokenHash` of the token this one replaced, `family:<familyId>` for the first of a
+   * family, or `retry:<n>:<tokenHash>` for the n-th retry of a rotation within its grace. Unique: a token can be spent once, because only one successor can name it. (An
    * insert guarded by a unique index is atomic on MongoDB and FerretDB alike; a conditional
    * update is not atomic on FerretDB's SQLite backend.)
    */
   parentHash: string;
   createdAt: Date;
+  /** The earlier of `createdAt` plus the refresh-token lifetime and `sessionExpiresAt`. */
   expiresAt: Date;
+  /**
+   * When the session (the family) ends, however often it is refreshed: its login plus the
+   * absolute session lifetime, copied to every successor. Absent on tokens written before
+   * sessions had an end; their next rotation starts the clock.
+   */
+  sessionExpiresAt?: Date;
   /** Not written by the auth function: a token is spent once a successor names it as parent. */
   usedAt?: Date;
   revokedAt?: Date;
@@ -119,4 +132,15 @@ export interface ProcessedEventDocument {
   at: Date;
   /** What handling it produced (the bootstrap report), sent again with a redelivery's reply. */
   result: Record<string, unknown>;
+}
+
+/**
+ * A lease on something only one instance may do at a time: `_id` names it, and the unique
+ * `_id` lets one holder in (an insert, so this holds on FerretDB too). A holder that died is
+ * replaced once `expiresAt` has passed.
+ */
+export interface LockDocument {
+  _id: string;
+  holder: string;
+  expiresAt: Date;
 }

@@ -3,6 +3,7 @@ export {
   type CollectionName,
   type ConversationDocument,
   type GenerationSlotDocument,
+  type LockDocument,
   type LoginFailureDocument,
   type MessageDocument,
   type MessageRole,
@@ -15,3 +16,4 @@ export {
 } from './collections.ts';
 export { ensureIndexes, INDEXES, type IndexDefinition, type IndexOutcome } from './indexes.ts';
 export { isDuplicateKey } from './mongo-errors.ts';
+export { deleteUserData, type RemovedUserData, USER_DATA } from './user-data.ts';

@@ -51,6 +51,12 @@ export const INDEXES: readonly IndexDefinition[] = [
     key: { expiresAt: 1 },
     options: { expireAfterSeconds: 0 },
   },
+  {
+    collection: COLLECTIONS.locks,
+    name: 'expiresAt_ttl',
+    key: { expiresAt: 1 },
+    options: { expireAfterSeconds: 0 },
+  },
   // Redeliveries come within hours; a month of processed events is plenty to recognise them.
   {
     collection: COLLECTIONS.processedEvents,

@@ -14,6 +14,8 @@ export {
   requireRole,
   type VerifyAccessToken,
 } from './auth/access-token.ts';
+export { type AccessTokenConfig, configuredVerifier } from './auth/configured-verifier.ts';
+export { createSessionCheck, type SessionCheck, type SessionCheckOptions } from './auth/session-check.ts';
 export {
   accessTokenEnv,
   accessTokenKeysOf,
@@ -49,6 +51,7 @@ export {
   notFound,
   payloadTooLarge,
   rateLimited,
+  requestTimeout,
   shuttingDown,
   unauthorized,
   unsupportedMediaType,

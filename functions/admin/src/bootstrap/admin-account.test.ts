@@ -9,8 +9,8 @@ const database = useTestDatabase();
 const users = () => database.db.collection<UserDocument>(COLLECTIONS.users);
 const store = () =>
   createUserStore({ collection: users(), hasher: createPasswordHasher(PASSWORD_HASH_FLOOR), now: () => new Date() });
-const run = (email: string | undefined, password: string | undefined) =>
-  adminAccountStep({ users: store(), email, password }).run(captureLog().log);
+const run = (email: string | undefined, password: string | undefined, promoteExisting = false) =>
+  adminAccountStep({ users: store(), email, password, promoteExisting }).run(captureLog().log);
 
 beforeAll(() => ensureAccountIndexes(database.db));
 
@@ -29,18 +29,48 @@ describe('the first-admin step', () => {
     expect(login.ok && login.user.role).toBe('admin');
   });
 
-  it('promotes an existing user and never overwrites the password', async () => {
+  it('never makes an account it did not create an admin: a pre-claimed address is left alone', async () => {
+    // Someone registers the admin address before the bootstrap runs, with a password of their own.
+    await users().deleteMany({ role: 'admin' });
+    expect((await store().register({ email: 'claimed@example.com', password: 'the attacker phrase' })).ok).toBe(true);
+    const before = await users().findOne({ email: 'claimed@example.com' });
+    const report = await run('claimed@example.com', 'the configured password');
+    // No admin at all: the operator must notice, and is told how to recover.
+    expect(report.outcome).toBe('failed');
+    expect(report.reason).toContain('the bootstrap did not create it');
+    expect(report.reason).toContain('npm run admin:recover');
+    expect(await users().findOne({ email: 'claimed@example.com' })).toEqual(before);
+    expect(await users().countDocuments({ role: 'admin' })).toBe(0);
+    // With another admin in place, the step is fine with leaving it alone.
+    await run('root@example.com', 'first admin password');
+    expect(await run('claimed@example.com', 'the configured password')).toEqual({
+      outcome: 'ok',
+      reason:
+        'claimed@example.com exists, but the bootstrap did not create it, so it is not made an admin (left alone)',
+    });
+    expect((await users().findOne({ email: 'claimed@example.com' }))?.role).toBe('user');
+  });
+
+  it('promotes an existing account only when the operator opts in, and never overwrites its password', async () => {
     expect((await store().register({ email: 'ada@example.com', password: 'adas own password' })).ok).toBe(true);
     const before = await users().findOne({ email: 'ada@example.com' });
-    expect(await run('ada@example.com', 'the configured password')).toEqual({
+    expect(await run('ada@example.com', 'the configured password', true)).toEqual({
       outcome: 'changed',
-      reason: 'promoted the existing account ada@example.com to admin (its password is kept)',
+      reason:
+        'promoted the existing account ada@example.com to admin, as BOOTSTRAP_ADMIN_PROMOTE_EXISTING asks (its password is kept)',
     });
     const after = await users().findOne({ email: 'ada@example.com' });
     expect(after?.role).toBe('admin');
     expect(after?.passwordHash).toBe(before?.passwordHash);
-    expect((await store().authenticate('ada@example.com', 'the configured password')).ok).toBe(false);
     expect((await run('ada@example.com', 'the configured password')).outcome).toBe('ok');
+  });
+
+  it('fails on a configured password the policy refuses, and creates nothing', async () => {
+    expect(await run('weak@example.com', 'password123')).toEqual({
+      outcome: 'failed',
+      reason: 'BOOTSTRAP_ADMIN_PASSWORD is one of the most common passwords; choose one that others do not use',
+    });
+    expect(await users().countDocuments({ email: 'weak@example.com' })).toBe(0);
   });
 
   it('leaves a disabled admin disabled', async () => {
@@ -64,7 +94,7 @@ describe('the first-admin step', () => {
   it('has nothing to do without BOOTSTRAP_ADMIN_EMAIL', async () => {
     expect(await run(undefined, undefined)).toEqual({
       outcome: 'ok',
-      reason: 'BOOTSTRAP_ADMIN_EMAIL is not set: no account to look after',
+      reason: 'BOOTSTRAP_ADMIN_EMAIL is not set: no account to create',
     });
   });
 });

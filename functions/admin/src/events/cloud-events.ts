@@ -100,6 +100,7 @@ export function readCloudEvent(headers: Headers, body: string): CloudEvent<unkno
     const event = HTTP.toEvent({ headers: sdkHeaders, body: parsedBody });
     if (!(event instanceof CloudEvent)) throw new ValidationError('not a single event');
     event.validate();
+    assertAttributeSizes(event, structured);
     return event as CloudEvent<unknown>;
   } catch (error) {
     if (!(error instanceof ValidationError || error instanceof TypeError)) throw error;
@@ -117,6 +118,21 @@ export function readCloudEvent(headers: Headers, body: string): CloudEvent<unkno
         : [{ in: where, pointer: '', detail: error.message.split('\n')[0] ?? 'Invalid.' }],
     );
   }
+}
+
+/** Attributes are echoed (the reply's subject, the report, the log): none may be longer than this. */
+export const MAX_ATTRIBUTE_LENGTH = 256;
+
+function assertAttributeSizes(event: CloudEvent<unknown>, structured: boolean): void {
+  const oversized = Object.entries(event)
+    .filter(([name, value]) => name !== 'data' && name !== 'data_base64' && typeof value === 'string')
+    .filter(([, value]) => (value as string).length > MAX_ATTRIBUTE_LENGTH)
+    .map(([name]) => ({
+      in: structured ? ('body' as const) : ('header' as const),
+      pointer: structured ? `/${name}` : `/ce-${name}`,
+      detail: `At most ${MAX_ATTRIBUTE_LENGTH} characters.`,
+    }));
+  if (oversized.length) throw malformedEvent(oversized);
 }
 
 /** The same request always gets a reply with the same id, so a redelivered reply is a duplicate too. */

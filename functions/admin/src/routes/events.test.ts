@@ -9,6 +9,7 @@ import { startAuthServer } from '../../../auth/src/testing/auth-server.ts';
 import { testAuthSettings } from '../../../auth/src/testing/auth-settings.ts';
 import type { BootstrapReport } from '../bootstrap/bootstrap.ts';
 import { adminTestApp, tinyBaseModel, uniqueModelNames } from '../testing/admin-harness.ts';
+import { TEST_EVENTS_SECRET } from '../testing/admin-settings.ts';
 import { type KongAdminStandIn, startKongAdminStandIn } from '../testing/kong-admin-stand-in.ts';
 
 // A bootstrap over CloudEvents against real FerretDB and real Ollama (the tiny model as the
@@ -36,6 +37,7 @@ beforeAll(async () => {
       KONG_UPSTREAMS: 'knative:zerochat',
       BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
       BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+      ADMIN_EVENT_SOURCES: '/zerochat/test,/zerochat/elsewhere,/zerochat/structured',
     },
     { baseModelSource: tinyBaseModel(ollamaHost) },
   );
@@ -44,12 +46,14 @@ afterAll(() => kong.stop());
 
 let sequence = 0;
 const BOOTSTRAP = 'dev.zerochat.admin.bootstrap.requested';
+const SENDER = `Bearer ${TEST_EVENTS_SECRET}`;
 
 function binaryEvent(overrides: Record<string, string> = {}, body = '{}'): RequestInit {
   sequence++;
   return {
     method: 'POST',
     headers: {
+      authorization: SENDER,
       'ce-specversion': '1.0',
       'ce-type': BOOTSTRAP,
       'ce-source': '/zerochat/test',
@@ -62,7 +66,11 @@ function binaryEvent(overrides: Record<string, string> = {}, body = '{}'): Reque
 }
 
 function structuredEvent(event: Record<string, unknown>): RequestInit {
-  return { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify(event) };
+  return {
+    method: 'POST',
+    headers: { authorization: SENDER, 'content-type': 'application/cloudevents+json' },
+    body: JSON.stringify(event),
+  };
 }
 
 const send = (init: RequestInit) => admin.app.request('/admin/events', init);
@@ -256,7 +264,7 @@ describe('malformed events', () => {
   const cases: Array<[string, RequestInit, number, string]> = [
     [
       'no CloudEvent at all',
-      { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' },
+      { method: 'POST', headers: { authorization: SENDER, 'content-type': 'application/json' }, body: '{}' },
       400,
       'malformed_event',
     ],
@@ -269,7 +277,11 @@ describe('malformed events', () => {
     ['binary data that is not JSON', binaryEvent({}, '{"unterminated'), 400, 'malformed_event'],
     [
       'structured mode that is not JSON',
-      { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: '{nope' },
+      {
+        method: 'POST',
+        headers: { authorization: SENDER, 'content-type': 'application/cloudevents+json' },
+        body: '{nope',
+      },
       400,
       'malformed_event',
     ],
@@ -287,18 +299,36 @@ describe('malformed events', () => {
     ],
     [
       'structured mode, an array',
-      { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: '[]' },
+      {
+        method: 'POST',
+        headers: { authorization: SENDER, 'content-type': 'application/cloudevents+json' },
+        body: '[]',
+      },
       400,
       'malformed_event',
     ],
     [
       'batched mode',
-      { method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json' }, body: '[]' },
+      {
+        method: 'POST',
+        headers: { authorization: SENDER, 'content-type': 'application/cloudevents-batch+json' },
+        body: '[]',
+      },
       400,
       'malformed_event',
     ],
     ['data that is not JSON', binaryEvent({ 'content-type': 'text/plain' }, 'hello'), 415, 'unsupported_media_type'],
     ['a body over the limit', binaryEvent({}, JSON.stringify({ pad: 'x'.repeat(70_000) })), 413, 'payload_too_large'],
+    // Attributes are echoed (the reply's ce-subject, the report, the log), so their size is capped.
+    ['an id of 30 KB', binaryEvent({ 'ce-id': 'x'.repeat(30_000) }), 400, 'malformed_event'],
+    ['a source of 257 characters', binaryEvent({ 'ce-source': `/${'s'.repeat(256)}` }), 400, 'malformed_event'],
+    [
+      'a structured id of 30 KB',
+      structuredEvent({ specversion: '1.0', type: BOOTSTRAP, source: '/zerochat/test', id: 'x'.repeat(30_000) }),
+      400,
+      'malformed_event',
+    ],
+    ['an extension of 1 KB', binaryEvent({ 'ce-tracestate': 'x'.repeat(1024) }), 400, 'malformed_event'],
   ];
 
   it.each(cases)('refuses %s, and writes nothing', async (_name, init, status, code) => {
@@ -319,5 +349,55 @@ describe('malformed events', () => {
       { in: 'header', pointer: '/ce-id', detail: 'Required.' },
       { in: 'header', pointer: '/ce-type', detail: 'Required.' },
     ]);
+  });
+});
+
+describe('who may send events', () => {
+  const forged = (authorization: string | undefined, overrides: Record<string, string> = {}) => {
+    const init = binaryEvent(overrides);
+    const headers = { ...(init.headers as Record<string, string>) };
+    if (authorization === undefined) delete headers.authorization;
+    else headers.authorization = authorization;
+    return { ...init, headers };
+  };
+
+  it.each([
+    ['no credential', undefined],
+    ['a wrong secret', 'Bearer not-the-events-secret-at-all-0123456789'],
+    ['the secret as Basic', `Basic ${Buffer.from(`x:${TEST_EVENTS_SECRET}`).toString('base64')}`],
+    ['an access token', 'Bearer eyJhbGciOiJFUzI1NiIsInR5cCI6ImF0K2p3dCJ9.e30.sig'],
+  ])('refuses %s with 401, before reading the event, and runs nothing', async (_name, authorization) => {
+    const before = { processed: await processed().countDocuments(), requests: kong.requests.length };
+    const started = admin.lines.filter((line) => line.msg === 'bootstrap started').length;
+    const response = await send(forged(authorization));
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { code: string }).code).toBe('event_sender_unauthenticated');
+    expect(await processed().countDocuments()).toBe(before.processed);
+    expect(kong.requests.length).toBe(before.requests);
+    expect(admin.lines.filter((line) => line.msg === 'bootstrap started')).toHaveLength(started);
+    const metrics = await (await admin.app.request('/metrics')).text();
+    expect(metrics).toMatch(/zerochat_admin_events_total\{type="other",outcome="unauthenticated"\} [1-9]/);
+  });
+
+  it('refuses a bootstrap request from a source it was not configured for, with 403', async () => {
+    const before = await processed().countDocuments();
+    const response = await send(binaryEvent({ 'ce-source': '/somewhere/else' }));
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as { code: string }).code).toBe('event_source_refused');
+    expect(await processed().countDocuments()).toBe(before);
+  });
+
+  it('takes every event from anyone who reaches it with ADMIN_EVENTS_AUTH=none (a deployment that guards the route otherwise)', async () => {
+    const open = adminTestApp(database.db, key, {
+      ...names,
+      OLLAMA_HOST: ollamaHost,
+      ADMIN_EVENTS_AUTH: 'none',
+      ADMIN_EVENT_SOURCES: '/zerochat/test',
+    });
+    const response = await open.app.request('/admin/events', forged(undefined, { 'ce-id': 'unguarded' }));
+    expect(response.status).toBe(200);
+    expect(open.lines).toContainEqual(
+      expect.objectContaining({ level: 'warn', msg: expect.stringContaining('ADMIN_EVENTS_AUTH=none') }),
+    );
   });
 });

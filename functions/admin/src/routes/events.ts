@@ -5,15 +5,17 @@ import { problem } from '@zerochat/runtime';
 import type { AdminServices } from '../app.ts';
 import type { BootstrapReport } from '../bootstrap/bootstrap.ts';
 import { bootstrapCompleted, readCloudEvent, requestsBootstrap } from '../events/cloud-events.ts';
+import { authenticateEventSender } from '../events/event-senders.ts';
 import { BOOTSTRAP_COMPLETED, BOOTSTRAP_REQUESTED, PING } from '../events/event-types.ts';
-import { bootstrapFailed } from '../problems.ts';
+import { bootstrapFailed, eventSourceRefused } from '../problems.ts';
 import { BootstrapReportSchema, bootstrapFailedResponse } from './schemas.ts';
 
 const receive = createRoute({
   method: 'post',
   path: '/admin/events',
   tags: ['events'],
-  summary: 'Receive a CloudEvent (in-cluster only: never routed by Kong)',
+  summary: 'Receive a CloudEvent from an authenticated sender (never routed by Kong)',
+  security: [{ eventSender: [] }],
   description: `CloudEvents 1.0 over HTTP, binary mode (\`ce-*\` headers, JSON data) or structured mode (\`application/cloudevents+json\`). \`${BOOTSTRAP_REQUESTED}\`, and \`${PING}\` from the reconcile PingSource, run the bootstrap; the answer is a \`${BOOTSTRAP_COMPLETED}\` CloudEvent in binary mode whose data is the report. A repeat of an event (same \`source\` and \`id\`) gets the same answer without running again. Other types are acknowledged with 202 and logged, not handled.`,
   responses: {
     200: {
@@ -27,16 +29,23 @@ const receive = createRoute({
       content: { 'application/json': { schema: BootstrapReportSchema } },
     },
     202: { description: 'Not an event this function handles: acknowledged (so not redelivered), logged and counted' },
-    400: problem('Not a CloudEvent 1.0 (malformed_event)'),
+    400: problem('Not a CloudEvent 1.0, or an attribute over 256 characters (malformed_event)'),
+    401: problem('No sender credential, or not one this function accepts (event_sender_unauthenticated)'),
+    403: problem('A bootstrap request from a source not in ADMIN_EVENT_SOURCES (event_source_refused)'),
     413: problem('Body too large'),
     415: problem('Data that is not JSON'),
     503: bootstrapFailedResponse,
   },
 });
 
-type EventOutcome = 'completed' | 'duplicate' | 'failed' | 'ignored' | 'malformed';
+type EventOutcome = 'completed' | 'duplicate' | 'failed' | 'ignored' | 'malformed' | 'unauthenticated' | 'refused';
 
 export function addEventRoutes(app: FunctionApp, services: AdminServices): void {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'eventSender', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The events credential: ADMIN_EVENTS_SECRET (with ADMIN_EVENTS_AUTH=secret).',
+  });
   const events = services.metrics.counter(
     'zerochat_admin_events_total',
     'CloudEvents received at /admin/events, by type and outcome.',
@@ -46,6 +55,13 @@ export function addEventRoutes(app: FunctionApp, services: AdminServices): void 
     events.inc({ type: type === BOOTSTRAP_REQUESTED || type === PING ? type : 'other', outcome });
 
   app.openapi(receive, async (c) => {
+    // Who sent it first: nothing of an unauthenticated request is read, let alone run.
+    try {
+      await authenticateEventSender(services.eventSenders, c.req.header('authorization'));
+    } catch (error) {
+      count('other', 'unauthenticated');
+      throw error;
+    }
     const headers = Object.fromEntries(c.req.raw.headers);
     let event: ReturnType<typeof readCloudEvent>;
     try {
@@ -60,6 +76,11 @@ export function addEventRoutes(app: FunctionApp, services: AdminServices): void 
       log.warn('CloudEvent not handled here: acknowledged and dropped', { type, source, id });
       count(type, 'ignored');
       return c.body(null, 202);
+    }
+    if (type === BOOTSTRAP_REQUESTED && !services.eventSources.includes(source)) {
+      log.warn('bootstrap request from a source not in ADMIN_EVENT_SOURCES: refused', { source, id });
+      count(type, 'refused');
+      throw eventSourceRefused(source);
     }
 
     const key = JSON.stringify([source, id]);

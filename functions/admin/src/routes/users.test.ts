@@ -16,12 +16,21 @@ const tokens = () => database.db.collection<RefreshTokenDocument>(COLLECTIONS.re
 beforeAll(async () => {
   await ensureAccountIndexes(database.db);
   key = await testSigningKey();
-  admin = adminTestApp(database.db, key, { BOOTSTRAP_ADMIN_EMAIL: 'managed@example.com' });
+  admin = adminTestApp(database.db, key, {});
   root = await admin.userWithToken('admin', 'root@example.com');
 });
 
 const get = (path: string, token = root.token) =>
   admin.app.request(path, { headers: { authorization: `Bearer ${token}` } });
+const send = (method: string, path: string, body?: unknown, token = root.token) =>
+  admin.app.request(path, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
 const patch = (id: string, body: unknown, token = root.token) =>
   admin.app.request(`/admin/users/${id}`, {
     method: 'PATCH',
@@ -83,7 +92,7 @@ describe('GET /admin/users', () => {
       expect(page.users.length).toBeLessThanOrEqual(2);
       for (const user of page.users) {
         expect(Object.keys(user).sort()).toEqual(
-          ['createdAt', 'disabled', 'displayName', 'email', 'id', 'role', 'updatedAt'].sort(),
+          ['createdAt', 'disabled', 'displayName', 'email', 'id', 'mustChangePassword', 'role', 'updatedAt'].sort(),
         );
       }
       seen.push(...page.users.map((user) => user.email as string));
@@ -158,15 +167,6 @@ describe('PATCH /admin/users/:id', () => {
     expect((await patch(root.user._id.toHexString(), { role: 'admin', disabled: false })).status).toBe(200);
   });
 
-  it('refuses to demote the BOOTSTRAP_ADMIN_EMAIL account (409 managed_admin), but disables it', async () => {
-    const { user } = await admin.userWithToken('admin', 'managed@example.com');
-    const demoted = await patch(user._id.toHexString(), { role: 'user' });
-    expect(demoted.status).toBe(409);
-    expect(((await demoted.json()) as { code: string }).code).toBe('managed_admin');
-    expect((await users().findOne({ _id: user._id }))?.role).toBe('admin');
-    expect((await patch(user._id.toHexString(), { disabled: true })).status).toBe(200);
-  });
-
   it.each([
     ['an unknown id', new ObjectId().toHexString(), { disabled: true }, 404, 'not_found'],
     ['a malformed id', 'not-an-id', { disabled: true }, 400, 'validation_failed'],
@@ -191,5 +191,116 @@ describe('PATCH /admin/users/:id', () => {
     const response = await patch(user._id.toHexString(), { role: 'admin' });
     const changed = await users().findOne({ _id: user._id });
     expect(await response.json()).toEqual(userView(changed as UserDocument));
+  });
+});
+
+describe('POST /admin/users', () => {
+  it('creates an account with a generated temporary password that must be changed', async () => {
+    const response = await send('POST', '/admin/users', { email: ' New.Hire@Example.com ', displayName: 'Nia' });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const body = (await response.json()) as { user: Record<string, unknown>; temporaryPassword: string };
+    expect(body.user).toMatchObject({ email: 'new.hire@example.com', role: 'user', mustChangePassword: true });
+    expect(body.temporaryPassword).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    const stored = await users().findOne({ email: 'new.hire@example.com' });
+    expect(stored?.passwordHash).toMatch(/^\$argon2id\$/);
+    expect(JSON.stringify(stored)).not.toContain(body.temporaryPassword);
+  });
+
+  it('creates an admin with a given password, which the policy checks', async () => {
+    const created = await send('POST', '/admin/users', {
+      email: 'second.admin@example.com',
+      role: 'admin',
+      password: 'a long enough phrase',
+    });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({
+      user: { role: 'admin', mustChangePassword: true },
+      temporaryPassword: null,
+    });
+  });
+
+  it.each([
+    ['a common password', { email: 'weak@example.com', password: 'password123' }, 400, 'validation_failed'],
+    [
+      'its own email as password',
+      { email: 'self@example.com', password: 'self@example.com' },
+      400,
+      'validation_failed',
+    ],
+    ['a taken email', { email: 'root@example.com' }, 409, 'conflict'],
+    ['a role that does not exist', { email: 'r@example.com', role: 'root' }, 400, 'validation_failed'],
+    ['a password hash smuggled in', { email: 'h@example.com', passwordHash: 'x' }, 400, 'validation_failed'],
+    ['no email', { displayName: 'x' }, 400, 'validation_failed'],
+  ])('refuses %s, and creates nothing', async (_name, body, status, code) => {
+    const before = await users().countDocuments();
+    const response = await send('POST', '/admin/users', body);
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(((await response.json()) as { code: string }).code).toBe(code);
+    expect(await users().countDocuments()).toBe(before);
+  });
+});
+
+describe('POST /admin/users/:id/password-reset', () => {
+  it('answers a temporary password once, ends every session and requires a change', async () => {
+    const { user } = await admin.userWithToken('user');
+    await tokens().insertOne({
+      _id: new ObjectId(),
+      userId: user._id,
+      familyId: 'reset-me',
+      tokenHash: 'reset-me',
+      parentHash: 'family:reset-me',
+      createdAt: new Date(),
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
+    const response = await send('POST', `/admin/users/${user._id.toHexString()}/password-reset`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { user: { mustChangePassword: boolean }; temporaryPassword: string };
+    expect(body.user.mustChangePassword).toBe(true);
+    expect(body.temporaryPassword).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(await tokens().countDocuments({ userId: user._id, revokedAt: { $exists: false } })).toBe(0);
+    expect((await users().findOne({ _id: user._id }))?.passwordHash).not.toBe(user.passwordHash);
+  });
+
+  it('refuses your own account, and an unknown one', async () => {
+    const own = await send('POST', `/admin/users/${root.user._id.toHexString()}/password-reset`);
+    expect([own.status, ((await own.json()) as { code: string }).code]).toEqual([403, 'own_account']);
+    const unknown = await send('POST', `/admin/users/${new ObjectId().toHexString()}/password-reset`);
+    expect(unknown.status).toBe(404);
+  });
+});
+
+describe('DELETE /admin/users/:id', () => {
+  it("deletes the account with everything of the user's, and says what went", async () => {
+    const { user } = await admin.userWithToken('user');
+    const conversationId = new ObjectId();
+    await database.db.collection(COLLECTIONS.conversations).insertOne({ _id: conversationId, userId: user._id });
+    await database.db
+      .collection(COLLECTIONS.messages)
+      .insertMany([1, 2, 3].map(() => ({ conversationId, userId: user._id })));
+    await tokens().insertOne({
+      _id: new ObjectId(),
+      userId: user._id,
+      familyId: 'gone',
+      tokenHash: 'gone',
+      parentHash: 'family:gone',
+      createdAt: new Date(),
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
+    const response = await send('DELETE', `/admin/users/${user._id.toHexString()}`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      removed: { refresh_tokens: 1, conversations: 1, messages: 3, generation_slots: 0, users: 1 },
+    });
+    expect(await users().findOne({ _id: user._id })).toBeNull();
+    expect(await database.db.collection(COLLECTIONS.messages).countDocuments({ userId: user._id })).toBe(0);
+    expect((await send('DELETE', `/admin/users/${user._id.toHexString()}`)).status).toBe(404);
+  });
+
+  it('refuses your own account and changes nothing', async () => {
+    const response = await send('DELETE', `/admin/users/${root.user._id.toHexString()}`);
+    expect([response.status, ((await response.json()) as { code: string }).code]).toEqual([403, 'own_account']);
+    expect(await users().findOne({ _id: root.user._id })).toMatchObject({ role: 'admin', disabled: false });
   });
 });

@@ -4,7 +4,13 @@ import { registerTinyModel } from '@zerochat/local-services';
 import { createLifecycle, type FunctionApp } from '@zerochat/runtime';
 import { type Db, ObjectId } from 'mongodb';
 import { captureLog } from '../../../../test/support/capture-log.ts';
-import { signAccessToken, TEST_AUDIENCE, TEST_ISSUER, type TestSigningKey } from '../../../../test/support/keys.ts';
+import {
+  liveTestSession,
+  signAccessToken,
+  TEST_AUDIENCE,
+  TEST_ISSUER,
+  type TestSigningKey,
+} from '../../../../test/support/keys.ts';
 import { type AdminDeps, createApp } from '../app.ts';
 import type { BaseModelSource } from '../bootstrap/ollama-models.ts';
 import type { AdminSettings } from '../config.ts';
@@ -54,8 +60,10 @@ export function adminTestApp(
     modelfile: zerochatModelfile(),
     ...deps,
   });
-  const tokenFor = (user: Pick<UserDocument, '_id' | 'role'>) =>
-    signAccessToken(key, { claims: { sub: user._id.toHexString(), role: user.role } });
+  const tokenFor = async (user: Pick<UserDocument, '_id' | 'role'>) => {
+    await liveTestSession(db);
+    return signAccessToken(key, { claims: { sub: user._id.toHexString(), role: user.role } });
+  };
   return {
     app,
     config,

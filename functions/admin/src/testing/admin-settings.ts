@@ -6,6 +6,9 @@ import type { JWK } from 'jose';
 import type { AdminSettings } from '../config.ts';
 import { adminConfigSchema } from '../config.ts';
 
+/** The events secret of test settings: what a test's event sender presents. */
+export const TEST_EVENTS_SECRET = 'test-events-secret-0123456789abcdef';
+
 /** ollama/Modelfile as the bundle carries it. */
 export function zerochatModelfile(): Modelfile {
   return parseModelfile(readFileSync(join(import.meta.dirname, '../../../../ollama/Modelfile'), 'utf8'));
@@ -19,6 +22,7 @@ export function testAdminSettings(publicKeys: JWK[], env: Record<string, string>
   return parseConfig(adminConfigSchema, {
     MONGODB_URI: 'mongodb://unused',
     AUTH_PUBLIC_JWKS: JSON.stringify({ keys: publicKeys }),
+    ADMIN_EVENTS_SECRET: TEST_EVENTS_SECRET,
     ...env,
   });
 }

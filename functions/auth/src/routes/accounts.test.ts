@@ -34,18 +34,20 @@ describe('POST /auth/register', () => {
       displayName: 'New User',
       role: 'user',
       disabled: false,
+      mustChangePassword: false,
       createdAt: auth.clock.now().toISOString(),
       updatedAt: auth.clock.now().toISOString(),
     });
   });
 
   it('counts password length in characters: 8 emoji are 8, 7 are too few', async () => {
-    const eight = await auth.post('/auth/register', { email: 'emoji8@example.com', password: '😀'.repeat(8) });
+    const emoji = '😀😃😄😁😆😅😂🤣';
+    const eight = await auth.post('/auth/register', { email: 'emoji8@example.com', password: emoji });
     expect(eight.status).toBe(201);
-    const seven = await auth.post('/auth/register', { email: 'emoji7@example.com', password: '😀'.repeat(7) });
+    const seven = await auth.post('/auth/register', { email: 'emoji7@example.com', password: emoji.slice(0, 14) });
     expect(seven.status).toBe(400);
     expect(seven.body).toMatchObject({ code: 'validation_failed', errors: [{ pointer: '/password' }] });
-    const login = await auth.post('/auth/login', { email: 'emoji8@example.com', password: '😀'.repeat(8) });
+    const login = await auth.post('/auth/login', { email: 'emoji8@example.com', password: emoji });
     expect(login.status).toBe(200);
   });
 
@@ -108,6 +110,39 @@ describe('GET /auth/me', () => {
     const deleted = await auth.get('/auth/me', accessToken);
     expect(deleted.status).toBe(401);
     expect(deleted.body.code).toBe('account_not_found');
+  });
+});
+
+describe('the password policy', () => {
+  it.each([['password'], ['12345678'], ['        '], ['policy@example.com']])(
+    'refuses %j at registration with 400 validation_failed at /password, and writes nothing',
+    async (password) => {
+      const before = await users().countDocuments();
+      const refused = await auth.post('/auth/register', { email: 'policy@example.com', password });
+      expect(refused.status).toBe(400);
+      expect(refused.headers.get('content-type')).toBe('application/problem+json');
+      expect(refused.body).toMatchObject({
+        code: 'validation_failed',
+        errors: [{ in: 'body', pointer: '/password', detail: expect.stringMatching(/^The password /) }],
+      });
+      expect(await users().countDocuments()).toBe(before);
+    },
+  );
+
+  it.each([
+    ['a common password', 'weak1@example.com', 'password1'],
+    ['one character repeated', 'weak2@example.com', 'aaaaaaaa'],
+    ['the email itself', 'weak3@example.com', 'weak3@example.com'],
+  ])('refuses %s as a new password, and the old one still works', async (_name, email, newPassword) => {
+    const { accessToken } = await loggedIn(email);
+    const refused = await auth.post(
+      '/auth/password',
+      { currentPassword: 'correct horse battery', newPassword },
+      { authorization: `Bearer ${accessToken}` },
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ code: 'validation_failed', errors: [{ pointer: '/newPassword' }] });
+    expect((await auth.post('/auth/login', { email, password: 'correct horse battery' })).status).toBe(200);
   });
 });
 

@@ -9,6 +9,7 @@ import {
   currentPasswordInvalid,
   emailTaken,
   passwordChangedConcurrently,
+  passwordRejected,
   registrationClosed,
 } from '../problems.ts';
 import { NewEmail, NewPassword, NO_STORE, Password, TokenPair, User } from './schemas.ts';
@@ -30,7 +31,7 @@ const register = createRoute({
   },
   responses: {
     201: jsonResponse(User, 'The new account'),
-    400: problem('Invalid input'),
+    400: problem('Invalid input, or a password the policy refuses (common, repeated, the email): validation_failed'),
     403: problem('Registration is switched off (registration_closed)'),
     409: problem('The email address is taken'),
     413: problem('Body too large'),
@@ -71,7 +72,7 @@ const changePassword = createRoute({
       TokenPair,
       'Changed; every other session is ended, this is the new one (in the session cookie when the request carried one)',
     ),
-    400: problem('Invalid input'),
+    400: problem('Invalid input, or a new password the policy refuses: validation_failed'),
     401: problem('No valid access token'),
     403: problem('The current password is wrong (current_password_invalid), or the account is disabled'),
     409: problem('The password was changed by another request meanwhile'),
@@ -86,9 +87,13 @@ export function addAccountRoutes(app: FunctionApp, services: AuthServices): void
   app.openapi(register, async (c) => {
     if (!services.registrationEnabled) throw registrationClosed();
     const { email, password, displayName } = c.req.valid('json');
-    await services.accountIndexesReady();
+    await services.accounts.indexesReady();
     const registration = await users.register({ email, password, displayName: displayName ?? null });
-    if (!registration.ok) throw emailTaken();
+    if (!registration.ok) {
+      throw registration.reason === 'password_rejected'
+        ? passwordRejected('password', registration.detail)
+        : emailTaken();
+    }
     return c.json(userView(registration.user), 201, NO_STORE);
   });
 
@@ -106,18 +111,17 @@ export function addAccountRoutes(app: FunctionApp, services: AuthServices): void
     if (user.disabled) throw accountDisabled();
     // A stolen access token must not allow guessing the password faster than a login would.
     const attempt = { email: user.email, address: clientAddress(c, services.clientAddressSource) };
-    await services.throttle.assertAllowed(attempt);
+    const pending = await services.throttle.begin(attempt);
     const change = await users.changePassword(user._id.toHexString(), currentPassword, newPassword);
     if (!change.ok) {
-      if (change.reason === 'invalid_credentials') {
-        await services.throttle.recordFailure(attempt);
-        throw currentPasswordInvalid();
-      }
+      if (change.reason === 'invalid_credentials') throw currentPasswordInvalid();
+      await pending.withdraw();
+      if (change.reason === 'password_rejected') throw passwordRejected('newPassword', change.detail);
       if (change.reason === 'disabled') throw accountDisabled();
       if (change.reason === 'not_found') throw accountNotFound();
       throw passwordChangedConcurrently();
     }
-    await services.throttle.forgive(user.email);
+    await pending.succeeded();
     await sessions.revokeAllForUser(user._id);
     const session = await sessions.start(user._id);
     // A browser's session continues in its cookie: the old one's session was just ended.

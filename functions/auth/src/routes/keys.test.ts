@@ -53,8 +53,8 @@ describe('GET /auth/.well-known/jwks.json', () => {
       audience: during.config.AUTH_AUDIENCE,
       currentDate: clock.now(),
     });
-    expect(protectedHeader.kid).toBe(newKey.kid);
-    expect(payload).toMatchObject({ typ: 'access', role: 'user' });
+    expect(protectedHeader).toMatchObject({ kid: newKey.kid, typ: 'at+jwt' });
+    expect(payload).toMatchObject({ role: 'user', sid: expect.any(String) });
     await expect(
       jwtVerify(accessToken, jwks, { algorithms: ['ES256'], issuer: 'someone-else', currentDate: clock.now() }),
     ).rejects.toMatchObject({ code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', claim: 'iss' });

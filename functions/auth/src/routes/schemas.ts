@@ -1,46 +1,10 @@
 import { z } from '@hono/zod-openapi';
-import {
-  EMAIL_MAX_LENGTH,
-  PASSWORD_MAX_LENGTH,
-  PASSWORD_MIN_LENGTH,
-  passwordLength,
-  UserViewSchema,
-} from '@zerochat/accounts';
+import { UserViewSchema } from '@zerochat/accounts';
 
 /** For every response that carries tokens or account data (RFC 6749 §5.1). */
 export const NO_STORE = { 'cache-control': 'no-store' } as const;
 
-/** Trimmed and lower-cased before it is checked, stored or compared. */
-export const NewEmail = z.string().trim().toLowerCase().max(EMAIL_MAX_LENGTH).pipe(z.email()).openapi({
-  format: 'email',
-  description: 'Compared and stored trimmed and lower-cased.',
-  example: 'ada@example.com',
-});
-
-export const Email = z
-  .string()
-  .trim()
-  .min(1)
-  .max(EMAIL_MAX_LENGTH)
-  .openapi({ description: 'Compared trimmed and lower-cased.', example: 'ada@example.com' });
-
-/** Lengths count characters (code points), not bytes; passwords are never trimmed, cut or case-folded. */
-function passwordOf(minLength: number) {
-  return z
-    .string()
-    .max(PASSWORD_MAX_LENGTH * 2)
-    .refine(
-      (password) => passwordLength(password) >= minLength && passwordLength(password) <= PASSWORD_MAX_LENGTH,
-      minLength === 1
-        ? `Must be at most ${PASSWORD_MAX_LENGTH} characters.`
-        : `Must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.`,
-    )
-    .openapi({ minLength, maxLength: PASSWORD_MAX_LENGTH, format: 'password' });
-}
-
-export const NewPassword = passwordOf(PASSWORD_MIN_LENGTH);
-/** A password to check, not to set: any length a stored one can have. */
-export const Password = passwordOf(1);
+export { Email, NewEmail, NewPassword, Password } from '@zerochat/accounts';
 
 /** A user as the API shows it (the same schema admin's user list uses). */
 export const User = UserViewSchema;

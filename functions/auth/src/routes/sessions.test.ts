@@ -1,4 +1,4 @@
-import { hashRefreshToken } from '@zerochat/accounts';
+import { createPasswordHasher, createUserStore, hashRefreshToken } from '@zerochat/accounts';
 import { COLLECTIONS } from '@zerochat/data';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { ObjectId } from 'mongodb';
@@ -46,13 +46,14 @@ describe('POST /auth/login', () => {
 
     const accessToken = response.body.accessToken as string;
     const header = decodeProtectedHeader(accessToken);
-    expect(header).toMatchObject({ alg: 'ES256', kid: auth.config.AUTH_SIGNING_KEYS.keys[0]?.kid });
+    expect(header).toEqual({ alg: 'ES256', kid: auth.config.AUTH_SIGNING_KEYS.keys[0]?.kid, typ: 'at+jwt' });
     const claims = decodeJwt(accessToken);
     const iat = auth.clock.now().getTime() / 1000;
+    const family = await tokens().findOne({ tokenHash: hashRefreshToken(response.body.refreshToken as string) });
     expect(claims).toEqual({
       sub: id,
       role: 'user',
-      typ: 'access',
+      sid: family?.familyId,
       iss: auth.config.AUTH_ISSUER,
       aud: auth.config.AUTH_AUDIENCE,
       iat,
@@ -128,6 +129,37 @@ describe('POST /auth/login', () => {
   });
 });
 
+describe('a password an admin set (mustChangePassword)', () => {
+  it('logs in only with a new password, which the policy checks; the temporary one is then gone', async () => {
+    const { email, id } = await account();
+    const store = createUserStore({
+      collection: database.db.collection(COLLECTIONS.users),
+      hasher: createPasswordHasher(),
+      now: auth.clock.now,
+    });
+    const reset = await store.resetPassword(id);
+    if (!reset) throw new Error('no reset');
+    const temporary = reset.temporaryPassword;
+
+    const refused = await auth.post('/auth/login', { email, password: temporary });
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('password_change_required');
+    // A wrong password is not told that a change is due.
+    expect((await auth.post('/auth/login', { email, password: 'not it at all' })).body.code).toBe(
+      'invalid_credentials',
+    );
+    const weak = await auth.post('/auth/login', { email, password: temporary, newPassword: 'password1' });
+    expect(weak.status).toBe(400);
+    expect(weak.body).toMatchObject({ code: 'validation_failed', errors: [{ pointer: '/newPassword' }] });
+
+    const changed = await auth.post('/auth/login', { email, password: temporary, newPassword: 'my very own phrase' });
+    expect(changed.status).toBe(200);
+    expect(changed.body.user).toMatchObject({ mustChangePassword: false });
+    expect((await auth.post('/auth/login', { email, password: temporary })).status).toBe(401);
+    expect((await auth.post('/auth/login', { email, password: 'my very own phrase' })).status).toBe(200);
+  });
+});
+
 describe('POST /auth/refresh', () => {
   it('rotates: the old token is spent, the new pair works, the family stays one', async () => {
     const { email, password } = await account();
@@ -163,7 +195,8 @@ describe('POST /auth/refresh', () => {
     const rotated = await auth.post('/auth/refresh', { refreshToken: stolen });
     expect(rotated.status).toBe(200);
     const other = await login(email, password);
-
+    // Past the grace in which a retry of the same refresh is answered (below).
+    auth.clock.advance(11);
     const replay = await auth.post('/auth/refresh', { refreshToken: stolen });
     expect(replay.status).toBe(401);
     expect(replay.body.code).toBe('refresh_token_reused');
@@ -174,19 +207,78 @@ describe('POST /auth/refresh', () => {
     expect((await auth.post('/auth/refresh', { refreshToken: other.refreshToken })).status).toBe(200);
   });
 
-  it('lets exactly one of two concurrent refreshes with the same token succeed', async () => {
+  it('answers a retried refresh within the grace with a valid pair of the same session', async () => {
+    const { email, password } = await account();
+    const { refreshToken } = await login(email, password);
+    const first = await auth.post('/auth/refresh', { refreshToken });
+    auth.clock.advance(5);
+    // The answer to the first was lost: the client sends the same token again.
+    const retried = await auth.post('/auth/refresh', { refreshToken });
+    expect(retried.status).toBe(200);
+    const sid = (pair: { body: Record<string, unknown> }) => decodeJwt(pair.body.accessToken as string).sid;
+    expect(sid(retried)).toBe(sid(first));
+    expect(retried.body.refreshToken).not.toBe(first.body.refreshToken);
+    // Both pairs work: the session goes on, whichever the client kept.
+    expect((await auth.get('/auth/me', retried.body.accessToken as string)).status).toBe(200);
+    expect((await auth.post('/auth/refresh', { refreshToken: retried.body.refreshToken })).status).toBe(200);
+    expect((await auth.post('/auth/refresh', { refreshToken: first.body.refreshToken })).status).toBe(200);
+    // Only hashes are stored.
+    expect(JSON.stringify(await tokens().find({}).toArray())).not.toContain(retried.body.refreshToken);
+  });
+
+  it('lets both of two concurrent refreshes with the same token succeed, in one session', async () => {
     const { email, password } = await account();
     for (let round = 0; round < 3; round++) {
       const { refreshToken } = await login(email, password);
       const answers = await Promise.all([1, 2].map(() => auth.post('/auth/refresh', { refreshToken })));
-      expect(answers.map((answer) => answer.status).sort()).toEqual([200, 401]);
-      const loser = answers.find((answer) => answer.status === 401);
-      expect(['refresh_token_reused', 'refresh_token_revoked']).toContain(loser?.body.code);
-      // The spent token came back: the winner's new token is revoked with its family.
-      const winner = answers.find((answer) => answer.status === 200);
-      const after = await auth.post('/auth/refresh', { refreshToken: winner?.body.refreshToken });
-      expect(after.body.code).toBe('refresh_token_revoked');
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+      const [one, two] = answers.map((answer) => decodeJwt(answer.body.accessToken as string).sid);
+      expect(one).toBe(two);
     }
+  });
+
+  it('still ends the session for a retry after the grace, or of a token older than the last', async () => {
+    const { email, password } = await account();
+    const late = await login(email, password);
+    const rotated = await auth.post('/auth/refresh', { refreshToken: late.refreshToken });
+    auth.clock.advance(10);
+    const afterGrace = await auth.post('/auth/refresh', { refreshToken: late.refreshToken });
+    expect(afterGrace.body.code).toBe('refresh_token_reused');
+    expect((await auth.post('/auth/refresh', { refreshToken: rotated.body.refreshToken })).body.code).toBe(
+      'refresh_token_revoked',
+    );
+
+    const older = await login(email, password);
+    const second = await auth.post('/auth/refresh', { refreshToken: older.refreshToken });
+    expect((await auth.post('/auth/refresh', { refreshToken: second.body.refreshToken })).status).toBe(200);
+    // Within the grace, but its successor was spent already: two parties hold this line.
+    const stale = await auth.post('/auth/refresh', { refreshToken: older.refreshToken });
+    expect(stale.body.code).toBe('refresh_token_reused');
+  });
+
+  it('ends a session at its absolute lifetime, however often it was refreshed', async () => {
+    const { email, password } = await account();
+    const maxAge = auth.config.AUTH_SESSION_MAX_AGE_SECONDS;
+    let { refreshToken } = await login(email, password);
+    // A refresh every 20 days keeps the 30-day refresh tokens fresh, but not the session.
+    let elapsed = 0;
+    while (elapsed + 20 * 86_400 < maxAge) {
+      auth.clock.advance(20 * 86_400);
+      elapsed += 20 * 86_400;
+      const refreshed = await auth.post('/auth/refresh', { refreshToken });
+      expect(refreshed.status).toBe(200);
+      refreshToken = refreshed.body.refreshToken as string;
+    }
+    // The last refresh before the end: its access token ends with the session.
+    auth.clock.advance(maxAge - elapsed - 600);
+    const last = await auth.post('/auth/refresh', { refreshToken });
+    expect(last.body.expiresIn).toBe(600);
+    const claims = decodeJwt(last.body.accessToken as string);
+    expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(600);
+    auth.clock.advance(600);
+    const ended = await auth.post('/auth/refresh', { refreshToken: last.body.refreshToken });
+    expect(ended.status).toBe(401);
+    expect(ended.body.code).toBe('refresh_token_expired');
   });
 
   it('refuses an expired refresh token', async () => {

@@ -3,22 +3,41 @@ import { type FunctionApp, jsonBody, jsonResponse, problem } from '@zerochat/run
 import type { Context } from 'hono';
 import type { AuthServices } from '../app.ts';
 import { clientAddress } from '../client-address.ts';
-import { accountDisabled, invalidCredentials, refreshTokenRejected } from '../problems.ts';
+import {
+  accountDisabled,
+  invalidCredentials,
+  passwordChangedConcurrently,
+  passwordChangeRequired,
+  passwordRejected,
+  refreshTokenRejected,
+} from '../problems.ts';
 import { refreshTokenMissing } from '../session-cookie.ts';
 import type { TokenPair as IssuedPair } from '../tokens.ts';
-import { CookieFlag, Email, NO_STORE, Password, RefreshTokenBody, TokenPair } from './schemas.ts';
+import { CookieFlag, Email, NewPassword, NO_STORE, Password, RefreshTokenBody, TokenPair } from './schemas.ts';
 
 const login = createRoute({
   method: 'post',
   path: '/auth/login',
   tags: ['sessions'],
   summary: 'Log in: an access token and a refresh token',
-  request: { body: jsonBody(z.strictObject({ email: Email, password: Password, cookie: CookieFlag })) },
+  description:
+    'With `newPassword`, the login also sets a new password (ending every other session). An account whose password an admin set (mustChangePassword) can only log in this way; without `newPassword` it is answered 403 password_change_required, once the password is proven.',
+  request: {
+    body: jsonBody(
+      z
+        .strictObject({ email: Email, password: Password, newPassword: NewPassword.optional(), cookie: CookieFlag })
+        .refine((body) => body.newPassword !== body.password, {
+          path: ['newPassword'],
+          message: 'Must differ from the current password.',
+        }),
+    ),
+  },
   responses: {
     200: jsonResponse(TokenPair, 'Logged in (with `cookie: true`, the refresh token is in the cookie)'),
-    400: problem('Invalid input'),
+    400: problem('Invalid input, or a new password the policy refuses (validation_failed)'),
     401: problem('Unknown email or wrong password (invalid_credentials)'),
-    403: problem('The account is disabled'),
+    403: problem('The account is disabled (account_disabled), or must set a new password (password_change_required)'),
+    409: problem('The password was changed by another request meanwhile'),
     429: problem('Too many failed logins for this account or address; see Retry-After'),
   },
 });
@@ -78,23 +97,40 @@ export function addSessionRoutes(app: FunctionApp, services: AuthServices): void
   const { users, sessions } = services.accounts;
 
   app.openapi(login, async (c) => {
-    const { email, password, cookie } = c.req.valid('json');
+    const { email, password, newPassword, cookie } = c.req.valid('json');
     const attempt = { email, address: clientAddress(c, services.clientAddressSource) };
-    await services.throttle.assertAllowed(attempt);
+    const pending = await services.throttle.begin(attempt);
     const authentication = await users.authenticate(email, password);
     if (!authentication.ok) {
-      if (authentication.reason === 'disabled') throw accountDisabled();
-      await services.throttle.recordFailure(attempt);
-      throw invalidCredentials();
+      if (authentication.reason !== 'disabled') throw invalidCredentials();
+      await pending.withdraw();
+      throw accountDisabled();
     }
-    const user = authentication.user;
-    const [, session] = await Promise.all([services.throttle.forgive(email), sessions.start(user._id)]);
+    let user = authentication.user;
+    // Only someone who proved the password learns that it must be changed.
+    if (newPassword === undefined && user.mustChangePassword) {
+      await pending.withdraw();
+      throw passwordChangeRequired();
+    }
+    if (newPassword !== undefined) {
+      const change = await users.replacePassword(user, newPassword);
+      if (!change.ok) {
+        await pending.withdraw();
+        throw change.reason === 'password_rejected'
+          ? passwordRejected('newPassword', change.detail)
+          : passwordChangedConcurrently();
+      }
+      // As at POST /auth/password: a new password ends every other session.
+      await sessions.revokeAllForUser(user._id);
+      user = change.user;
+    }
+    const [, session] = await Promise.all([pending.succeeded(), sessions.start(user._id)]);
     return answerPair(c, services, await services.tokens.pair(user, session), cookie === true);
   });
 
   app.openapi(refresh, async (c) => {
     const presented = presentedRefreshToken(c, services, c.req.valid('json'));
-    await services.accountIndexesReady();
+    await services.accounts.indexesReady();
     const rotation = await sessions.rotate(presented.token);
     if (!rotation.ok) throw refreshTokenRejected(rotation.reason);
     const user = await users.findById(rotation.userId.toHexString());

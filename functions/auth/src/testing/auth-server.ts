@@ -1,3 +1,4 @@
+import type { PasswordHasher } from '@zerochat/accounts';
 import { createLifecycle, type RunningFunction, serveFunction } from '@zerochat/runtime';
 import type { Db } from 'mongodb';
 import { afterAll } from 'vitest';
@@ -48,13 +49,20 @@ async function reply(response: Response): Promise<Reply> {
  */
 export async function startAuthServer(
   db: Db,
-  options: { config?: AuthSettings; clock?: TestClock } = {},
+  options: { config?: AuthSettings; clock?: TestClock; hasher?: PasswordHasher } = {},
 ): Promise<AuthServer> {
   const config = options.config ?? (await testAuthSettings());
   const clock = options.clock ?? testClock();
   const { log } = captureLog();
   const lifecycle = createLifecycle();
-  const app = createApp({ config, log, lifecycle, mongo: { db, ping: async () => undefined }, now: clock.now });
+  const app = createApp({
+    config,
+    log,
+    lifecycle,
+    mongo: { db, ping: async () => undefined },
+    now: clock.now,
+    ...(options.hasher ? { hasher: options.hasher } : {}),
+  });
   const running: RunningFunction = await serveFunction({
     fetch: app.fetch,
     port: 0,

@@ -198,8 +198,6 @@ function Users({ admin }: { admin: AdminApi }) {
       <h2 id="users-title">Users</h2>
       <form
         class="user-search"
-        role="search"
-        aria-label="Users"
         onSubmit={(event) => {
           event.preventDefault();
           void load(false);

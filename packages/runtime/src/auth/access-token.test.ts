@@ -29,6 +29,9 @@ function appWithProtectedRoutes() {
     keys: { jwks: { keys: [key.publicJwk] } },
     issuer: TEST_ISSUER,
     audience: TEST_AUDIENCE,
+    maxLifetimeSeconds: 900,
+    // The session store's answer; createSessionCheck is tested against FerretDB on its own.
+    sessions: async (sessionId) => sessionId !== 'ended-session',
     now: () => now,
   });
   app.get('/test/whoami', requireAccessToken(verify), (c) => c.json(c.get('principal')));
@@ -56,7 +59,7 @@ describe('access-token middleware', () => {
     const token = await signAccessToken(key, { now, claims: { sub: 'u42', role: 'admin', jti: 'j1' } });
     const { status, body } = await call(token);
     expect(status).toBe(200);
-    expect(body).toEqual({ userId: 'u42', role: 'admin', tokenId: 'j1' });
+    expect(body).toEqual({ userId: 'u42', role: 'admin', tokenId: 'j1', sessionId: 'test-session' });
   });
 
   const unsigned = (header: object, payload: object) =>
@@ -89,8 +92,24 @@ describe('access-token middleware', () => {
       () => signAccessToken(key, { now, claims: { iss: 'https://evil.example' } }),
       'token_issuer_invalid',
     ],
-    ['a refresh-type token', () => signAccessToken(key, { now, claims: { typ: 'refresh' } }), 'token_type_invalid'],
-    ['a token without typ', () => signAccessToken(key, { now, claims: { typ: undefined } }), 'token_type_invalid'],
+    ['a plain JWT (typ: JWT)', () => signAccessToken(key, { now, header: { typ: 'JWT' } }), 'token_type_invalid'],
+    ['a token without typ', () => signAccessToken(key, { now, header: { typ: undefined } }), 'token_type_invalid'],
+    [
+      'a token that lives ten years',
+      () => signAccessToken(key, { now, claims: { exp: now.getTime() / 1000 + 10 * 365 * 86_400 } }),
+      'token_claims_invalid',
+    ],
+    [
+      'a token that lives a second longer than the TTL',
+      () => signAccessToken(key, { now, claims: { iat: now.getTime() / 1000 - 60, exp: now.getTime() / 1000 + 841 } }),
+      'token_claims_invalid',
+    ],
+    ['a token without sid', () => signAccessToken(key, { now, claims: { sid: undefined } }), 'token_claims_invalid'],
+    [
+      'a token of an ended session',
+      () => signAccessToken(key, { now, claims: { sid: 'ended-session' } }),
+      'session_ended',
+    ],
     [
       'a token without a role',
       () => signAccessToken(key, { now, claims: { role: undefined } }),
@@ -112,11 +131,11 @@ describe('access-token middleware', () => {
       'alg: none',
       async () =>
         unsigned(
-          { alg: 'none', kid: 'k1' },
+          { alg: 'none', kid: 'k1', typ: 'at+jwt' },
           {
             sub: 'u1',
             role: 'admin',
-            typ: 'access',
+            sid: 'test-session',
             iss: TEST_ISSUER,
             aud: TEST_AUDIENCE,
             exp: now.getTime() / 1000 + 60,
@@ -127,8 +146,8 @@ describe('access-token middleware', () => {
     [
       'HS256 signed with the public key as the secret',
       async () =>
-        new SignJWT({ sub: 'u1', role: 'admin', typ: 'access', jti: 'x' })
-          .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+        new SignJWT({ sub: 'u1', role: 'admin', sid: 'test-session', jti: 'x' })
+          .setProtectedHeader({ alg: 'HS256', kid: 'k1', typ: 'at+jwt' })
           .setIssuer(TEST_ISSUER)
           .setAudience(TEST_AUDIENCE)
           .setIssuedAt(now)

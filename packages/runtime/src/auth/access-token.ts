@@ -9,6 +9,7 @@ import {
 } from 'jose';
 import type { AppError } from '../errors/app-error.ts';
 import { forbidden, unauthorized, upstreamUnavailable } from '../errors/problems.ts';
+import type { SessionCheck } from './session-check.ts';
 
 export const ROLES = ['user', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -18,6 +19,8 @@ export interface Principal {
   userId: string;
   role: Role;
   tokenId: string;
+  /** The session (refresh-token family) the token was issued for: its `sid`. */
+  sessionId: string;
 }
 
 export type AccessTokenKeys = { jwks: JSONWebKeySet } | { jwksUrl: URL };
@@ -26,6 +29,10 @@ export interface AccessTokenVerifierOptions {
   keys: AccessTokenKeys;
   issuer: string;
   audience: string;
+  /** AUTH_ACCESS_TOKEN_TTL_SECONDS: a token that claims to live longer is refused, whoever signed it. */
+  maxLifetimeSeconds: number;
+  /** Whether the token's session is still live (see createSessionCheck). */
+  sessions: SessionCheck;
   /** Injected so tests can freeze time. */
   now?: () => Date;
 }
@@ -34,7 +41,11 @@ export type VerifyAccessToken = (token: string) => Promise<Principal>;
 
 /** Access tokens are ES256 only: the algorithm is pinned, never taken from the token. */
 export const ACCESS_TOKEN_ALGORITHM = 'ES256';
-export const ACCESS_TOKEN_TYPE = 'access';
+/**
+ * The `typ` header of an access token (RFC 9068 §2.1), so that no other JWT signed with the
+ * same keys (an ID token, some future token) can pass as one.
+ */
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
 /** Allowed clock skew between the auth function and the verifier, in seconds. */
 const CLOCK_TOLERANCE_S = 30;
 
@@ -52,27 +63,40 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     try {
       ({ payload } = await jwtVerify(token, getKey, {
         algorithms: [ACCESS_TOKEN_ALGORITHM],
+        typ: ACCESS_TOKEN_TYPE,
         issuer: options.issuer,
         audience: options.audience,
         currentDate,
         clockTolerance: CLOCK_TOLERANCE_S,
-        requiredClaims: ['sub', 'iat', 'exp', 'jti'],
+        requiredClaims: ['sub', 'iat', 'exp', 'jti', 'sid'],
       }));
     } catch (error) {
       throw rejection(error);
     }
+    const iat = payload.iat ?? 0;
     // jose accepts an iat in the future; a token minted "later" is forged or from a broken clock.
-    if ((payload.iat ?? 0) > currentDate.getTime() / 1000 + CLOCK_TOLERANCE_S) {
+    if (iat > currentDate.getTime() / 1000 + CLOCK_TOLERANCE_S) {
       throw unauthorized('token_not_yet_valid', 'The access token is not valid yet.');
     }
-    if (payload.typ !== ACCESS_TOKEN_TYPE) {
-      throw unauthorized('token_type_invalid', 'The token is not an access token.');
+    // A signing key that leaked, or a bug in the issuer, must not yield a token for years.
+    if ((payload.exp ?? 0) - iat > options.maxLifetimeSeconds) {
+      throw unauthorized(
+        'token_claims_invalid',
+        `The access token claims to live longer than ${options.maxLifetimeSeconds} seconds.`,
+      );
     }
-    const role = payload.role;
+    const { role, sid } = payload;
     if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
       throw unauthorized('token_claims_invalid', 'The token carries no valid role.');
     }
-    return { userId: payload.sub as string, role: role as Role, tokenId: payload.jti as string };
+    if (typeof sid !== 'string' || sid === '') {
+      throw unauthorized('token_claims_invalid', 'The token names no session ("sid").');
+    }
+    // Last, after everything that costs nothing: it may ask the session store.
+    if (!(await options.sessions(sid))) {
+      throw unauthorized('session_ended', 'The session of this access token has ended. Log in again.');
+    }
+    return { userId: payload.sub as string, role: role as Role, tokenId: payload.jti as string, sessionId: sid };
   };
 }
 
@@ -80,6 +104,11 @@ function rejection(error: unknown): AppError {
   if (error instanceof errors.JWTExpired) return unauthorized('token_expired', 'The access token has expired.');
   if (error instanceof errors.JWTClaimValidationFailed) {
     switch (error.claim) {
+      case 'typ':
+        return unauthorized(
+          'token_type_invalid',
+          `The token is not an access token (header typ "${ACCESS_TOKEN_TYPE}").`,
+        );
       case 'nbf':
       case 'iat':
         return unauthorized('token_not_yet_valid', 'The access token is not valid yet.');

@@ -77,6 +77,10 @@ export type PublicJwks = z.output<typeof publicJwks>;
 export const accessTokenEnv = {
   AUTH_ISSUER: z.string().min(1).default('zerochat'),
   AUTH_AUDIENCE: z.string().min(1).default('zerochat'),
+  /** How long an access token lives; verifiers refuse one that claims to live longer. */
+  AUTH_ACCESS_TOKEN_TTL_SECONDS: integer(60, 86_400).default(900),
+  /** How long a verifier trusts that a session is live before it asks the session store again. */
+  AUTH_SESSION_CACHE_MS: integer(0, 5000).default(2000),
   /** The public key set inline: preferred, a cold start needs no network fetch. */
   AUTH_PUBLIC_JWKS: publicJwks.optional(),
   AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),

@@ -64,6 +64,17 @@ export function malformedRequest(): AppError {
   });
 }
 
+/** The client did not send its request head within the header timeout (slow-loris defence). */
+export function requestTimeout(): AppError {
+  return new AppError({
+    code: 'request_timeout',
+    status: 408,
+    title: 'Request timeout',
+    detail: 'The request head did not arrive in time.',
+    headers: { connection: 'close' },
+  });
+}
+
 export function notFound(detail = 'No such resource.'): AppError {
   return new AppError({ code: 'not_found', status: 404, title: 'Not found', detail });
 }

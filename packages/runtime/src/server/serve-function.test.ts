@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { captureLog } from '../../../../test/support/capture-log.ts';
 import { createFunctionApp } from '../http/function-app.ts';
 import { createLifecycle } from './lifecycle.ts';
-import { serveFunction } from './serve-function.ts';
+import { type ServeFunctionOptions, serveFunction } from './serve-function.ts';
 
-async function startDemo(graceMs: number) {
+async function startDemo(graceMs: number, timeouts: Pick<ServeFunctionOptions, 'headersTimeoutMs'> = {}) {
   const { log, lines } = captureLog();
   const lifecycle = createLifecycle();
   const app = createFunctionApp({
@@ -40,6 +40,7 @@ async function startDemo(graceMs: number) {
     log,
     lifecycle,
     graceMs,
+    ...timeouts,
     signals: [],
     close: async () => {
       events.push('closed');
@@ -112,6 +113,24 @@ describe('requests Node refuses before the app sees them', () => {
       );
       expect(answer).toMatch(/^content-type: application\/problem\+json$/m);
       expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ status, code });
+    } finally {
+      await running.shutdown('test');
+    }
+  });
+});
+
+describe('a client that never finishes its request head', () => {
+  it('is answered 408 request_timeout once the header timeout has passed, and the connection closed', async () => {
+    const { running } = await startDemo(1000, { headersTimeoutMs: 200 });
+    try {
+      // The head never ends: no empty line after the headers.
+      const answer = await rawExchange(running.port, 'GET /healthz HTTP/1.1\r\nhost: x\r\n');
+      expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 408 Request Timeout');
+      expect(answer).toMatch(/^connection: close$/m);
+      expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({
+        status: 408,
+        code: 'request_timeout',
+      });
     } finally {
       await running.shutdown('test');
     }

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { getRequestListener } from '@hono/node-server';
 import { toProblem } from '../errors/problem-response.ts';
-import { headersTooLarge, malformedRequest } from '../errors/problems.ts';
+import { headersTooLarge, malformedRequest, requestTimeout } from '../errors/problems.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Lifecycle } from './lifecycle.ts';
 
@@ -22,6 +22,8 @@ export interface ServeFunctionOptions {
   exit?: (code: number) => void;
   /** Facts about the start itself, logged with `listening` (e.g. whether a code cache was used). */
   startup?: StartupFacts | undefined;
+  /** How long a client may take to send its request head; Node's 60 s by default. */
+  headersTimeoutMs?: number;
 }
 
 /** What the loader of a bundle knows about the start; see tools/bundle-entry.js. */
@@ -43,7 +45,12 @@ export async function serveFunction(options: ServeFunctionOptions): Promise<Runn
   const inFlight = new Set<ServerResponse>();
   let idle: (() => void) | undefined;
 
-  const server = createServer(getRequestListener(options.fetch));
+  const headersTimeout = options.headersTimeoutMs ?? 60_000;
+  const server = createServer(
+    // Node checks the timeout on this interval (30 s by default), so a short timeout needs a short check.
+    { headersTimeout, connectionsCheckingInterval: Math.min(30_000, Math.max(50, headersTimeout / 4)) },
+    getRequestListener(options.fetch),
+  );
   server.on('request', (_request, response: ServerResponse) => {
     inFlight.add(response);
     response.once('close', () => {
@@ -100,8 +107,9 @@ export async function serveFunction(options: ServeFunctionOptions): Promise<Runn
 }
 
 /**
- * A request Node's parser refuses (headers over 16 KiB, not HTTP at all) never reaches the
- * app; Node would answer a bare 400 or 431. It gets a problem document like every other error.
+ * A request Node's parser refuses (headers over 16 KiB, not HTTP at all, a head not finished
+ * within the header timeout) never reaches the app; Node would answer a bare 400, 408 or 431.
+ * It gets a problem document like every other error.
  */
 function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   const response = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
@@ -109,7 +117,12 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
     socket.destroy();
     return;
   }
-  const problem = error.code === 'HPE_HEADER_OVERFLOW' ? headersTooLarge() : malformedRequest();
+  const problem =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? headersTooLarge()
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? requestTimeout()
+        : malformedRequest();
   const requestId = crypto.randomUUID();
   const body = JSON.stringify(toProblem(problem, requestId));
   socket.end(

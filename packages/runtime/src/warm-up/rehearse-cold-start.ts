@@ -1,7 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { COLLECTIONS, type RefreshTokenDocument } from '@zerochat/data';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import type { Document } from 'mongodb';
+import { type Document, ObjectId } from 'mongodb';
 import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE, type Role } from '../auth/access-token.ts';
 import type { RunningFunction } from '../server/serve-function.ts';
 import { startStandInMongo } from './stand-in-mongo.ts';
@@ -54,7 +55,9 @@ export async function rehearseColdStart(options: RehearsalOptions): Promise<void
     password: 'rehearsal-password',
     role: 'admin',
   };
-  const mongo = await startStandInMongo({ documents: (await options.documents?.(account)) ?? {} });
+  const mongo = await startStandInMongo({
+    documents: { ...liveSession(account), ...(await options.documents?.(account)) },
+  });
   const { publicKey, privateKey } = await generateKeyPair(ACCESS_TOKEN_ALGORITHM, { extractable: true });
   const kid = 'rehearsal';
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ACCESS_TOKEN_ALGORITHM };
@@ -88,9 +91,27 @@ export async function rehearseColdStart(options: RehearsalOptions): Promise<void
   }
 }
 
+const SESSION_ID = 'rehearsal-session';
+
+/** The rehearsal token's session, as the session check finds it (any find on refresh_tokens answers it). */
+function liveSession(account: RehearsalAccount): Record<string, Document[]> {
+  const now = Date.now();
+  const token = {
+    _id: new ObjectId(),
+    userId: new ObjectId(account.id),
+    familyId: SESSION_ID,
+    tokenHash: 'rehearsal',
+    parentHash: `family:${SESSION_ID}`,
+    createdAt: new Date(now),
+    expiresAt: new Date(now + 3600_000),
+    sessionExpiresAt: new Date(now + 3600_000),
+  } satisfies RefreshTokenDocument;
+  return { [COLLECTIONS.refreshTokens]: [token] };
+}
+
 function signAccessToken(key: Parameters<SignJWT['sign']>[0], kid: string, account: RehearsalAccount) {
-  return new SignJWT({ role: account.role, typ: ACCESS_TOKEN_TYPE })
-    .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid })
+  return new SignJWT({ role: account.role, sid: SESSION_ID })
+    .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid, typ: ACCESS_TOKEN_TYPE })
     .setSubject(account.id)
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
