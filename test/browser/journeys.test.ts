@@ -284,4 +284,68 @@ describe('an admin', () => {
     },
     JOURNEY_MS,
   );
+
+  it(
+    'creates an account, resets its password and deletes it; the person chooses a new password each time, and is signed out',
+    async () => {
+      const admin = JSON.parse(await readFile(join(browser.zerochat.dataDir, 'admin.json'), 'utf8')) as {
+        email: string;
+        password: string;
+      };
+      const { page, problems } = await openPage(await newContext(), browser.zerochat.baseUrl, '/console');
+      await signIn(page, admin.email, admin.password);
+      const email = uniqueEmail('kai');
+      const create = page.getByRole('form', { name: 'Create an account' });
+      await create.getByLabel('Email').fill(email);
+      await create.getByLabel('Name').fill('Kai');
+      await create.getByRole('button', { name: 'Create account' }).click();
+      const secret = page.locator('code.secret');
+      await eventually(() => secret.isVisible()).toBe(true);
+      const temporary = (await secret.textContent()) ?? '';
+      expect(temporary.length).toBeGreaterThanOrEqual(8);
+
+      // The person signs in with it and must choose a password of their own.
+      const person = await openPage(await newContext(), browser.zerochat.baseUrl);
+      const choose = async (password: string, chosen: string) => {
+        await signIn(person.page, email, password);
+        await eventually(() => person.page.getByRole('heading', { name: 'Choose a new password' }).isVisible()).toBe(
+          true,
+        );
+        await person.page.getByLabel('New password', { exact: true }).fill(chosen);
+        await person.page.getByRole('button', { name: 'Set password and sign in' }).click();
+        await eventually(() => person.page.getByRole('heading', { name: 'New chat' }).isVisible()).toBe(true);
+      };
+      await choose(temporary, 'kai chooses a long passphrase 1');
+
+      // A reset signs the person out (within the page's 15 s check) and gives a new temporary password.
+      await page.getByRole('button', { name: 'Done' }).click();
+      await page.getByRole('button', { name: `Reset the password of Kai (${email})` }).click();
+      await page
+        .getByRole('dialog', { name: 'Reset this password?' })
+        .getByRole('button', { name: 'Reset password' })
+        .click();
+      await eventually(() => secret.isVisible()).toBe(true);
+      const second = (await secret.textContent()) ?? '';
+      await eventually(() => signedOut(person.page), 30_000).toBe(true);
+      await choose(second, 'kai chooses another passphrase 2');
+
+      // Deleting the account removes it: the page is signed out, and the old password is refused.
+      await page.getByRole('button', { name: `Delete Kai (${email})` }).click();
+      await page
+        .getByRole('dialog', { name: 'Delete this account?' })
+        .getByRole('button', { name: 'Delete account' })
+        .click();
+      await eventually(() =>
+        page
+          .getByRole('status')
+          .filter({ hasText: `${email} is deleted` })
+          .isVisible(),
+      ).toBe(true);
+      await eventually(() => signedOut(person.page), 30_000).toBe(true);
+      await signIn(person.page, email, 'kai chooses another passphrase 2');
+      await eventually(() => person.page.getByRole('alert').textContent()).toContain('Invalid credentials');
+      expect([...problems, ...person.problems]).toEqual([]);
+    },
+    JOURNEY_MS,
+  );
 });

@@ -34,6 +34,18 @@ export function adminApi(session: Session) {
       }),
     changeUser: (id: string, changes: { role?: User['role']; disabled?: boolean }) =>
       json<User>({ method: 'PATCH', path: `/admin/users/${encodeURIComponent(id)}`, body: changes }),
+    /** Without a password, the API makes a temporary one, answered once. */
+    createUser: (body: { email: string; displayName?: string; role: User['role'] }) =>
+      json<{ user: User; temporaryPassword: string | null }>({ method: 'POST', path: '/admin/users', body }),
+    /** A one-time temporary password; the user's sessions end and they choose a new one. */
+    resetPassword: (id: string) =>
+      json<{ user: User; temporaryPassword: string }>({
+        method: 'POST',
+        path: `/admin/users/${encodeURIComponent(id)}/password-reset`,
+      }),
+    /** The account and everything of the user's; answers what was removed, by collection. */
+    deleteUser: (id: string) =>
+      json<{ removed: Record<string, number> }>({ method: 'DELETE', path: `/admin/users/${encodeURIComponent(id)}` }),
     bootstrap: () => json<BootstrapReport>({ method: 'POST', path: '/admin/bootstrap' }),
   };
 }

@@ -85,8 +85,13 @@ export class Session {
     }
   }
 
-  async signIn(email: string, password: string): Promise<void> {
-    const response = await send({ method: 'POST', path: '/auth/login', body: { email, password, cookie: true } });
+  /** `newPassword`: sets it at the same time (required after an admin reset the password). */
+  async signIn(email: string, password: string, newPassword?: string): Promise<void> {
+    const response = await send({
+      method: 'POST',
+      path: '/auth/login',
+      body: { email, password, ...(newPassword ? { newPassword } : {}), cookie: true },
+    });
     this.#adopt(await readJson<TokenPair>(response));
   }
 

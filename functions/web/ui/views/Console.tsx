@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { type AdminApi, adminApi, type BootstrapReport, type StatusDocument } from '../api/admin.ts';
 import type { User } from '../api/types.ts';
+import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
+import { copyText } from '../components/copy-text.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { useWorkspace } from '../context.ts';
 
@@ -114,14 +116,32 @@ function UserRow({
   self,
   admin,
   onChanged,
+  onRemoved,
+  onNotice,
 }: {
   user: User;
   self: boolean;
   admin: AdminApi;
   onChanged: (user: User) => void;
+  onRemoved: (user: User, removed: Record<string, number>) => void;
+  /** A one-time temporary password to show above the table. */
+  onNotice: (notice: TemporaryPassword) => void;
 }) {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [asking, setAsking] = useState<'reset' | 'delete' | null>(null);
+  const act = async (action: () => Promise<void>) => {
+    setAsking(null);
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
   const change = async (changes: { role?: User['role']; disabled?: boolean }) => {
     setBusy(true);
     setError(null);
@@ -163,9 +183,145 @@ function UserRow({
           onClick={() => void change({ disabled: !user.disabled })}
         >
           {user.disabled ? 'Enable' : 'Disable'}
+        </button>{' '}
+        <button
+          type="button"
+          disabled={busy}
+          aria-label={`Reset the password of ${who}`}
+          onClick={() => setAsking('reset')}
+        >
+          Reset password
+        </button>{' '}
+        <button
+          type="button"
+          class="danger"
+          disabled={self || busy}
+          aria-label={`Delete ${who}`}
+          onClick={() => setAsking('delete')}
+        >
+          Delete
         </button>
+        {asking === 'reset' ? (
+          <ConfirmDialog
+            title="Reset this password?"
+            confirmLabel="Reset password"
+            onCancel={() => setAsking(null)}
+            onConfirm={() =>
+              void act(async () => {
+                const reset = await admin.resetPassword(user.id);
+                onChanged(reset.user);
+                onNotice({ email: user.email, password: reset.temporaryPassword, why: 'reset' });
+              })
+            }
+          >
+            <p>
+              {who} is signed out everywhere and gets a temporary password, shown to you once, with which they choose a
+              new one.
+            </p>
+          </ConfirmDialog>
+        ) : null}
+        {asking === 'delete' ? (
+          <ConfirmDialog
+            title="Delete this account?"
+            confirmLabel="Delete account"
+            danger
+            onCancel={() => setAsking(null)}
+            onConfirm={() => void act(async () => onRemoved(user, (await admin.deleteUser(user.id)).removed))}
+          >
+            <p>
+              {who} and everything of theirs (conversations, messages, sessions) will be deleted. This cannot be undone.
+            </p>
+          </ConfirmDialog>
+        ) : null}
       </td>
     </tr>
+  );
+}
+
+/** A temporary password the API answered once: shown until the admin dismisses it. */
+interface TemporaryPassword {
+  email: string;
+  password: string;
+  why: 'created' | 'reset';
+}
+
+function TemporaryPasswordNotice({ notice, onDismiss }: { notice: TemporaryPassword; onDismiss: () => void }) {
+  return (
+    <div class="notice success" role="status">
+      <p>
+        {notice.why === 'created' ? 'Account created' : 'Password reset'} for {notice.email}. Temporary password (shown
+        only now; they choose a new one when they sign in): <code class="secret">{notice.password}</code>
+      </p>
+      <button type="button" onClick={() => void copyText(notice.password)}>
+        Copy password
+      </button>{' '}
+      <button type="button" onClick={onDismiss}>
+        Done
+      </button>
+    </div>
+  );
+}
+
+function CreateUser({
+  admin,
+  onCreated,
+}: {
+  admin: AdminApi;
+  onCreated: (user: User, notice: TemporaryPassword | null) => void;
+}) {
+  const [email, setEmail] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [role, setRole] = useState<User['role']>('user');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  async function submit(event: Event) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await admin.createUser({
+        email: email.trim(),
+        role,
+        ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
+      });
+      onCreated(
+        created.user,
+        created.temporaryPassword
+          ? { email: created.user.email, password: created.temporaryPassword, why: 'created' }
+          : null,
+      );
+      setEmail('');
+      setDisplayName('');
+      setRole('user');
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <form class="create-user" onSubmit={submit} aria-labelledby="create-user-title">
+      <h3 id="create-user-title">Create an account</h3>
+      <label>
+        Email
+        <input type="email" required value={email} onInput={(event) => setEmail(event.currentTarget.value)} />
+      </label>
+      <label>
+        Name <span class="hint">(optional)</span>
+        <input maxLength={100} value={displayName} onInput={(event) => setDisplayName(event.currentTarget.value)} />
+      </label>
+      <label>
+        Role
+        <select value={role} onChange={(event) => setRole(event.currentTarget.value as User['role'])}>
+          <option value="user">User</option>
+          <option value="admin">Admin</option>
+        </select>
+      </label>
+      <button type="submit" class="primary" disabled={busy}>
+        {busy ? 'Creating…' : 'Create account'}
+      </button>
+      <ErrorNotice error={error} />
+    </form>
   );
 }
 
@@ -176,6 +332,8 @@ function Users({ admin }: { admin: AdminApi }) {
   const [error, setError] = useState<unknown>(null);
   const [email, setEmail] = useState('');
   const [loaded, setLoaded] = useState(false);
+  const [notice, setNotice] = useState<TemporaryPassword | null>(null);
+  const [removal, setRemoval] = useState<string | null>(null);
   const load = async (more: boolean) => {
     try {
       const page = await admin.users({
@@ -210,6 +368,12 @@ function Users({ admin }: { admin: AdminApi }) {
         <button type="submit">Find</button>
       </form>
       <ErrorNotice error={error} />
+      {notice ? <TemporaryPasswordNotice notice={notice} onDismiss={() => setNotice(null)} /> : null}
+      {removal ? (
+        <p class="notice" role="status">
+          {removal}
+        </p>
+      ) : null}
       {loaded && users.length === 0 && !error ? <p class="hint">No user with this address.</p> : null}
       <div class="table-scroll">
         <table class="users">
@@ -234,6 +398,12 @@ function Users({ admin }: { admin: AdminApi }) {
                 onChanged={(changed) =>
                   setUsers((shown) => shown.map((item) => (item.id === changed.id ? changed : item)))
                 }
+                onRemoved={(removed, counts) => {
+                  setUsers((shown) => shown.filter((item) => item.id !== removed.id));
+                  const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
+                  setRemoval(`${removed.email} is deleted: ${total} records removed.`);
+                }}
+                onNotice={setNotice}
               />
             ))}
           </tbody>
@@ -244,6 +414,13 @@ function Users({ admin }: { admin: AdminApi }) {
           Show more users
         </button>
       ) : null}
+      <CreateUser
+        admin={admin}
+        onCreated={(created, temporary) => {
+          setUsers((shown) => [created, ...shown]);
+          setNotice(temporary);
+        }}
+      />
     </section>
   );
 }

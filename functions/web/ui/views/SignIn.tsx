@@ -5,7 +5,8 @@ import { ErrorNotice } from '../components/ErrorNotice.tsx';
 
 /** Sign in, or create an account where registration is open. */
 export function SignIn({ session }: { session: Session }) {
-  const [mode, setMode] = useState<'sign-in' | 'register'>('sign-in');
+  const [mode, setMode] = useState<'sign-in' | 'register' | 'new-password'>('sign-in');
+  const [newPassword, setNewPassword] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [displayName, setDisplayName] = useState('');
@@ -19,8 +20,13 @@ export function SignIn({ session }: { session: Session }) {
     setError(null);
     try {
       if (mode === 'register') await session.register(email.trim(), password, displayName.trim() || undefined);
-      else await session.signIn(email.trim(), password);
+      else await session.signIn(email.trim(), password, mode === 'new-password' ? newPassword : undefined);
     } catch (caught) {
+      // An admin reset the password: the temporary one only lets the person choose a new one.
+      if (caught instanceof ApiError && caught.code === 'password_change_required') {
+        setMode('new-password');
+        return;
+      }
       setError(caught);
       if (caught instanceof ApiError && caught.code === 'registration_closed') setMode('sign-in');
     } finally {
@@ -29,10 +35,18 @@ export function SignIn({ session }: { session: Session }) {
   }
 
   const registering = mode === 'register';
+  const choosing = mode === 'new-password';
   return (
     <main class="sign-in" id="main">
       <form class="card" onSubmit={submit} aria-labelledby="sign-in-title">
-        <h1 id="sign-in-title">{registering ? 'Create your zerochat account' : 'Sign in to zerochat'}</h1>
+        <h1 id="sign-in-title">
+          {registering ? 'Create your zerochat account' : choosing ? 'Choose a new password' : 'Sign in to zerochat'}
+        </h1>
+        {choosing ? (
+          <p class="notice" role="status">
+            Your password was reset by an administrator. Choose a new one to sign in.
+          </p>
+        ) : null}
         {ended && !error ? (
           <div class="notice" role="status">
             <strong>{ended.title}</strong> {ended.detail}
@@ -63,7 +77,7 @@ export function SignIn({ session }: { session: Session }) {
           </label>
         ) : null}
         <label>
-          Password
+          {choosing ? 'Temporary password' : 'Password'}
           <input
             type="password"
             name="password"
@@ -76,13 +90,28 @@ export function SignIn({ session }: { session: Session }) {
             onInput={(event) => setPassword(event.currentTarget.value)}
           />
         </label>
+        {choosing ? (
+          <label>
+            New password
+            <input
+              type="password"
+              name="new-password"
+              autocomplete="new-password"
+              required
+              minLength={8}
+              maxLength={256}
+              value={newPassword}
+              onInput={(event) => setNewPassword(event.currentTarget.value)}
+            />
+          </label>
+        ) : null}
         {registering ? (
           <p class="hint" id="password-hint">
             At least 8 characters. A long phrase is easier to remember and harder to guess.
           </p>
         ) : null}
         <button type="submit" class="primary" disabled={busy}>
-          {busy ? 'Please wait…' : registering ? 'Create account' : 'Sign in'}
+          {busy ? 'Please wait…' : registering ? 'Create account' : choosing ? 'Set password and sign in' : 'Sign in'}
         </button>
         <p class="switch">
           {registering ? 'Have an account?' : 'New here?'}{' '}
