@@ -319,7 +319,7 @@ describe('an admin', () => {
 
       // A reset signs the person out (within the page's 15 s check) and gives a new temporary password.
       await page.getByRole('button', { name: 'Done' }).click();
-      await page.getByRole('button', { name: `Reset the password of Kai (${email})` }).click();
+      await page.getByRole('button', { name: `Reset password of Kai (${email})` }).click();
       await page
         .getByRole('dialog', { name: 'Reset this password?' })
         .getByRole('button', { name: 'Reset password' })

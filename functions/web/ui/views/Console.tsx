@@ -187,7 +187,7 @@ function UserRow({
         <button
           type="button"
           disabled={busy}
-          aria-label={`Reset the password of ${who}`}
+          aria-label={`Reset password of ${who}`}
           onClick={() => setAsking('reset')}
         >
           Reset password
