@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { NewPasswordField } from '../components/NewPasswordField.tsx';
 import { useWorkspace } from '../context.ts';
 
 function ChangePassword() {
@@ -46,18 +47,7 @@ function ChangePassword() {
           onInput={(event) => setCurrent(event.currentTarget.value)}
         />
       </label>
-      <label>
-        New password
-        <input
-          type="password"
-          autocomplete="new-password"
-          required
-          minLength={8}
-          maxLength={256}
-          value={next}
-          onInput={(event) => setNext(event.currentTarget.value)}
-        />
-      </label>
+      <NewPasswordField label="New password" value={next} onInput={setNext} />
       <label>
         New password again
         <input

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError } from '../api/problem.ts';
 import type { Session } from '../api/session.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { NewPasswordField } from '../components/NewPasswordField.tsx';
 
 /** Sign in, or create an account where registration is open. */
 export function SignIn({ session }: { session: Session }) {
@@ -90,21 +91,7 @@ export function SignIn({ session }: { session: Session }) {
             onInput={(event) => setPassword(event.currentTarget.value)}
           />
         </label>
-        {choosing ? (
-          <label>
-            New password
-            <input
-              type="password"
-              name="new-password"
-              autocomplete="new-password"
-              required
-              minLength={8}
-              maxLength={256}
-              value={newPassword}
-              onInput={(event) => setNewPassword(event.currentTarget.value)}
-            />
-          </label>
-        ) : null}
+        {choosing ? <NewPasswordField label="New password" value={newPassword} onInput={setNewPassword} /> : null}
         {registering ? (
           <p class="hint" id="password-hint">
             At least 8 characters. A long phrase is easier to remember and harder to guess.
