@@ -50,6 +50,23 @@ describe('registerGguf', () => {
       fetch: third.recording,
     });
     expect(third.paths).toContain('/api/create');
+
+    // With parameters, the same holds: created once, then left alone until they change.
+    const withParameters = (parameters: Record<string, unknown>) => {
+      const recorded = recordingFetch();
+      const done = registerGguf({
+        host: ollamaHost,
+        model,
+        gguf: tinyModelGguf(),
+        template: TINY_MODEL_TEMPLATE,
+        parameters,
+        fetch: recorded.recording,
+      });
+      return done.then(() => recorded.paths.includes('/api/create'));
+    };
+    expect(await withParameters({ num_thread: 1, stop: ['user:', 'system:'] })).toBe(true);
+    expect(await withParameters({ stop: ['system:', 'user:'], num_thread: 1 })).toBe(false);
+    expect(await withParameters({ num_thread: 2, stop: ['user:', 'system:'] })).toBe(true);
     await fetch(`${ollamaHost}/api/delete`, { method: 'DELETE', body: JSON.stringify({ model }) });
   });
 });

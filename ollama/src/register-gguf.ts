@@ -15,8 +15,9 @@ export interface RegisterGgufOptions {
 /**
  * Creates an Ollama model from a GGUF file without any download: the file is pushed as a
  * blob (skipped when Ollama has it already) and the model created from that blob. A model of
- * that name made from the same blob and template is left alone: creating it again makes
- * Ollama restart its runner, failing replies in flight with `{"error":"EOF"}`.
+ * that name made from the same blob, template, system prompt and parameters is left alone:
+ * creating it again makes Ollama restart its runner, failing replies in flight with
+ * `{"error":"EOF"}`.
  */
 export async function registerGguf(options: RegisterGgufOptions): Promise<void> {
   const doFetch = options.fetch ?? fetch;
@@ -41,10 +42,30 @@ export async function registerGguf(options: RegisterGgufOptions): Promise<void> 
 }
 
 async function isRegistered(ollama: Ollama, digest: string, options: RegisterGgufOptions): Promise<boolean> {
-  // Only a plain model (a template at most) is compared; anything more is simply created again.
-  if (options.system !== undefined || options.parameters !== undefined) return false;
   const existing = await ollama.show({ model: options.model }).catch(() => undefined);
   if (!existing) return false;
   const fromThisBlob = existing.modelfile.includes(`sha256-${digest.slice('sha256:'.length)}`);
-  return fromThisBlob && (options.template === undefined || existing.template === options.template);
+  return (
+    fromThisBlob &&
+    (options.template === undefined || existing.template === options.template) &&
+    (options.system === undefined || existing.system === options.system) &&
+    (options.parameters === undefined || sameLines(existing.parameters, parameterLines(options.parameters)))
+  );
+}
+
+/** Parameters as `show` lists them: one "name value" line each, strings quoted, a list once per item. */
+function parameterLines(parameters: Record<string, unknown>): string[] {
+  return Object.entries(parameters).flatMap(([name, value]) =>
+    (Array.isArray(value) ? value : [value]).map(
+      (item) => `${name} ${typeof item === 'string' ? JSON.stringify(item) : String(item)}`,
+    ),
+  );
+}
+
+function sameLines(shown: string | undefined, wanted: string[]): boolean {
+  const lines = (shown ?? '')
+    .split('\n')
+    .map((line) => line.trim().replace(/\s+/g, ' '))
+    .filter(Boolean);
+  return JSON.stringify(lines.sort()) === JSON.stringify([...wanted].sort());
 }

@@ -5,21 +5,31 @@ import { COLLECTIONS, type MessageDocument } from '@zerochat/data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functionBundle } from '../support/bundles.ts';
 import { startChatProcess } from '../support/chat-process.ts';
+import { ollamaMsPerToken } from '../support/ollama-pace.ts';
 import { sseEvents } from '../support/sse.ts';
-import { useTestDatabase } from '../support/test-services.ts';
+import { testServices, useTestDatabase } from '../support/test-services.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const database = useTestDatabase();
-const GRACE_MS = 20_000;
-// Built once per run; here, so that the build does not count against the test's time.
-beforeAll(() => functionBundle('chat'));
+let replyTokens: number;
+let graceMs: number;
+beforeAll(async () => {
+  // Built once per run; here, so that the build does not count against the test's time.
+  await functionBundle('chat');
+  // At the pace Ollama has now: a reply of about 3 s, still going when the signal comes, and a
+  // grace period it fits in five times over.
+  const { ollamaHost, tinyModel } = testServices();
+  const msPerToken = await ollamaMsPerToken(ollamaHost, tinyModel);
+  replyTokens = Math.min(40_000, Math.max(200, Math.round(3000 / msPerToken)));
+  graceMs = Math.max(20_000, 5 * replyTokens * msPerToken);
+});
 
 describe('SIGTERM to chat during a stream', () => {
   it('lets the stream finish, refuses new requests, exits 0 and loses nothing', async () => {
     const chat = await startChatProcess({
       mongoUri: database.uri,
       dbName: database.name,
-      env: { SHUTDOWN_GRACE_MS: String(GRACE_MS) },
+      env: { SHUTDOWN_GRACE_MS: String(Math.round(graceMs)) },
     });
     const user = await chat.user();
     const { body: conversation } = await chat.client.json<{ id: string }>('POST', '/chat/conversations', {
@@ -28,7 +38,7 @@ describe('SIGTERM to chat during a stream', () => {
     });
     const response = await chat.client.call('POST', `/chat/conversations/${conversation.id}/messages`, {
       token: user.token,
-      body: { content: 'a long answer, please', options: { num_predict: 600 } },
+      body: { content: 'a long answer, please', options: { num_predict: replyTokens } },
     });
     expect(response.status).toBe(200);
     const events = sseEvents(response);
@@ -53,7 +63,7 @@ describe('SIGTERM to chat during a stream', () => {
     expect(rest.at(-1)).toMatchObject({ event: 'message.done', data: { finishReason: 'length' } });
 
     expect(await exited).toBe(0);
-    expect(performance.now() - signalled).toBeLessThan(GRACE_MS);
+    expect(performance.now() - signalled).toBeLessThan(graceMs);
     const streamed = rest
       .filter((event) => event.event === 'message.delta')
       .map((event) => event.data.content)

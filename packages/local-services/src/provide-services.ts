@@ -93,7 +93,16 @@ export async function provideOllama(
  * `seed` gives it weights of its own (see tinyModelGguf).
  */
 export async function registerTinyModel(host: string, model = TINY_MODEL_NAME, seed?: number): Promise<string> {
-  await registerGguf({ host, model, gguf: tinyModelGguf(seed), template: TINY_MODEL_TEMPLATE });
+  await registerGguf({
+    host,
+    model,
+    gguf: tinyModelGguf(seed),
+    template: TINY_MODEL_TEMPLATE,
+    // One thread: Ollama's threads wait on each other by spinning, so on a machine with more
+    // busy processes than cores (2 cores, a test suite) two threads made replies 100s of times
+    // slower. The tiny model needs no more than one; models made from it inherit the setting.
+    parameters: { num_thread: 1 },
+  });
   return model;
 }
 

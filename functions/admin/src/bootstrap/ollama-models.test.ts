@@ -70,6 +70,7 @@ describe('the Ollama step', () => {
       repeat_penalty: '1.1',
       num_ctx: '4096',
       num_predict: '1024',
+      num_thread: '1', // the tiny base model's own, kept (see registerTinyModel)
     });
     // It answers: the tiny model's gibberish, through the new model's settings.
     const reply = await ollama.generate({ model: names.ZEROCHAT_MODEL, prompt: 'hello', options: { num_predict: 3 } });
