@@ -22,10 +22,11 @@ import {
 
 /** A journey in a real browser takes seconds; the machine may be busy with other tests. */
 const JOURNEY_MS = 90_000;
-// Replies long enough to stop mid-way (the tiny model writes until num_predict), one at a time.
+// Replies long enough to stop mid-way (the tiny model writes until num_predict), one at a time,
+// written at 50 tokens a second as a real model would (see startPacedOllama).
 const browser = useZerochatInChromium(
   { CHAT_MAX_NUM_PREDICT: '20000', CHAT_MAX_CONCURRENT_PER_USER: '1' },
-  { ownOllama: true },
+  { ownOllama: true, linesPerSecond: 50 },
 );
 const newContext = browser.newContext;
 

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { type Chromium, launchChromium } from '../support/chromium.ts';
 import { type OneProcess, startOneProcess } from '../support/one-process.ts';
 import { useOwnOllama } from '../support/own-ollama.ts';
-import { type TestDatabase, useTestDatabase } from '../support/test-services.ts';
+import { type PacedOllama, startPacedOllama } from '../support/paced-ollama.ts';
+import { type TestDatabase, testServices, useTestDatabase } from '../support/test-services.ts';
 
 // What a person does on zerochat's page, as steps the journeys share. Elements are found the
 // way a screen reader finds them: by role and accessible name.
@@ -82,21 +83,29 @@ export interface BrowserSetup {
 
 /**
  * For a test file: a database of its own, zerochat (`npm start`) on it with `env` (and, with
- * `ownOllama`, on an Ollama of the file's own), and a Chromium; all stopped after the file's
- * tests. Call at the top level of the file.
+ * `ownOllama`, on an Ollama of the file's own; with `linesPerSecond`, replies paced so: see
+ * startPacedOllama), and a Chromium; all stopped after the file's tests. Call at the top
+ * level of the file.
  */
 export function useZerochatInChromium(
   env: Record<string, string>,
-  options: { ownOllama?: boolean } = {},
+  options: { ownOllama?: boolean; linesPerSecond?: number } = {},
 ): BrowserSetup {
   const database = useTestDatabase();
   // Long replies keep an Ollama busy: on an Ollama of the file's own, they slow no other file.
   const ollama = options.ownOllama ? useOwnOllama() : undefined;
+  let paced: PacedOllama | undefined;
   let zerochat: OneProcess | undefined;
   let chromium: Chromium | undefined;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
-    const ollamaEnv: Record<string, string> = ollama ? { OLLAMA_HOST: ollama.server.host } : {};
+    const host = ollama?.server.host ?? testServices().ollamaHost;
+    if (options.linesPerSecond) paced = await startPacedOllama(host, options.linesPerSecond);
+    const ollamaEnv: Record<string, string> = paced
+      ? { OLLAMA_HOST: paced.host }
+      : ollama
+        ? { OLLAMA_HOST: ollama.server.host }
+        : {};
     [zerochat, chromium] = await Promise.all([
       startOneProcess({ database: database.name, env: { ...ollamaEnv, ...env } }),
       launchChromium(),
@@ -106,6 +115,7 @@ export function useZerochatInChromium(
     for (const context of contexts) await context.close().catch(() => undefined);
     await chromium?.close();
     await zerochat?.stop();
+    await paced?.stop();
   });
   return {
     database,

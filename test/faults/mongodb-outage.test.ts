@@ -12,6 +12,7 @@ import { functionBundle } from '../support/bundles.ts';
 import { type ChatProcess, startChatProcess } from '../support/chat-process.ts';
 import { type FunctionProcess, startFunctionProcess } from '../support/function-process.ts';
 import { type ApiClient, apiClient } from '../support/http-client.ts';
+import { ollamaMsPerToken } from '../support/ollama-pace.ts';
 import { type SseEvent, sseEvents } from '../support/sse.ts';
 import { testServices } from '../support/test-services.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -22,12 +23,15 @@ const FAIL_FAST_MS = MONGODB_TIMEOUT_MS + 1500;
 const DB = 'outage';
 
 let ferretdb: FerretDb;
+/** A reply of about 5 s at Ollama's pace now: still streaming after MongoDB has stopped. */
+let longReplyTokens: number;
 let chat: ChatProcess;
 let authProcess: FunctionProcess;
 let auth: ApiClient;
 
 beforeAll(async () => {
-  const { cacheDir, registryDir, scratchDir } = testServices();
+  const { cacheDir, registryDir, scratchDir, ollamaHost, tinyModel } = testServices();
+  longReplyTokens = Math.min(40_000, Math.max(500, Math.round(5000 / (await ollamaMsPerToken(ollamaHost, tinyModel)))));
   const binary = await ensureFerretDb({ cacheDir, report: () => undefined });
   ferretdb = await createFerretDb({ binary, dataDir: join(scratchDir, `outage-${process.pid}`), registryDir });
   await ferretdb.start();
@@ -93,7 +97,7 @@ describe('MongoDB stopped mid-run', () => {
     // stored, so the stream ends with an error event; it is stored once MongoDB is back.
     const streaming = await chat.client.call('POST', `/chat/conversations/${conversation.id}/messages`, {
       token,
-      body: { content: 'a longer one', options: { num_predict: 2000 } },
+      body: { content: 'a longer one', options: { num_predict: longReplyTokens } },
     });
     expect(streaming.status).toBe(200);
     const events = sseEvents(streaming);
