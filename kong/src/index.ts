@@ -2,7 +2,9 @@ export {
   COMMITTED_KONG_FILES,
   type CommittedKongFile,
   KNATIVE_NAMESPACE,
+  KNATIVE_START_CONFIG_PATH,
   renderCommittedFile,
+  renderKnativeStartConfig,
 } from './committed-files.ts';
 export {
   JWT_ALGORITHMS,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { cacheDir, findOnPath, REPO_ROOT } from '@zerochat/local-services';
 import { parseAllDocuments } from 'yaml';
-import { writeClusterSecrets } from '../../knative/scripts/write-secrets.ts';
+import { writeClusterSecrets, writeKongStartConfig } from '../../knative/scripts/write-secrets.ts';
 
 const run = promisify(execFile);
 
@@ -61,7 +61,8 @@ export async function findKustomize(): Promise<Kustomize> {
 
 /**
  * A copy of knative/ in a scratch folder, ready to render: the secret env files (per install,
- * git-ignored) are generated as `npm run kube:secrets` does, or copied from their `.example` twins.
+ * git-ignored) are generated as `npm run kube:secrets` does, or copied from their `.example`
+ * twins; Kong's start-up config is rendered from their public keys either way.
  */
 export async function knativeCopy(
   secrets: 'generated' | 'examples' = 'generated',
@@ -69,7 +70,9 @@ export async function knativeCopy(
   const root = await mkdtemp(join(tmpdir(), 'zerochat-knative-'));
   await cp(join(REPO_ROOT, 'knative'), join(root, 'knative'), {
     recursive: true,
-    filter: (source) => !/\.env$/.test(source) || source.endsWith('config.env'),
+    // A checkout's own per-install files stay out: the copy gets its own.
+    filter: (source) =>
+      (!/\.env$/.test(source) || source.endsWith('config.env')) && !source.endsWith('secrets/kong.yaml'),
   });
   const secretsDir = join(root, 'knative/base/secrets');
   if (secrets === 'generated') await writeClusterSecrets(secretsDir);
@@ -78,6 +81,7 @@ export async function knativeCopy(
       if (file.endsWith('.env.example'))
         await cp(join(secretsDir, file), join(secretsDir, file.replace(/\.example$/, '')));
     }
+    await writeKongStartConfig(secretsDir);
   }
   return { root, cleanup: () => rm(root, { recursive: true, force: true }) };
 }
