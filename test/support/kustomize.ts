@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { access, constants, cp, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { access, constants, cp, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -97,4 +97,24 @@ export function parseObjects(yamlText: string): KubernetesObject[] {
   return parseAllDocuments(yamlText)
     .map((document) => document.toJS() as KubernetesObject | null)
     .filter((object): object is KubernetesObject => object !== null);
+}
+
+/**
+ * The objects of an overlay of a fresh copy of knative/ (see knativeCopy), with components
+ * added on top as a user would list them under `components:`.
+ */
+export async function renderOverlay(
+  overlay: string,
+  components: readonly string[] = [],
+): Promise<{ objects: KubernetesObject[]; cleanup: () => Promise<void> }> {
+  const kustomize = await findKustomize();
+  const copy = await knativeCopy();
+  let dir = join(copy.root, 'knative/overlays', overlay);
+  if (components.length) {
+    dir = join(copy.root, 'knative/overlays', `${overlay}-with-components`);
+    await mkdir(dir);
+    const listed = components.map((name) => `../../components/${name}`).join(', ');
+    await writeFile(join(dir, 'kustomization.yaml'), `resources: [../${overlay}]\ncomponents: [${listed}]\n`);
+  }
+  return { objects: parseObjects(await kustomize(dir)), cleanup: copy.cleanup };
 }
