@@ -1,4 +1,4 @@
-import { createHmac, createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, verify } from 'node:crypto';
 import {
   type KongDeclarativeConfig,
   KongDeclarativeConfigSchema,
@@ -50,15 +50,12 @@ type JwtConfig = {
 const decodePart = (part: string) =>
   JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
 
-/** jwt_parser.lua's verifiers, for the algorithms zerochat and its tests use. */
+/** jwt_parser.lua's verifier, for the one algorithm zerochat signs with. */
 function signatureValid(alg: string, data: string, signature: Buffer, key: string): boolean {
-  if (alg === 'ES256') {
-    // "The JWS Signature value MUST be a 64-octet sequence" (raw r || s).
-    if (signature.length !== 64) return false;
-    return verify('sha256', Buffer.from(data), { key, dsaEncoding: 'ieee-p1363' }, signature);
-  }
-  if (alg === 'HS256') return createHmac('sha256', key).update(data).digest().equals(signature);
-  throw new Error(`the Kong stand-in does not verify ${alg}`);
+  if (alg !== 'ES256') throw new Error(`the Kong stand-in does not verify ${alg}`);
+  // "The JWS Signature value MUST be a 64-octet sequence" (raw r || s).
+  if (signature.length !== 64) return false;
+  return verify('sha256', Buffer.from(data), { key, dsaEncoding: 'ieee-p1363' }, signature);
 }
 
 const unauthorized = (message?: string, errors?: Record<string, string>): KongAnswer => ({
@@ -105,12 +102,8 @@ export function kongJwtAccess(
 
   const algorithm = secret.algorithm ?? 'HS256';
   if (header.alg !== algorithm) return unauthorized('Invalid algorithm');
-  const symmetric = algorithm.startsWith('HS');
-  const value = symmetric
-    ? conf.secret_is_base64 && secret.secret
-      ? Buffer.from(secret.secret, 'base64').toString('latin1')
-      : secret.secret
-    : secret.rsa_public_key;
+  // HS* would verify with `secret` (base64-decoded with secret_is_base64); zerochat signs ES256.
+  const value = algorithm.startsWith('HS') ? secret.secret : secret.rsa_public_key;
   if (!value) return unauthorized('Invalid key/secret');
   if (!signatureValid(algorithm, `${headerPart}.${claimsPart}`, Buffer.from(signaturePart, 'base64url'), value)) {
     return unauthorized('Invalid signature');
