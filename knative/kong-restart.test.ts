@@ -118,15 +118,14 @@ const ask = (config: KongDeclarativeConfig, token: string, nowSeconds?: number) 
     nowSeconds,
   );
 
+/** A fresh install's microk8s overlay; the rotation test makes its own. */
+let objects: KubernetesObject[] = [];
 beforeAll(async () => {
   kustomize = await findKustomize();
+  objects = await (await install()).render();
 }, 300_000);
 
 describe("Kong's start-up config on the cluster", () => {
-  let objects: KubernetesObject[] = [];
-  beforeAll(async () => {
-    objects = await (await install()).render();
-  }, 120_000);
 
   it('holds a jwt credential for each public key, in the format Kong loads', () => {
     const config = kongStartsFrom(startConfigText(objects));
@@ -179,6 +178,31 @@ describe("Kong's start-up config on the cluster", () => {
     });
     const posted = await render();
     expect(kongConfigDigest(kongStartsFrom(startConfigText(objects)))).toBe(kongConfigDigest(posted));
+  });
+});
+
+describe("the admin function's part", () => {
+
+  it('keeps the ConfigMap Kong starts from, and may get and patch that one ConfigMap only', () => {
+    const pod = find(objects, 'Deployment', 'kong').spec.template.spec;
+    const mounted = pod.volumes.map((volume: Json) => volume.configMap?.name).filter(Boolean);
+    const configMap = values(find(objects, 'ConfigMap', 'zerochat-config')).KONG_START_CONFIGMAP;
+    expect(mounted).toEqual([configMap]);
+
+    const account = find(objects, 'Service', 'admin').spec.template.spec.serviceAccountName;
+    const rules = objects
+      .filter(
+        (object) =>
+          object.kind === 'RoleBinding' &&
+          (object as Json).subjects.some(
+            (subject: Json) => subject.kind === 'ServiceAccount' && subject.name === account,
+          ),
+      )
+      .flatMap((binding) => find(objects, 'Role', (binding as Json).roleRef.name).rules as Json[]);
+    const onConfigMaps = rules.filter((rule) => rule.resources.includes('configmaps'));
+    expect(onConfigMaps).toEqual([
+      { apiGroups: [''], resources: ['configmaps'], resourceNames: [configMap], verbs: ['get', 'patch'] },
+    ]);
   });
 });
 

@@ -31,7 +31,7 @@ export {
   SigningKeyError,
   signingKeyConsumerName,
 } from './jwt-consumers.ts';
-export { toKongYaml } from './kong-yaml.ts';
+export { kongYamlDigest, toKongYaml } from './kong-yaml.ts';
 export {
   FUNCTIONS,
   type FunctionName,
