@@ -126,7 +126,6 @@ beforeAll(async () => {
 }, 300_000);
 
 describe("Kong's start-up config on the cluster", () => {
-
   it('holds a jwt credential for each public key, in the format Kong loads', () => {
     const config = kongStartsFrom(startConfigText(objects));
     const publicKeys = JSON.parse(values(find(objects, 'ConfigMap', 'zerochat-public-keys')).AUTH_PUBLIC_JWKS ?? '');
@@ -182,7 +181,6 @@ describe("Kong's start-up config on the cluster", () => {
 });
 
 describe("the admin function's part", () => {
-
   it('keeps the ConfigMap Kong starts from, and may get and patch that one ConfigMap only', () => {
     const pod = find(objects, 'Deployment', 'kong').spec.template.spec;
     const mounted = pod.volumes.map((volume: Json) => volume.configMap?.name).filter(Boolean);
