@@ -31,6 +31,7 @@ import type { AdminSettings } from './config.ts';
 import { type EventSenderVerifier, sharedSecretVerifier, unauthenticatedSender } from './events/event-senders.ts';
 import { type Gateway, gatewayConfigRenderer } from './kong/gateway-config.ts';
 import { createKongAdmin } from './kong/kong-admin.ts';
+import { kubernetesStartConfigStore } from './kong/start-config.ts';
 import { type OllamaClients, ollamaClients } from './ollama-client.ts';
 import { requireAdmin } from './routes/admin-access.ts';
 import { addBootstrapRoutes } from './routes/bootstrap.ts';
@@ -107,6 +108,7 @@ export function createApp(deps: AdminDeps): FunctionApp {
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
   const keys: AccessTokenKeys = accessTokenKeysOf(config);
+  const kubernetes = { kubeconfig: config.KUBECONFIG, inCluster: config.KUBERNETES_SERVICE_HOST !== undefined };
   const gateway: Gateway | undefined =
     config.KONG_ADMIN_URL && config.KONG_UPSTREAMS
       ? {
@@ -117,6 +119,9 @@ export function createApp(deps: AdminDeps): FunctionApp {
             keys,
             ...(deps.fetch ? { fetch: deps.fetch } : {}),
           }),
+          startConfig: config.KONG_START_CONFIGMAP
+            ? kubernetesStartConfigStore(kubernetes, config.KUBERNETES_NAMESPACE, config.KONG_START_CONFIGMAP)
+            : undefined,
         }
       : undefined;
 
@@ -142,9 +147,7 @@ export function createApp(deps: AdminDeps): FunctionApp {
       kongConfigStep(gateway),
     ],
   });
-  const knative =
-    deps.knative ??
-    kubernetesKnativeApi({ kubeconfig: config.KUBECONFIG, inCluster: config.KUBERNETES_SERVICE_HOST !== undefined });
+  const knative = deps.knative ?? kubernetesKnativeApi(kubernetes);
   const verifyAccessToken = configuredVerifier(config, { db: mongo.db, now, keys });
 
   const services: AdminServices = {

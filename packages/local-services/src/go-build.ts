@@ -29,9 +29,9 @@ async function exists(path: string, mode = constants.F_OK): Promise<boolean> {
   }
 }
 
-const isExecutable = (path: string) => exists(path, constants.X_OK);
+export const isExecutable = (path: string) => exists(path, constants.X_OK);
 
-async function go(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+export async function go(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
   try {
     const { stdout } = await run('go', args, {
       cwd: options.cwd,

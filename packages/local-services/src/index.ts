@@ -10,6 +10,7 @@ export {
   MissingToolError,
   OLLAMA_VERSION,
 } from './go-build.ts';
+export { ensureGoProgram } from './go-program.ts';
 export { createOllamaServer, type OllamaServer, type OllamaServerOptions } from './ollama-server.ts';
 export {
   type ProvidedService,
