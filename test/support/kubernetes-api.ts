@@ -14,18 +14,18 @@ import {
   startKubernetesApiServer,
 } from '@zerochat/local-services';
 import { afterAll, beforeAll } from 'vitest';
+import { KNATIVE_EVENTING_MODULE, KNATIVE_SERVING_MODULE } from './knative-modules.ts';
 import { type KubernetesObject, parseObjects } from './kustomize.ts';
 import { testServices } from './test-services.ts';
 
 /**
  * The Go modules whose CRDs the test API server installs: Knative Serving and Eventing of the
- * release kub-setup.sh installs (knative-v1.22.0; tools/knative-validate requires the same), and
- * the Prometheus operator of the MicroK8s observability add-on's line (kube-prometheus-stack
+ * release kub-setup.sh installs, and the Prometheus operator of the MicroK8s observability add-on's line (kube-prometheus-stack
  * 76.4.1; v0.85.0 is the release of that line on the Go module proxy).
  */
 export const CRD_SOURCES = [
-  { module: 'knative.dev/serving@v0.49.0', folder: 'config/core/300-resources' },
-  { module: 'knative.dev/eventing@v0.49.2', folder: 'config/core/resources' },
+  { module: KNATIVE_SERVING_MODULE, folder: 'config/core/300-resources' },
+  { module: KNATIVE_EVENTING_MODULE, folder: 'config/core/resources' },
   { module: 'github.com/prometheus-operator/prometheus-operator@v0.85.0', folder: 'example/prometheus-operator-crd' },
 ] as const;
 
