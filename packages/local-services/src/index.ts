@@ -4,6 +4,7 @@ export { findOnPath } from './find-binary.ts';
 export { acceptsConnections, freePort } from './free-port.ts';
 export {
   type BuildOptions,
+  downloadModule,
   ensureFerretDb,
   ensureOllama,
   FERRETDB_VERSION,
@@ -11,6 +12,14 @@ export {
   OLLAMA_VERSION,
 } from './go-build.ts';
 export { ensureGoProgram } from './go-program.ts';
+export {
+  ETCD_VERSION,
+  ensureControlPlane,
+  KUBERNETES_VERSION,
+  type KubernetesApiServer,
+  type KubernetesApiServerOptions,
+  startKubernetesApiServer,
+} from './kubernetes-api-server.ts';
 export { createOllamaServer, type OllamaServer, type OllamaServerOptions } from './ollama-server.ts';
 export {
   type ProvidedService,
