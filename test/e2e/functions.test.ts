@@ -52,11 +52,10 @@ afterAll(async () => {
 
 describe('the functions as separate processes', () => {
   let functions: Awaited<ReturnType<typeof startFunctions>>;
+  /** What `npm run bootstrap` printed: the install is bootstrapped once, before the tests. */
+  let bootstrapped: string;
   beforeAll(async () => {
     functions = await startFunctions();
-  });
-
-  it('are bootstrapped by the CloudEvent that `npm run bootstrap` sends', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
       [
@@ -70,20 +69,19 @@ describe('the functions as separate processes', () => {
       ],
       { env: { ...process.env, ADMIN_EVENTS_SECRET: EVENTS_SECRET } },
     );
-    expect(stdout).toMatch(/accepted \(200\)/);
-    expect(stdout).toMatch(/admin-account +changed/);
-    expect(stdout).toMatch(/ollama-models +(changed|ok) +.*zerochat:latest/);
+    bootstrapped = stdout;
   });
 
-  let userToken: string;
-  let journeyUser: { email: string; password: string };
-  it('carry a user from registration to logout', async () => {
+  it('are bootstrapped by the CloudEvent that `npm run bootstrap` sends', () => {
+    expect(bootstrapped).toMatch(/accepted \(200\)/);
+    expect(bootstrapped).toMatch(/admin-account +changed/);
+    expect(bootstrapped).toMatch(/ollama-models +(changed|ok) +.*zerochat:latest/);
+  });
+
+  // One test: the admin's view is of what the journey left, and the processes stop after both.
+  it("carry a user from registration to logout, show the admin the installation's status, and each exit 0 on SIGTERM", async () => {
     const journey = await walkJourney({ auth: functions.auth, chat: functions.chat });
-    userToken = journey.accessToken;
-    journeyUser = { email: journey.email, password: journey.password };
-  });
 
-  it("show the admin the installation's status", async () => {
     const login = await functions.auth.json<{ accessToken: string; user: { role: string } }>('POST', '/auth/login', {
       body: ADMIN,
     });
@@ -95,18 +93,18 @@ describe('the functions as separate processes', () => {
       ollama: { status: 'ok', zerochatModel: { name: 'zerochat:latest' } },
     });
     // The journey ended with a logout: its token is refused everywhere; a user's live token is not enough.
-    expect((await functions.admin.json('GET', '/admin/status', { token: userToken })).body).toMatchObject({
+    expect((await functions.admin.json('GET', '/admin/status', { token: journey.accessToken })).body).toMatchObject({
       status: 401,
       code: 'session_ended',
     });
-    const user = await functions.auth.json<{ accessToken: string }>('POST', '/auth/login', { body: journeyUser });
+    const user = await functions.auth.json<{ accessToken: string }>('POST', '/auth/login', {
+      body: { email: journey.email, password: journey.password },
+    });
     expect((await functions.admin.json('GET', '/admin/status', { token: user.body.accessToken })).body).toMatchObject({
       status: 403,
       code: 'forbidden',
     });
-  });
 
-  it('each exit 0 on SIGTERM', async () => {
     for (const process of processes.splice(0)) expect(await process.stop('SIGTERM')).toBe(0);
   });
 });
