@@ -18,6 +18,7 @@ export {
   provideMongo,
   provideOllama,
   provideServices,
+  registerSmolLm2,
   registerTinyModel,
 } from './provide-services.ts';
 export {
@@ -26,3 +27,4 @@ export {
   type ServiceProcessOptions,
   startServiceProcess,
 } from './service-process.ts';
+export { ensureSmolLm2, SMOLLM2, type SmolLm2Options, smolLm2Path } from './smollm2.ts';
