@@ -28,6 +28,7 @@ export {
   provideMongo,
   provideOllama,
   provideServices,
+  registerSmolLm2,
   registerTinyModel,
 } from './provide-services.ts';
 export {
@@ -36,3 +37,4 @@ export {
   type ServiceProcessOptions,
   startServiceProcess,
 } from './service-process.ts';
+export { ensureSmolLm2, SMOLLM2, type SmolLm2Options, smolLm2Path } from './smollm2.ts';
