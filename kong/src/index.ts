@@ -31,6 +31,7 @@ export {
 } from './jwt-consumers.ts';
 export { toKongYaml } from './kong-yaml.ts';
 export {
+  API_KEY_HEADER_PATTERN,
   FUNCTIONS,
   type FunctionName,
   type HttpMethod,
