@@ -101,7 +101,12 @@ describe('Kong in front of the OpenAI-compatible /v1', () => {
 
   it('refuses a request without a credential of either form at the edge: the jwt plugin answers it', () => {
     for (const { method, sample } of v1) {
-      for (const headers of [{}, { authorization: 'Bearer zc-too-short' }, { authorization: 'Basic dTpw' }]) {
+      const refused: Array<Record<string, string>> = [
+        {},
+        { authorization: 'Bearer zc-too-short' },
+        { authorization: 'Basic dTpw' },
+      ];
+      for (const headers of refused) {
         expect(
           jwtOf(matchRoute(config, method, sample, headers)),
           `${sample} ${JSON.stringify(headers)}`,
