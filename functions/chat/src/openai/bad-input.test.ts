@@ -1,12 +1,11 @@
 // The bad-input matrix of /v1, the one API that answers errors as OpenAI does: each case gets
 // its status and `{"error": {message, type, param, code}}`, and changes nothing (no usage
 // counted, no slot taken, nothing stored).
-import { createApiKeyStore } from '@zerochat/accounts';
-import { type ApiKeyDocument, COLLECTIONS, type UserDocument } from '@zerochat/data';
-import { ObjectId } from 'mongodb';
+import { COLLECTIONS } from '@zerochat/data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../../../test/support/test-services.ts';
 import { type ChatHarness, chatHarness, tinyModelName } from '../../test/harness.ts';
+import { keyOwner } from '../../test/key-owner.ts';
 
 const database = useTestDatabase();
 let chat: ChatHarness;
@@ -14,25 +13,7 @@ let key: string;
 
 beforeAll(async () => {
   chat = await chatHarness(database);
-  const at = new Date();
-  const user: UserDocument = {
-    _id: new ObjectId(),
-    email: 'matrix@example.com',
-    passwordHash: 'not a hash',
-    displayName: null,
-    role: 'user',
-    disabled: false,
-    createdAt: at,
-    updatedAt: at,
-  };
-  await database.db.collection<UserDocument>(COLLECTIONS.users).insertOne(user);
-  const collection = database.db.collection<ApiKeyDocument>(COLLECTIONS.apiKeys);
-  const issued = await createApiKeyStore({ collection, now: () => new Date() }).create(user._id, {
-    name: 'matrix',
-    expiresAt: null,
-  });
-  if (issued === 'limit_reached') throw new Error('no key made');
-  key = issued.key;
+  key = (await keyOwner(database)).issued.key;
 });
 
 async function snapshot() {

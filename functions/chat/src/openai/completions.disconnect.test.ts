@@ -6,8 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { COLLECTIONS } from '@zerochat/data';
 import OpenAI from 'openai';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useOwnOllama } from '../../../../test/support/own-ollama.ts';
-import { testServices, useTestDatabase } from '../../../../test/support/test-services.ts';
+import { askOllamaDirectly, useOwnOllama } from '../../../../test/support/own-ollama.ts';
+import { useTestDatabase } from '../../../../test/support/test-services.ts';
 import { chatHarness, tinyModelName, waitFor } from '../../test/harness.ts';
 
 const database = useTestDatabase();
@@ -25,23 +25,7 @@ beforeAll(async () => {
   await askOllama(4); // Loads the model, so the timings below measure generation only.
 });
 
-/** A short reply straight from this file's Ollama; resolves with how long it took, in ms. */
-async function askOllama(tokens: number, signal?: AbortSignal): Promise<number> {
-  const started = performance.now();
-  const response = await fetch(`${ollama.server.host}/api/chat`, {
-    method: 'POST',
-    body: JSON.stringify({
-      model: testServices().tinyModel,
-      messages: [{ role: 'user', content: 'ping' }],
-      stream: false,
-      options: { num_predict: tokens },
-    }),
-    ...(signal ? { signal } : {}),
-  });
-  expect(response.status).toBe(200);
-  await response.json();
-  return performance.now() - started;
-}
+const askOllama = (tokens: number, signal?: AbortSignal) => askOllamaDirectly(ollama.server.host, tokens, signal);
 
 /**
  * Far below the minute the aborted generation would still hold Ollama, and far above what a

@@ -1,43 +1,29 @@
 // The OpenAI-compatible API as the official `openai` npm client sees it, pointed at zerochat's
 // base URL, against the test run's FerretDB and Ollama (the tiny model, which never stops by
 // itself: every reply here ends at its token limit).
-import { createApiKeyStore } from '@zerochat/accounts';
 import { type ApiKeyDocument, COLLECTIONS, type UserDocument } from '@zerochat/data';
-import { ObjectId } from 'mongodb';
 import OpenAI from 'openai';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../../../test/support/test-services.ts';
 import { type ChatHarness, chatHarness, tinyModelName, waitFor } from '../../test/harness.ts';
+import { apiKeyStore, keyOwner as newKeyOwner } from '../../test/key-owner.ts';
 
 const database = useTestDatabase();
 let chat: ChatHarness;
 let baseURL: string;
 const keyDocuments = () => database.db.collection<ApiKeyDocument>(COLLECTIONS.apiKeys);
-const keys = () => createApiKeyStore({ collection: keyDocuments(), now: () => new Date() });
+const keys = () => apiKeyStore(database);
 
 beforeAll(async () => {
   chat = await chatHarness(database);
   baseURL = `${await chat.serve()}/v1`;
 });
 
-/** A user with an account and a key; `expiresAt` in the past makes an expired key. */
+/** A user with an account, a key and a client for it; `expiresAt` in the past makes an expired key. */
 async function keyOwner(expiresAt: Date | null = null) {
-  const at = new Date();
-  const user: UserDocument = {
-    _id: new ObjectId(),
-    email: `${new ObjectId().toHexString()}@example.com`,
-    passwordHash: 'not a hash',
-    displayName: null,
-    role: 'user',
-    disabled: false,
-    createdAt: at,
-    updatedAt: at,
-  };
-  await database.db.collection<UserDocument>(COLLECTIONS.users).insertOne(user);
-  const issued = await keys().create(user._id, { name: 'test', expiresAt });
-  if (issued === 'limit_reached') throw new Error('no key made');
+  const owner = await newKeyOwner(database, expiresAt);
   // No retries: a test must see each answer as it was given.
-  return { user, issued, client: new OpenAI({ apiKey: issued.key, baseURL, maxRetries: 0 }) };
+  return { ...owner, client: new OpenAI({ apiKey: owner.issued.key, baseURL, maxRetries: 0 }) };
 }
 
 const ask = (client: OpenAI, tokens = 4) =>
