@@ -32,6 +32,8 @@ describe('bench:load', () => {
       'read function',
       'stream reference',
       'stream function',
+      'stream reference',
+      'stream function',
     ]);
     for (const scenario of report.scenarios) {
       expect(scenario.requests, scenario.name).toBeGreaterThan(0);
