@@ -111,6 +111,14 @@ describe('the /v1 bad-input matrix', () => {
     });
   });
 
+  it('a key outside /v1: not an access token, so no conversation is reached (401 problem+json)', async () => {
+    for (const path of ['/chat/conversations', '/chat/models']) {
+      const response = await chat.app.request(path, { headers: { authorization: `Bearer ${key}` } });
+      expect(response.status, path).toBe(401);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+    }
+  });
+
   it('an unknown /v1 path: 404 in OpenAI’s shape', async () => {
     const answer = await send('/v1/embeddings', { method: 'POST', headers: { authorization: `Bearer ${key}` } });
     expect(answer.status).toBe(404);
