@@ -17,6 +17,7 @@ const MODEL_MODULES: Readonly<Record<string, string>> = {
   'rbac.authorization.k8s.io/v1': 'kubernetes-models/rbac.authorization.k8s.io/v1',
   'serving.knative.dev/v1': '@kubernetes-models/knative/serving.knative.dev/v1',
   'eventing.knative.dev/v1': '@kubernetes-models/knative/eventing.knative.dev/v1',
+  'eventing.knative.dev/v1alpha1': '@kubernetes-models/knative/eventing.knative.dev/v1alpha1',
   'sources.knative.dev/v1': '@kubernetes-models/knative/sources.knative.dev/v1',
 };
 
