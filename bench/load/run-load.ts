@@ -288,6 +288,8 @@ type Measured = Awaited<ReturnType<typeof runScenario>>;
 /** A streamed chat completion as OpenAI's clients ask for one. */
 function openAiCompletion(model: string, prompt: string, tokens: number) {
   return { model, messages: [{ role: 'user', content: prompt }], stream: true, max_tokens: tokens };
+}
+
 const REAL_MODEL_CONNECTIONS = 2;
 
 /** The streaming path once more with SmolLM2: Ollama alone, then chat in front of it. */
