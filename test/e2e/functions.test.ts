@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '@zerochat/local-services';
+import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publicJwk } from '../../functions/auth/src/signing-keys.ts';
 import { testSigningKeys } from '../../functions/auth/src/testing/auth-settings.ts';
@@ -12,6 +13,7 @@ import { functionBundle } from '../support/bundles.ts';
 import { type FunctionProcess, startFunctionProcess } from '../support/function-process.ts';
 import { apiClient } from '../support/http-client.ts';
 import { testServices, useTestDatabase } from '../support/test-services.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { walkJourney } from './journey.ts';
 
 const database = useTestDatabase();
@@ -79,8 +81,49 @@ describe('the functions as separate processes', () => {
   });
 
   // One test: the admin's view is of what the journey left, and the processes stop after both.
-  it("carry a user from registration to logout, show the admin the installation's status, and each exit 0 on SIGTERM", async () => {
+  it("carry a user from registration to logout and through an API key, show the admin the installation's status, and each exit 0 on SIGTERM", async () => {
     const journey = await walkJourney({ auth: functions.auth, chat: functions.chat });
+
+    // The user makes an API key for the OpenAI client at chat; an admin revokes it everywhere
+    // within 5 s. /v1 stores no conversation, so the admin's counts below are the journey's.
+    const keyOwner = await functions.auth.json<{ accessToken: string; user: { id: string } }>('POST', '/auth/login', {
+      body: { email: journey.email, password: journey.password },
+    });
+    const made = await functions.auth.json<{ key: string; apiKey: { id: string } }>('POST', '/auth/api-keys', {
+      token: keyOwner.body.accessToken,
+      body: { name: 'e2e' },
+    });
+    expect(made.status).toBe(201);
+    const client = new OpenAI({ apiKey: made.body.key, baseURL: `${functions.chat.baseUrl}/v1`, maxRetries: 0 });
+    expect((await client.models.list()).data.map((model) => model.id)).toContain('zerochat:latest');
+    const completion = await client.chat.completions.create({
+      model: 'zerochat:latest',
+      messages: [{ role: 'user', content: 'Hello' }],
+      max_completion_tokens: 3,
+    });
+    expect(completion.usage?.completion_tokens).toBeGreaterThan(0);
+    const keys = async () =>
+      (
+        await functions.auth.json<{ apiKeys: Array<{ usage: { requests: number } }> }>('GET', '/auth/api-keys', {
+          token: keyOwner.body.accessToken,
+        })
+      ).body.apiKeys;
+    await waitFor(async () => (await keys())[0]?.usage.requests === 2);
+
+    const admin = await functions.auth.json<{ accessToken: string }>('POST', '/auth/login', { body: ADMIN });
+    const theirs = `/admin/users/${keyOwner.body.user.id}/api-keys`;
+    const listed = await functions.admin.json<{ apiKeys: Array<{ id: string }> }>('GET', theirs, {
+      token: admin.body.accessToken,
+    });
+    expect(listed.body.apiKeys.map((key) => key.id)).toEqual([made.body.apiKey.id]);
+    const revoked = await functions.admin.call('DELETE', `${theirs}/${made.body.apiKey.id}`, {
+      token: admin.body.accessToken,
+    });
+    expect(revoked.status).toBe(204);
+    const refused = async () =>
+      (await client.models.list().catch((error: unknown) => error)) instanceof OpenAI.AuthenticationError;
+    await waitFor(refused, 5000);
+    expect(await keys()).toEqual([]);
 
     const login = await functions.auth.json<{ accessToken: string; user: { role: string } }>('POST', '/auth/login', {
       body: ADMIN,

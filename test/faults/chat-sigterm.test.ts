@@ -18,8 +18,8 @@ beforeAll(async () => {
   await functionBundle('chat');
   // At the pace Ollama has now: a reply of about 3 s, still going when the signal comes, and a
   // grace period it fits in five times over.
-  const { ollamaHost, tinyModel } = testServices();
-  const msPerToken = await ollamaMsPerToken(ollamaHost, tinyModel);
+  const { ollamaHost } = testServices();
+  const msPerToken = await ollamaMsPerToken(ollamaHost);
   replyTokens = Math.min(40_000, Math.max(200, Math.round(3000 / msPerToken)));
   graceMs = Math.max(20_000, 5 * replyTokens * msPerToken);
 });

@@ -30,8 +30,8 @@ let authProcess: FunctionProcess;
 let auth: ApiClient;
 
 beforeAll(async () => {
-  const { cacheDir, registryDir, scratchDir, ollamaHost, tinyModel } = testServices();
-  longReplyTokens = Math.min(40_000, Math.max(500, Math.round(5000 / (await ollamaMsPerToken(ollamaHost, tinyModel)))));
+  const { cacheDir, registryDir, scratchDir, ollamaHost } = testServices();
+  longReplyTokens = Math.min(40_000, Math.max(500, Math.round(5000 / (await ollamaMsPerToken(ollamaHost)))));
   const binary = await ensureFerretDb({ cacheDir, report: () => undefined });
   ferretdb = await createFerretDb({ binary, dataDir: join(scratchDir, `outage-${process.pid}`), registryDir });
   await ferretdb.start();

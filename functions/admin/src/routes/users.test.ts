@@ -290,10 +290,11 @@ describe('DELETE /admin/users/:id', () => {
       createdAt: new Date(),
       expiresAt: new Date(Date.now() + 3_600_000),
     });
+    await database.db.collection(COLLECTIONS.apiKeys).insertOne({ _id: new ObjectId(), userId: user._id });
     const response = await send('DELETE', `/admin/users/${user._id.toHexString()}`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
-      removed: { refresh_tokens: 1, conversations: 1, messages: 3, generation_slots: 0, users: 1 },
+      removed: { refresh_tokens: 1, api_keys: 1, conversations: 1, messages: 3, generation_slots: 0, users: 1 },
     });
     expect(await users().findOne({ _id: user._id })).toBeNull();
     expect(await database.db.collection(COLLECTIONS.messages).countDocuments({ userId: user._id })).toBe(0);

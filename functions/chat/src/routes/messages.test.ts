@@ -211,8 +211,8 @@ describe('limits', () => {
   it('cuts a reply off at the generation time limit and keeps it as incomplete', async () => {
     // A limit of a quarter of the time the whole reply would take at Ollama's pace now (and
     // long enough for the first token): unless it is enforced, the reply runs four times as long.
-    const { ollamaHost, tinyModel } = testServices();
-    const limitMs = Math.max(1500, (40_000 / 4) * (await ollamaMsPerToken(ollamaHost, tinyModel)));
+    const { ollamaHost } = testServices();
+    const limitMs = Math.max(1500, (40_000 / 4) * (await ollamaMsPerToken(ollamaHost)));
     const limited = await chatHarness(database, { env: { CHAT_GENERATION_TIMEOUT_MS: String(Math.round(limitMs)) } });
     const dave = await limited.user();
     const id = await dave.newConversation();
