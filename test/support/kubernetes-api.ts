@@ -24,10 +24,12 @@ export const CRD_SOURCES = [
   { module: 'github.com/prometheus-operator/prometheus-operator@v0.85.0', folder: 'example/prometheus-operator-crd' },
 ] as const;
 
+export type CrdSource = (typeof CRD_SOURCES)[number];
+
 /** The CRDs of CRD_SOURCES, read from the module folders in Go's module cache. */
-export async function operatorCrds(): Promise<KubernetesObject[]> {
+export async function operatorCrds(sources: readonly CrdSource[] = CRD_SOURCES): Promise<KubernetesObject[]> {
   const crds: KubernetesObject[] = [];
-  for (const { module, folder } of CRD_SOURCES) {
+  for (const { module, folder } of sources) {
     const dir = join(await downloadModule(module), folder);
     for (const file of (await readdir(dir)).filter((name) => name.endsWith('.yaml')).sort()) {
       crds.push(...parseObjects(await readFile(join(dir, file), 'utf8')));
@@ -44,6 +46,8 @@ export interface TestKubernetes {
   apply<T extends ClientObject>(object: T): Promise<T>;
   read<T extends ClientObject>(object: T): Promise<T>;
   remove(object: ClientObject): Promise<boolean>;
+  /** Applies the object, then writes its `status` through the status subresource. */
+  applyWithStatus<T extends ClientObject & { status?: unknown }>(object: T): Promise<T>;
 }
 
 /**
@@ -52,7 +56,7 @@ export interface TestKubernetes {
  * only the files that call it start one. No Knative, Kong or Prometheus controller and no
  * admission webhook runs: objects are stored as applied and nothing reconciles them.
  */
-export function useKubernetesApiServer(): TestKubernetes {
+export function useKubernetesApiServer(options: { crds?: readonly CrdSource[] } = {}): TestKubernetes {
   const { cacheDir, registryDir } = testServices();
   let server: KubernetesApiServer | undefined;
   let dataDir: string | undefined;
@@ -72,7 +76,7 @@ export function useKubernetesApiServer(): TestKubernetes {
     kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(kubeconfigFile);
     applier = strictApplier(kubeConfig);
-    const crds = await operatorCrds();
+    const crds = await operatorCrds(options.crds);
     await Promise.all(crds.map((crd) => applier?.apply(crd as ClientObject)));
     await Promise.all(crds.map((crd) => established(crd.metadata.name)));
     report(`${crds.length} CRDs established after ${seconds()} s`);
@@ -113,5 +117,15 @@ export function useKubernetesApiServer(): TestKubernetes {
     apply: (object) => ready(applier).apply(object),
     read: (object) => ready(applier).read(object),
     remove: (object) => ready(applier).remove(object),
+    async applyWithStatus(object) {
+      const { status, ...spec } = object;
+      await ready(applier).apply(spec as ClientObject);
+      return (await ready(applier).applyStatus({
+        apiVersion: object.apiVersion,
+        kind: object.kind,
+        metadata: { name: object.metadata?.name, namespace: object.metadata?.namespace },
+        status,
+      } as ClientObject)) as typeof object;
+    },
   };
 }

@@ -36,6 +36,17 @@ class StrictApplier extends KubernetesObjectApi {
     });
   }
 
+  /** Server-side apply of the status subresource, as a controller (or the kubelet) writes it. */
+  async applyStatus(object: ClientObject): Promise<ClientObject> {
+    return this.send(
+      object,
+      'patch',
+      JSON.stringify(object),
+      { fieldManager: FIELD_MANAGER, force: 'true' },
+      '/status',
+    );
+  }
+
   async get(object: ClientObject): Promise<ClientObject> {
     return this.send(object, 'read');
   }
@@ -50,8 +61,9 @@ class StrictApplier extends KubernetesObjectApi {
     action: 'patch' | 'read' | 'delete',
     body?: string,
     query: Record<string, string> = {},
+    subresource = '',
   ): Promise<ClientObject> {
-    const path = await this.specUriPath(structuredClone(object), action);
+    const path = (await this.specUriPath(structuredClone(object), action)) + subresource;
     const request = this.configuration.baseServer.makeRequestContext(
       path,
       { patch: HttpMethod.PATCH, read: HttpMethod.GET, delete: HttpMethod.DELETE }[action],
@@ -75,6 +87,8 @@ export function strictApplier(kubeConfig: KubeConfig) {
   return {
     /** Applies one object; resolves to the object as the API server stored it. */
     apply: <T extends ClientObject>(object: T) => api.apply(object) as Promise<T>,
+    /** Writes its status through the status subresource. */
+    applyStatus: <T extends ClientObject>(object: T) => api.applyStatus(object) as Promise<T>,
     /** Reads the stored object back, as JSON. */
     read: <T extends ClientObject>(object: T) => api.get(object) as Promise<T>,
     /** Deletes it; resolves false when there was nothing to delete. */
