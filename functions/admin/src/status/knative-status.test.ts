@@ -9,7 +9,7 @@ import { CRD_SOURCES, useKubernetesApiServer } from '../../../../test/support/ku
 import { parseObjects } from '../../../../test/support/kustomize.ts';
 import { testServices, useTestDatabase } from '../../../../test/support/test-services.ts';
 import { adminTestApp } from '../testing/admin-harness.ts';
-import { knativeObjects } from '../testing/knative-objects.ts';
+import { knativeObjects } from '../testing/knative-stand-in.ts';
 import { kubernetesKnativeApi, summariseServices } from './knative-services.ts';
 import type { StatusDocument } from './status.ts';
 
@@ -18,7 +18,7 @@ import type { StatusDocument } from './status.ts';
 // token is one the API server issued (TokenRequest), and what it may read is what
 // knative/base/rbac.yaml grants. No Knative controller or kubelet runs here, so the services,
 // revisions and pods are created by the test and their status written through the status
-// subresource, as the controllers would (testing/knative-objects.ts).
+// subresource, as the controllers would (testing/knative-stand-in.ts).
 
 const NAMESPACE = 'zerochat';
 const kubernetes = useKubernetesApiServer({
