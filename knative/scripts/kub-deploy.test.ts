@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { KubernetesObject as ClientObject } from '@kubernetes/client-node';
@@ -25,6 +25,13 @@ let overlay: KubernetesObject[] = [];
 
 beforeAll(async () => {
   copy = await knativeCopy();
+  // The copy's knative/ sits in a checkout of links: the script may run the repository's Node
+  // programs (write-secrets.ts) with what they import; they write into the copy's knative/ only.
+  for (const entry of await readdir(REPO_ROOT)) {
+    if (!['knative', '.git', '.cache', '.data'].includes(entry)) {
+      await symlink(join(REPO_ROOT, entry), join(copy.root, entry));
+    }
+  }
   overlay = parseObjects(await (await findKustomize())(join(copy.root, 'knative/overlays/microk8s')));
 }, 300_000);
 afterAll(() => copy?.cleanup());
