@@ -3,14 +3,14 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '@zerochat/local-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KNATIVE_EVENTING_MODULE, KNATIVE_SERVING_MODULE } from '../test/support/knative-modules.ts';
-import { type KnativeValidator, knativeValidator } from '../test/support/knative-validate.ts';
+import { type KnativeValidator, knativeValidator, kubSetupConfigMapPatches } from '../test/support/knative-validate.ts';
 import { knativeVariants, renderKnativeVariants } from '../test/support/knative-variants.ts';
 import type { KubernetesObject } from '../test/support/kustomize.ts';
 import { testServices } from '../test/support/test-services.ts';
 
 // Every Knative object of every variant of knative/ through Knative's own code: SetDefaults,
-// then Validate, inside apis.WithinCreate, with the default config maps of Knative Serving and
-// Eventing 1.22, as Knative's admission webhooks do when the object is created on a cluster
+// then Validate, inside apis.WithinCreate, with the config maps of Knative Serving and Eventing
+// 1.22 as kub-setup.sh leaves them (Knative's defaults and its patches), as Knative's admission webhooks do when the object is created on a cluster
 // (tools/knative-validate, built from the knative.dev/serving and knative.dev/eventing modules).
 // The webhooks themselves do not run here; knative/api-server.test.ts applies the same objects
 // to a real API server with Knative's CRDs.
@@ -116,6 +116,43 @@ describe('a broken copy is refused by Knative', () => {
     expect(
       await errorsOf({ apiVersion: 'flows.knative.dev/v1', kind: 'Sequence', metadata: { name: 'steps' }, spec: {} }),
     ).toMatch(/does not know flows\.knative\.dev/);
+  });
+});
+
+describe("Knative's config maps as kub-setup.sh leaves them", () => {
+  const policy = () => ({
+    apiVersion: 'eventing.knative.dev/v1alpha1',
+    kind: 'EventPolicy',
+    metadata: { name: 'broker-senders', namespace: 'zerochat' },
+    spec: {
+      to: [{ ref: { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: 'default' } }],
+      from: [{ sub: 'system:serviceaccount:zerochat:zerochat-reconcile-oidc-sources.knative.dev-pingsource' }],
+    } as Json,
+  });
+  const oidc = {
+    namespace: 'knative-eventing',
+    name: 'config-features',
+    patch: '{"data":{"authentication-oidc":"enabled"}}',
+  };
+
+  it("are Knative's defaults with kub-setup.sh's own patches applied", async () => {
+    const patches = await kubSetupConfigMapPatches();
+    expect(patches).toContainEqual({
+      namespace: 'knative-serving',
+      name: 'config-deployment',
+      patch: expect.stringContaining('localhost:32000'),
+    });
+  });
+
+  it('decide what Knative admits: an EventPolicy only with sender identity (authentication-oidc) on', async () => {
+    const [refused] = await validate([policy()], { configMapPatches: [] });
+    expect(refused?.errors.join('\n')).toMatch(/oidc-authentication feature not enabled/);
+    const [admitted] = await validate([policy()], { configMapPatches: [oidc] });
+    expect(admitted?.errors).toEqual([]);
+    const broken = policy();
+    broken.spec.from = [{}];
+    const [refusedSender] = await validate([broken], { configMapPatches: [oidc] });
+    expect(refusedSender?.errors.join('\n')).toMatch(/spec\.from\[0\]/);
   });
 });
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Deploys zerochat with `kubectl apply -k` (the microk8s overlay, images pinned to the digests
-# kub-build.sh recorded), waits until everything is ready and the bootstrap event was sent.
+# kub-build.sh recorded), the bootstrap Job once its SinkBinding is ready, and waits until
+# everything is ready and the bootstrap event was sent.
 # Safe to rerun: apply only changes what changed, and the bootstrap is idempotent.
 #
 #   knative/scripts/kub-deploy.sh
@@ -39,8 +40,33 @@ trap 'rm -rf "$work"' EXIT
 # The bootstrap Job runs once per deploy: a finished Job from the last deploy goes first.
 k delete job zerochat-bootstrap --namespace "$NAMESPACE" --ignore-not-found >/dev/null 2>&1 || true
 
-step "applying $(realpath --relative-to="$ZEROCHAT_ROOT" "$OVERLAY")"
-k apply -k "$work"
+# Everything but the bootstrap Job first. Knative's SinkBinding gives the Job its sink (K_SINK,
+# and with Eventing's OIDC the token it presents) only when the Job is created after the
+# binding is Ready, and a Job's pod template cannot change afterwards: the Job comes last.
+BOOTSTRAP_JOB="app.kubernetes.io/name=zerochat-bootstrap"
+step "applying $(realpath --relative-to="$ZEROCHAT_ROOT" "$OVERLAY") (all but the bootstrap Job)"
+k apply -k "$work" --selector "app.kubernetes.io/name!=zerochat-bootstrap"
+
+step "waiting for the SinkBinding of the bootstrap Job (the Broker must be ready first)"
+k wait sinkbinding/zerochat-bootstrap --namespace "$NAMESPACE" --for=condition=Ready --timeout=600s ||
+  die "the SinkBinding zerochat-bootstrap is not ready: microk8s kubectl describe sinkbinding,broker -n $NAMESPACE"
+
+# sink_of_job: the K_SINK the SinkBinding put into the Job, if any.
+sink_of_job() {
+  k get job zerochat-bootstrap --namespace "$NAMESPACE" \
+    -o jsonpath='{.spec.template.spec.containers[0].env[?(@.name=="K_SINK")].value}' 2>/dev/null || true
+}
+
+step "creating the bootstrap Job"
+# The binding's webhook may see the Ready binding a moment later than its controller: a Job
+# created without the sink could never get it, so it is created again.
+for attempt in 1 2 3 4 5; do
+  k apply -k "$work" --selector "$BOOTSTRAP_JOB"
+  [[ -n "$(sink_of_job)" ]] && break
+  k delete job zerochat-bootstrap --namespace "$NAMESPACE" --ignore-not-found >/dev/null
+  ((attempt < 5)) || die "the SinkBinding did not give the bootstrap Job its sink (K_SINK): microk8s kubectl describe sinkbinding zerochat-bootstrap -n $NAMESPACE"
+  sleep 2
+done
 
 step "waiting for MongoDB, Ollama and Kong (the first start pulls their images)"
 k rollout status statefulset/mongodb --namespace "$NAMESPACE" --timeout=600s

@@ -1,12 +1,6 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  type KubernetesObject as ClientObject,
-  HttpMethod,
-  KubeConfig,
-  KubernetesObjectApi,
-  PatchStrategy,
-} from '@kubernetes/client-node';
+import { type KubernetesObject as ClientObject, KubeConfig } from '@kubernetes/client-node';
 import {
   downloadModule,
   ensureControlPlane,
@@ -16,6 +10,7 @@ import {
 import { afterAll, beforeAll } from 'vitest';
 import { KNATIVE_EVENTING_MODULE, KNATIVE_SERVING_MODULE } from './knative-modules.ts';
 import { type KubernetesObject, parseObjects } from './kustomize.ts';
+import { strictApplier } from './strict-apply.ts';
 import { testServices } from './test-services.ts';
 
 /**
@@ -29,99 +24,24 @@ export const CRD_SOURCES = [
   { module: 'github.com/prometheus-operator/prometheus-operator@v0.85.0', folder: 'example/prometheus-operator-crd' },
 ] as const;
 
-/** The field manager zerochat's manifests are applied with, as `kubectl apply --server-side` would. */
-export const FIELD_MANAGER = 'zerochat-test';
+/**
+ * The first build of etcd and kube-apiserver takes minutes, more beside the rest of the suite on
+ * two cores; once cached, the API server is ready in seconds.
+ */
+const FIRST_BUILD_MS = 30 * 60_000;
+
+export type CrdSource = (typeof CRD_SOURCES)[number];
 
 /** The CRDs of CRD_SOURCES, read from the module folders in Go's module cache. */
-export async function operatorCrds(): Promise<KubernetesObject[]> {
+export async function operatorCrds(sources: readonly CrdSource[] = CRD_SOURCES): Promise<KubernetesObject[]> {
   const crds: KubernetesObject[] = [];
-  for (const { module, folder } of CRD_SOURCES) {
+  for (const { module, folder } of sources) {
     const dir = join(await downloadModule(module), folder);
     for (const file of (await readdir(dir)).filter((name) => name.endsWith('.yaml')).sort()) {
       crds.push(...parseObjects(await readFile(join(dir, file), 'utf8')));
     }
   }
   return crds.filter((object) => object.kind === 'CustomResourceDefinition');
-}
-
-/** A refusal of the API server: its HTTP status and its Status message. */
-export class ApiRefusal extends Error {
-  override readonly name = 'ApiRefusal';
-  readonly code: number;
-  constructor(code: number, message: string) {
-    super(`${code}: ${message}`);
-    this.code = code;
-  }
-}
-
-/**
- * Server-side apply as `kubectl apply --server-side --validate=strict` does it: the object is
- * sent as written, and the API server refuses a field its schema does not have
- * (fieldValidation=Strict) instead of dropping it. client-node's own patch() first passes
- * objects through its typed models, which drop the fields they do not know (a misspelt one,
- * a CRD's x-kubernetes-*) before the server could see them; this uses its discovery, URLs,
- * TLS and authentication, and sends and returns the JSON untouched.
- */
-class StrictApplier extends KubernetesObjectApi {
-  async apply(object: ClientObject): Promise<ClientObject> {
-    return this.send(object, 'patch', JSON.stringify(object), {
-      fieldManager: FIELD_MANAGER,
-      force: 'true',
-      fieldValidation: 'Strict',
-    });
-  }
-
-  async get(object: ClientObject): Promise<ClientObject> {
-    return this.send(object, 'read');
-  }
-
-  /** Deletes in the background: a Job's default (orphan) would wait for a garbage collector that does not run here. */
-  async remove(object: ClientObject): Promise<void> {
-    await this.send(object, 'delete', undefined, { propagationPolicy: 'Background' });
-  }
-
-  private async send(
-    object: ClientObject,
-    action: 'patch' | 'read' | 'delete',
-    body?: string,
-    query: Record<string, string> = {},
-  ): Promise<ClientObject> {
-    const path = await this.specUriPath(structuredClone(object), action);
-    const request = this.configuration.baseServer.makeRequestContext(
-      path,
-      { patch: HttpMethod.PATCH, read: HttpMethod.GET, delete: HttpMethod.DELETE }[action],
-    );
-    for (const [name, value] of Object.entries(query)) request.setQueryParam(name, value);
-    request.setHeaderParam('Accept', 'application/json');
-    if (body !== undefined) {
-      request.setHeaderParam('Content-Type', PatchStrategy.ServerSideApply);
-      request.setBody(body);
-    }
-    await this.configuration.authMethods.default?.applySecurityAuthentication(request);
-    const response = await this.configuration.httpApi.send(request).toPromise();
-    const answer = JSON.parse(await response.body.text()) as ClientObject & { message?: string };
-    if (response.httpStatusCode >= 300) throw new ApiRefusal(response.httpStatusCode, answer.message ?? '');
-    return answer;
-  }
-}
-
-export function strictApplier(kubeConfig: KubeConfig) {
-  const api = kubeConfig.makeApiClient(StrictApplier);
-  return {
-    /** Applies one object; resolves to the object as the API server stored it. */
-    apply: <T extends ClientObject>(object: T) => api.apply(object) as Promise<T>,
-    /** Reads the stored object back, as JSON. */
-    read: <T extends ClientObject>(object: T) => api.get(object) as Promise<T>,
-    /** Deletes it; resolves false when there was nothing to delete. */
-    remove: (object: ClientObject) =>
-      api.remove(object).then(
-        () => true,
-        (error) => {
-          if (error instanceof ApiRefusal && error.code === 404) return false;
-          throw error;
-        },
-      ),
-  };
 }
 
 export interface TestKubernetes {
@@ -132,6 +52,8 @@ export interface TestKubernetes {
   apply<T extends ClientObject>(object: T): Promise<T>;
   read<T extends ClientObject>(object: T): Promise<T>;
   remove(object: ClientObject): Promise<boolean>;
+  /** Applies the object, then writes its `status` through the status subresource. */
+  applyWithStatus<T extends ClientObject & { status?: unknown }>(object: T): Promise<T>;
 }
 
 /**
@@ -140,7 +62,7 @@ export interface TestKubernetes {
  * only the files that call it start one. No Knative, Kong or Prometheus controller and no
  * admission webhook runs: objects are stored as applied and nothing reconciles them.
  */
-export function useKubernetesApiServer(): TestKubernetes {
+export function useKubernetesApiServer(options: { crds?: readonly CrdSource[] } = {}): TestKubernetes {
   const { cacheDir, registryDir } = testServices();
   let server: KubernetesApiServer | undefined;
   let dataDir: string | undefined;
@@ -160,11 +82,11 @@ export function useKubernetesApiServer(): TestKubernetes {
     kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(kubeconfigFile);
     applier = strictApplier(kubeConfig);
-    const crds = await operatorCrds();
+    const crds = await operatorCrds(options.crds);
     await Promise.all(crds.map((crd) => applier?.apply(crd as ClientObject)));
     await Promise.all(crds.map((crd) => established(crd.metadata.name)));
     report(`${crds.length} CRDs established after ${seconds()} s`);
-  }, 600_000);
+  }, FIRST_BUILD_MS);
   afterAll(async () => {
     await server?.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
@@ -201,5 +123,15 @@ export function useKubernetesApiServer(): TestKubernetes {
     apply: (object) => ready(applier).apply(object),
     read: (object) => ready(applier).read(object),
     remove: (object) => ready(applier).remove(object),
+    async applyWithStatus(object) {
+      const { status, ...spec } = object;
+      await ready(applier).apply(spec as ClientObject);
+      return (await ready(applier).applyStatus({
+        apiVersion: object.apiVersion,
+        kind: object.kind,
+        metadata: { name: object.metadata?.name, namespace: object.metadata?.namespace },
+        status,
+      } as ClientObject)) as typeof object;
+    },
   };
 }

@@ -3,7 +3,10 @@
 // apis.WithinCreate, with the config maps Knative installs (config-defaults, config-features,
 // config-autoscaler, config-br-defaults, ...) in the context.
 //
-//	knative-validate --configmaps DIR [--configmaps DIR]... < objects.json
+//	knative-validate --configmaps DIR [--configmaps DIR]... [--patch NS/NAME=JSON]... < objects.json
+//
+// --patch merges a `kubectl patch configmap --type merge` patch ({"data":{...}}) into the
+// config map NS/NAME, as an install script does after installing Knative.
 //
 // Reads a JSON array of objects; prints one JSON result per object (kind, name, Knative's
 // errors and warnings, the defaulted object). Objects of other API groups are reported as not Knative's.
@@ -26,6 +29,7 @@ import (
 
 	eventingconfig "knative.dev/eventing/pkg/apis/config"
 	eventingv1 "knative.dev/eventing/pkg/apis/eventing/v1"
+	eventingv1alpha1 "knative.dev/eventing/pkg/apis/eventing/v1alpha1"
 	"knative.dev/eventing/pkg/apis/feature"
 	messagingconfig "knative.dev/eventing/pkg/apis/messaging/config"
 	messagingv1 "knative.dev/eventing/pkg/apis/messaging/v1"
@@ -43,7 +47,10 @@ var kinds = map[schema.GroupVersionKind]func() object{
 	servingv1.SchemeGroupVersion.WithKind("Route"):         func() object { return &servingv1.Route{} },
 	eventingv1.SchemeGroupVersion.WithKind("Broker"):       func() object { return &eventingv1.Broker{} },
 	eventingv1.SchemeGroupVersion.WithKind("Trigger"):      func() object { return &eventingv1.Trigger{} },
-	messagingv1.SchemeGroupVersion.WithKind("Channel"):     func() object { return &messagingv1.Channel{} },
+	eventingv1alpha1.SchemeGroupVersion.WithKind("EventPolicy"): func() object {
+		return &eventingv1alpha1.EventPolicy{}
+	},
+	messagingv1.SchemeGroupVersion.WithKind("Channel"): func() object { return &messagingv1.Channel{} },
 	messagingv1.SchemeGroupVersion.WithKind("Subscription"): func() object {
 		return &messagingv1.Subscription{}
 	},
@@ -85,9 +92,26 @@ type updater interface {
 }
 
 func main() {
-	var configDirs dirs
+	var configDirs, patchFlags dirs
 	flag.Var(&configDirs, "configmaps", "a folder of Knative's config map YAML files (repeatable)")
+	flag.Var(&patchFlags, "patch", "NS/NAME={\"data\":{...}}: a merge patch of a config map (repeatable)")
 	flag.Parse()
+	patches := map[string]map[string]string{}
+	for _, p := range patchFlags {
+		target, patch, found := strings.Cut(p, "=")
+		var merge struct {
+			Data map[string]string `json:"data"`
+		}
+		if !found || json.Unmarshal([]byte(patch), &merge) != nil {
+			fail(fmt.Errorf("--patch %q: want NS/NAME={\"data\":{...}}", p))
+		}
+		if patches[target] == nil {
+			patches[target] = map[string]string{}
+		}
+		for key, value := range merge.Data {
+			patches[target][key] = value
+		}
+	}
 
 	// Warnings and errors of the config stores (a config map they refuse) go to stderr.
 	logger := zap.New(zapcore.NewCore(
@@ -109,7 +133,7 @@ func main() {
 		"knative-eventing/config-features":      featureStore,
 	}
 	for _, dir := range configDirs {
-		if err := loadConfigMaps(dir, stores); err != nil {
+		if err := loadConfigMaps(dir, stores, patches); err != nil {
 			fail(err)
 		}
 	}
@@ -190,8 +214,8 @@ func messages(err *apis.FieldError) []string {
 	return out
 }
 
-// loadConfigMaps gives each config map of a folder to the store that reads it.
-func loadConfigMaps(dir string, stores map[string]updater) error {
+// loadConfigMaps gives each config map of a folder, patched, to the store that reads it.
+func loadConfigMaps(dir string, stores map[string]updater, patches map[string]map[string]string) error {
 	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil {
 		return err
@@ -208,6 +232,12 @@ func loadConfigMaps(dir string, stores map[string]updater) error {
 			}
 			if cm.Kind != "ConfigMap" {
 				continue
+			}
+			for key, value := range patches[cm.Namespace+"/"+cm.Name] {
+				if cm.Data == nil {
+					cm.Data = map[string]string{}
+				}
+				cm.Data[key] = value
 			}
 			if store, known := stores[cm.Namespace+"/"+cm.Name]; known {
 				store.OnConfigChanged(&cm)

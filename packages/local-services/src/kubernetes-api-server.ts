@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { join } from 'node:path';
+import { exclusively } from './build-lock.ts';
 import { freePort } from './free-port.ts';
 import type { BuildOptions } from './go-build.ts';
 import { ensureGoProgram } from './go-program.ts';
@@ -14,9 +15,15 @@ export const ETCD_VERSION = 'v3.6.5';
 const SERVICE_CLUSTER_IP_RANGE = '10.152.183.0/24';
 const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 
-/** etcd and kube-apiserver in one binary (tools/control-plane), built once from their Go modules. */
-export function ensureControlPlane(options: BuildOptions): Promise<string> {
-  return ensureGoProgram(options, 'tools/control-plane');
+/**
+ * etcd and kube-apiserver in one binary (tools/control-plane), built once from their Go modules
+ * (minutes): the test files that need it at once wait for one build instead of each making one.
+ */
+export async function ensureControlPlane(options: BuildOptions): Promise<string> {
+  await mkdir(join(options.cacheDir, 'bin'), { recursive: true });
+  return exclusively(join(options.cacheDir, 'bin', '.control-plane.lock'), () =>
+    ensureGoProgram(options, 'tools/control-plane'),
+  );
 }
 
 export interface KubernetesApiServerOptions {

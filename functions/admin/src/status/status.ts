@@ -68,6 +68,18 @@ const KnativeStatus = z.object({
         latestReadyRevision: z.string().nullable(),
         desiredReplicas: z.number().nullable(),
         actualReplicas: z.number().nullable(),
+        pods: z
+          .array(
+            z.object({
+              name: z.string(),
+              revision: z.string().nullable(),
+              phase: z.string(),
+              ready: z.boolean(),
+              restarts: z.number().int(),
+              waiting: z.string().nullable(),
+            }),
+          )
+          .describe('Its pods, of every revision: none when scaled to zero.'),
       }),
     )
     .optional(),
@@ -173,8 +185,12 @@ async function kongStatus(kong: Gateway): Promise<KongStatus> {
 }
 
 async function knativeStatus(knative: KnativeApi, namespace: string): Promise<KnativeStatus> {
-  const [services, revisions] = await Promise.all([knative.listServices(namespace), knative.listRevisions(namespace)]);
-  const summary = summariseServices(services, revisions);
+  const [services, revisions, pods] = await Promise.all([
+    knative.listServices(namespace),
+    knative.listRevisions(namespace),
+    knative.listPods(namespace),
+  ]);
+  const summary = summariseServices(services, revisions, pods);
   const notReady = summary.filter((service) => !service.ready).map((service) => service.name);
   return {
     status: notReady.length ? 'degraded' : 'ok',

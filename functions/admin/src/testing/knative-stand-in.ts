@@ -1,8 +1,11 @@
-// STAND-INS for Knative in a cluster, for tests: Kubernetes cannot run on these machines.
-// `knativeObjects()` are Service and Revision objects in Knative Serving's v1 format, as the
-// API server returns them for zerochat's three functions (one ready and scaled to zero, one
-// ready with two pods, one whose latest revision failed); `startKubernetesApiStandIn()`
-// serves them over HTTP the way the Kubernetes API does, for `@kubernetes/client-node`.
+// Knative in a cluster, for tests. `knativeObjects()` are the objects a cluster holds for
+// zerochat's three functions, with the status Knative's controllers and the kubelet would write
+// (no controller runs in tests): Service and Revision objects in Knative Serving's v1 format and
+// the pods of the revisions. auth is ready and scaled to zero, chat ready with two pods, admin's
+// latest revision failed (its pod cannot pull its image) while the one before still serves. The
+// status tests create them in a real kube-apiserver (status/knative-status.test.ts, status through
+// the status subresource). `startKubernetesApiStandIn()` is a STAND-IN that serves them over HTTP
+// the way the Kubernetes API does; the real API server replaces it in the status tests.
 import { once } from 'node:events';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -56,7 +59,43 @@ function revision(name: string, service: string, desiredReplicas: number, actual
   };
 }
 
-export function knativeObjects(): { services: object[]; revisions: object[] } {
+function pod(name: string, revision: string, state: 'running' | 'image-pull-back-off', restarts = 0) {
+  const service = revision.replace(/-\d+$/, '');
+  const image = `localhost:32000/zerochat/${service}@sha256:0a1b`;
+  const running = state === 'running';
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace: NAMESPACE,
+      labels: { 'serving.knative.dev/service': service, 'serving.knative.dev/revision': revision },
+    },
+    // The function's own ServiceAccount, which mounts no token (knative/base/rbac.yaml).
+    spec: {
+      serviceAccountName: 'zerochat-function',
+      automountServiceAccountToken: false,
+      containers: [{ name: service, image }],
+    },
+    status: {
+      phase: running ? 'Running' : 'Pending',
+      containerStatuses: [
+        {
+          name: service,
+          image,
+          imageID: '',
+          ready: running,
+          restartCount: restarts,
+          state: running
+            ? { running: { startedAt: '2026-11-26T10:00:00Z' } }
+            : { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image' } },
+        },
+      ],
+    },
+  };
+}
+
+export function knativeObjects(): { services: object[]; revisions: object[]; pods: object[] } {
   return {
     services: [
       service('chat', true, 'chat-00002', 'chat-00002'),
@@ -68,6 +107,12 @@ export function knativeObjects(): { services: object[]; revisions: object[] } {
       revision('chat-00001', 'chat', 0, 0),
       revision('chat-00002', 'chat', 2, 2),
       revision('admin-00001', 'admin', 1, 1),
+    ],
+    pods: [
+      pod('chat-00002-deployment-7c9d5-abcde', 'chat-00002', 'running'),
+      pod('chat-00002-deployment-7c9d5-fghij', 'chat-00002', 'running', 1),
+      pod('admin-00001-deployment-5f6b7-aaaaa', 'admin-00001', 'running'),
+      pod('admin-00002-deployment-6a7c8-bbbbb', 'admin-00002', 'image-pull-back-off'),
     ],
   };
 }
