@@ -48,6 +48,10 @@ describe('events with ADMIN_EVENTS_AUTH=oidc', () => {
     const response = await send(await issuer.mint({ ...TRIGGER, audience: AUDIENCE }));
     expect(response.status).toBe(200);
     expect(response.headers.get('ce-type')).toBe('dev.zerochat.admin.bootstrap.completed');
+    // The log names the service account that sent it.
+    expect(admin.lines).toContainEqual(
+      expect.objectContaining({ msg: 'bootstrap requested by CloudEvent', sender: subjectOf(TRIGGER) }),
+    );
     // The discovery first, then the keys it names.
     const discovery = issuer.requests.indexOf('/.well-known/openid-configuration');
     expect(discovery).toBeGreaterThanOrEqual(0);
