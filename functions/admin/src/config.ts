@@ -23,6 +23,15 @@ export const adminEnv = {
   KONG_ADMIN_URL: envHttpUrl('http://kong:8001').optional(),
   /** Where Kong sends each function's traffic: compose, knative:<namespace> or JSON. */
   KONG_UPSTREAMS: kongUpstreamsEnv.optional(),
+  /**
+   * The ConfigMap (in KUBERNETES_NAMESPACE) whose `kong.yaml` a DB-less Kong loads at start: the
+   * bootstrap keeps it holding the config it gives Kong, so a restarted Kong knows the keys.
+   * Unset: only the running Kong is configured.
+   */
+  KONG_START_CONFIGMAP: z
+    .string()
+    .regex(/^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$/, 'must be a ConfigMap name')
+    .optional(),
   /** Origins Kong's CORS plugin allows, comma-separated; `*` by default. */
   KONG_CORS_ORIGINS: commaList(z.string(), 'origin').default(['*']),
   /** The account the bootstrap creates as the first admin when it does not exist. */
