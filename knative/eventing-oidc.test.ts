@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KNATIVE_NAMESPACE } from '@zerochat/kong';
-import { REPO_ROOT } from '@zerochat/local-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SINK_BINDING_TOKEN_FILE } from '../functions/admin/src/bootstrap-sender.ts';
 import { adminEnv } from '../functions/admin/src/config.ts';
+import { kubSetupPatches } from '../test/support/kub-setup-patches.ts';
 import { findKustomize, type KubernetesObject, knativeCopy, parseObjects } from '../test/support/kustomize.ts';
 
 // Knative Eventing's sender identity in the rendered overlay: the names Eventing derives for
@@ -91,11 +90,10 @@ describe("Knative Eventing's sender identity", () => {
   });
 
   it('is switched on by kub-setup.sh in the config-features of knative-eventing', async () => {
-    const script = await readFile(join(REPO_ROOT, 'knative/scripts/kub-setup.sh'), 'utf8');
-    const patch =
-      /k patch configmap\/config-features --namespace knative-eventing --type merge \\\n\s+--patch '([^']+)'/.exec(
-        script,
-      );
-    expect(JSON.parse(patch?.[1] ?? '{}')).toEqual({ data: { 'authentication-oidc': 'enabled' } });
+    expect(await kubSetupPatches()).toContainEqual({
+      namespace: 'knative-eventing',
+      name: 'config-features',
+      data: { 'authentication-oidc': 'enabled' },
+    });
   });
 });

@@ -10,7 +10,8 @@ import { testServices } from '../test/support/test-services.ts';
 
 // Every Knative object of every variant of knative/ through Knative's own code: SetDefaults,
 // then Validate, inside apis.WithinCreate, with the default config maps of Knative Serving and
-// Eventing 1.22, as Knative's admission webhooks do when the object is created on a cluster
+// Eventing 1.22 as kub-setup.sh patches them (sender identity on, which EventPolicy needs), as
+// Knative's admission webhooks do when the object is created on a cluster
 // (tools/knative-validate, built from the knative.dev/serving and knative.dev/eventing modules).
 // The webhooks themselves do not run here; knative/api-server.test.ts applies the same objects
 // to a real API server with Knative's CRDs.
@@ -46,6 +47,7 @@ describe.each(knativeVariants())('the %s variant', (variant) => {
     expect(knative.map((verdict) => `${verdict.kind}/${verdict.name}`).sort()).toEqual(
       expect.arrayContaining([
         'Broker/default',
+        'EventPolicy/broker-senders',
         'PingSource/zerochat-reconcile',
         'Service/admin',
         'Service/auth',

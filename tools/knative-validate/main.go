@@ -26,6 +26,7 @@ import (
 
 	eventingconfig "knative.dev/eventing/pkg/apis/config"
 	eventingv1 "knative.dev/eventing/pkg/apis/eventing/v1"
+	eventingv1alpha1 "knative.dev/eventing/pkg/apis/eventing/v1alpha1"
 	"knative.dev/eventing/pkg/apis/feature"
 	messagingconfig "knative.dev/eventing/pkg/apis/messaging/config"
 	messagingv1 "knative.dev/eventing/pkg/apis/messaging/v1"
@@ -43,7 +44,10 @@ var kinds = map[schema.GroupVersionKind]func() object{
 	servingv1.SchemeGroupVersion.WithKind("Route"):         func() object { return &servingv1.Route{} },
 	eventingv1.SchemeGroupVersion.WithKind("Broker"):       func() object { return &eventingv1.Broker{} },
 	eventingv1.SchemeGroupVersion.WithKind("Trigger"):      func() object { return &eventingv1.Trigger{} },
-	messagingv1.SchemeGroupVersion.WithKind("Channel"):     func() object { return &messagingv1.Channel{} },
+	eventingv1alpha1.SchemeGroupVersion.WithKind("EventPolicy"): func() object {
+		return &eventingv1alpha1.EventPolicy{}
+	},
+	messagingv1.SchemeGroupVersion.WithKind("Channel"): func() object { return &messagingv1.Channel{} },
 	messagingv1.SchemeGroupVersion.WithKind("Subscription"): func() object {
 		return &messagingv1.Subscription{}
 	},
