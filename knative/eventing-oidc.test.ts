@@ -71,13 +71,16 @@ describe("Knative Eventing's sender identity", () => {
     for (const subject of subjects) expect(subject).toMatch(new RegExp(`^system:serviceaccount:${KNATIVE_NAMESPACE}:`));
   });
 
-  it("lets only the bootstrap Job's SinkBinding and the PingSource send to the Broker", () => {
+  it("lets only the bootstrap Job's SinkBinding, the PingSource and the Triggers' replies into the Broker", () => {
     const policy = find('EventPolicy', 'broker-senders');
     expect(policy.spec.to).toEqual([
       { ref: { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: find('Broker', 'default').metadata.name } },
     ]);
     const senders = [find('SinkBinding', 'zerochat-bootstrap'), find('PingSource', 'zerochat-reconcile')];
-    expect(policy.spec.from.map((from: Json) => from.sub).sort()).toEqual(senders.map(oidcServiceAccount).sort());
+    // admin answers with a reply event, which the Broker's filter posts back as the Trigger.
+    expect(policy.spec.from.map((from: Json) => from.sub).sort()).toEqual(
+      [...senders, ...toAdmin()].map(oidcServiceAccount).sort(),
+    );
     for (const sender of senders) expect(sender.spec.sink.ref).toMatchObject({ kind: 'Broker', name: 'default' });
   });
 
