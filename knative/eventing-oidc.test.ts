@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KNATIVE_NAMESPACE } from '@zerochat/kong';
-import { REPO_ROOT } from '@zerochat/local-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SINK_BINDING_TOKEN_FILE } from '../functions/admin/src/bootstrap-sender.ts';
 import { adminEnv } from '../functions/admin/src/config.ts';
+import { kubSetupPatches } from '../test/support/kub-setup-patches.ts';
 import { findKustomize, type KubernetesObject, knativeCopy, parseObjects } from '../test/support/kustomize.ts';
 
 // Knative Eventing's sender identity in the rendered overlay: the names Eventing derives for
@@ -72,13 +71,16 @@ describe("Knative Eventing's sender identity", () => {
     for (const subject of subjects) expect(subject).toMatch(new RegExp(`^system:serviceaccount:${KNATIVE_NAMESPACE}:`));
   });
 
-  it("lets only the bootstrap Job's SinkBinding and the PingSource send to the Broker", () => {
+  it("lets only the bootstrap Job's SinkBinding, the PingSource and the Triggers' replies into the Broker", () => {
     const policy = find('EventPolicy', 'broker-senders');
     expect(policy.spec.to).toEqual([
       { ref: { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: find('Broker', 'default').metadata.name } },
     ]);
     const senders = [find('SinkBinding', 'zerochat-bootstrap'), find('PingSource', 'zerochat-reconcile')];
-    expect(policy.spec.from.map((from: Json) => from.sub).sort()).toEqual(senders.map(oidcServiceAccount).sort());
+    // admin answers with a reply event, which the Broker's filter posts back as the Trigger.
+    expect(policy.spec.from.map((from: Json) => from.sub).sort()).toEqual(
+      [...senders, ...toAdmin()].map(oidcServiceAccount).sort(),
+    );
     for (const sender of senders) expect(sender.spec.sink.ref).toMatchObject({ kind: 'Broker', name: 'default' });
   });
 
@@ -91,11 +93,10 @@ describe("Knative Eventing's sender identity", () => {
   });
 
   it('is switched on by kub-setup.sh in the config-features of knative-eventing', async () => {
-    const script = await readFile(join(REPO_ROOT, 'knative/scripts/kub-setup.sh'), 'utf8');
-    const patch =
-      /k patch configmap\/config-features --namespace knative-eventing --type merge \\\n\s+--patch '([^']+)'/.exec(
-        script,
-      );
-    expect(JSON.parse(patch?.[1] ?? '{}')).toEqual({ data: { 'authentication-oidc': 'enabled' } });
+    expect(await kubSetupPatches()).toContainEqual({
+      namespace: 'knative-eventing',
+      name: 'config-features',
+      data: { 'authentication-oidc': 'enabled' },
+    });
   });
 });

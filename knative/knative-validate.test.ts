@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '@zerochat/local-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KNATIVE_EVENTING_MODULE, KNATIVE_SERVING_MODULE } from '../test/support/knative-modules.ts';
-import { type KnativeValidator, knativeValidator, kubSetupConfigMapPatches } from '../test/support/knative-validate.ts';
+import { type KnativeValidator, knativeValidator } from '../test/support/knative-validate.ts';
 import { knativeVariants, renderKnativeVariants } from '../test/support/knative-variants.ts';
+import { kubSetupPatches } from '../test/support/kub-setup-patches.ts';
 import type { KubernetesObject } from '../test/support/kustomize.ts';
 import { testServices } from '../test/support/test-services.ts';
 
@@ -132,15 +133,17 @@ describe("Knative's config maps as kub-setup.sh leaves them", () => {
   const oidc = {
     namespace: 'knative-eventing',
     name: 'config-features',
-    patch: '{"data":{"authentication-oidc":"enabled"}}',
+    data: { 'authentication-oidc': 'enabled' },
   };
 
   it("are Knative's defaults with kub-setup.sh's own patches applied", async () => {
-    const patches = await kubSetupConfigMapPatches();
+    const patches = await kubSetupPatches();
     expect(patches).toContainEqual({
       namespace: 'knative-serving',
       name: 'config-deployment',
-      patch: expect.stringContaining('localhost:32000'),
+      data: expect.objectContaining({
+        'registries-skipping-tag-resolving': expect.stringContaining('localhost:32000'),
+      }),
     });
   });
 

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { downloadModule, ensureGoProgram, REPO_ROOT } from '@zerochat/local-services';
+import { downloadModule, ensureGoProgram } from '@zerochat/local-services';
 import { KNATIVE_EVENTING_MODULE, KNATIVE_SERVING_MODULE } from './knative-modules.ts';
+import { type ConfigMapPatch, kubSetupPatches } from './kub-setup-patches.ts';
 
 const run = promisify(execFile);
 
@@ -23,33 +23,10 @@ export interface KnativeVerdict {
   defaulted?: Record<string, any>;
 }
 
-/** A merge patch of one of Knative's config maps, as `kubectl patch configmap --type merge` applies it. */
-export interface ConfigMapPatch {
-  namespace: string;
-  name: string;
-  /** The patch: `{"data":{...}}`. */
-  patch: string;
-}
-
 export type KnativeValidator = (
   objects: readonly object[],
   options?: { configMapPatches?: readonly ConfigMapPatch[] },
 ) => Promise<KnativeVerdict[]>;
-
-/**
- * The config map patches knative/scripts/kub-setup.sh applies after installing Knative (its
- * `k patch configmap/NAME --namespace NS --type merge --patch '{...}'` lines), so objects are
- * checked against Knative as kub-setup.sh configures it.
- */
-export async function kubSetupConfigMapPatches(): Promise<ConfigMapPatch[]> {
-  const script = await readFile(join(REPO_ROOT, 'knative/scripts/kub-setup.sh'), 'utf8');
-  const patch = /patch configmap\/([\w-]+) --namespace ([\w-]+) --type merge\s*\\?\s*--patch '([^']+)'/g;
-  return [...script.matchAll(patch)].map(([, name = '', namespace = '', body = '']) => ({
-    namespace,
-    name,
-    patch: body,
-  }));
-}
 
 /**
  * Knative's own defaulting and validation, as its admission webhooks run them on create, with
@@ -62,7 +39,7 @@ export async function knativeValidator(cacheDir: string): Promise<KnativeValidat
     { cacheDir, report: (line) => process.stdout.write(`[knative-validate] ${line}\n`) },
     'tools/knative-validate',
   );
-  const setupPatches = await kubSetupConfigMapPatches();
+  const setupPatches = await kubSetupPatches();
   const configMaps = [
     join(await downloadModule(KNATIVE_SERVING_MODULE), 'config/core/configmaps'),
     join(await downloadModule(KNATIVE_EVENTING_MODULE), 'config/core/configmaps'),
@@ -70,7 +47,10 @@ export async function knativeValidator(cacheDir: string): Promise<KnativeValidat
   return async (objects, { configMapPatches = setupPatches } = {}) => {
     const args = [
       ...configMaps.flatMap((dir) => ['--configmaps', dir]),
-      ...configMapPatches.flatMap(({ namespace, name, patch }) => ['--patch', `${namespace}/${name}=${patch}`]),
+      ...configMapPatches.flatMap(({ namespace, name, data }) => [
+        '--patch',
+        `${namespace}/${name}=${JSON.stringify({ data })}`,
+      ]),
     ];
     const child = run(binary, args, { maxBuffer: 64 << 20 });
     child.child.stdin?.end(JSON.stringify(objects));

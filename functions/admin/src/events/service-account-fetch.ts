@@ -30,7 +30,9 @@ export function serviceAccountFetch(folder: string): GetFetch {
   return async (url, init) => {
     const [ca, token] = await Promise.all([optionalFile(join(folder, 'ca.crt')), optionalFile(join(folder, 'token'))]);
     const target = new URL(url);
-    const headers: Record<string, string> = { accept: 'application/json' };
+    // jose asks for the JWKS as `application/json, application/jwk-set+json`; the API server
+    // serves its keys as the latter only (406 to a plain application/json).
+    const headers: Record<string, string> = { accept: init?.headers?.get('accept') ?? 'application/json' };
     if (token) headers.authorization = `Bearer ${token.trim()}`;
     const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<Response>((resolve, reject) => {

@@ -5,7 +5,7 @@ import { ProblemSchema, problem } from '@zerochat/runtime';
 import type { AdminServices } from '../app.ts';
 import type { BootstrapReport } from '../bootstrap/bootstrap.ts';
 import { bootstrapCompleted, readCloudEvent, requestsBootstrap } from '../events/cloud-events.ts';
-import { authenticateEventSender } from '../events/event-senders.ts';
+import { authenticateEventSender, type EventSender } from '../events/event-senders.ts';
 import { BOOTSTRAP_COMPLETED, BOOTSTRAP_REQUESTED, PING } from '../events/event-types.ts';
 import { bootstrapFailed, eventSourceRefused } from '../problems.ts';
 import { BootstrapFailedSchema, BootstrapReportSchema } from './schemas.ts';
@@ -64,8 +64,9 @@ export function addEventRoutes(app: FunctionApp, services: AdminServices): void 
 
   app.openapi(receive, async (c) => {
     // Who sent it first: nothing of an unauthenticated request is read, let alone run.
+    let sender: EventSender;
     try {
-      await authenticateEventSender(services.eventSenders, c.req.header('authorization'));
+      sender = await authenticateEventSender(services.eventSenders, c.req.header('authorization'));
     } catch (error) {
       count('other', 'unauthenticated');
       throw error;
@@ -78,7 +79,8 @@ export function addEventRoutes(app: FunctionApp, services: AdminServices): void 
       count('other', 'malformed');
       throw error;
     }
-    const log = c.get('log');
+    // Who sent what, for the audit trail: the service account on Knative, else how it was proven.
+    const log = c.get('log').child({ sender: sender.subject ?? sender.method });
     const { type, source, id } = event;
     if (!requestsBootstrap(event, services.namespace)) {
       log.warn('CloudEvent not handled here: acknowledged and dropped', { type, source, id });
@@ -103,6 +105,7 @@ export function addEventRoutes(app: FunctionApp, services: AdminServices): void 
       return reply(processed.result);
     }
 
+    log.info('bootstrap requested by CloudEvent', { type, source, id });
     const report = await services.bootstrap.run({ kind: 'event', type, source, id });
     if (report.status === 'failed') {
       // Not recorded: the Broker's retry runs the bootstrap again.

@@ -60,7 +60,12 @@ export async function startOidcIssuer(): Promise<OidcIssuerServer> {
         id_token_signing_alg_values_supported: ['RS256'],
       });
     }
-    if (path === '/openid/v1/jwks') return json(200, { keys: [publicJwk] });
+    if (path === '/openid/v1/jwks') {
+      // As the API server: the keys only as application/jwk-set+json, 406 to whoever wants JSON only.
+      if (!String(request.headers.accept ?? '').includes('application/jwk-set+json')) return json(406, {});
+      response.writeHead(200, { 'content-type': 'application/jwk-set+json' });
+      return response.end(JSON.stringify({ keys: [publicJwk] }));
+    }
     return json(404, { message: 'not found' });
   });
   server.listen(0, '127.0.0.1');
