@@ -8,7 +8,12 @@ import { createApiKeyCheck } from './api-key-check.ts';
 const database = useTestDatabase();
 const CACHE_MS = 2000;
 let at = Date.parse('2026-12-01T08:00:00Z');
-const clock = { now: () => new Date(at), advance: (ms: number) => void (at += ms) };
+const clock = {
+  now: () => new Date(at),
+  advance(ms: number) {
+    at += ms;
+  },
+};
 const users = () => database.db.collection<UserDocument>(COLLECTIONS.users);
 
 /** The check over a database whose reads of api_keys are counted. */
