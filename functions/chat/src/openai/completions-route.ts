@@ -5,7 +5,7 @@ import { ObjectId } from 'mongodb';
 import type { ChatContext } from '../chat-context.ts';
 import type { ReplyOutcome } from '../reply-metrics.ts';
 import { type OpenReply, openReply, type ReplyResult, type StopReason, streamReply } from '../stream-reply.ts';
-import { ChatCompletionSchema, credentialErrors, keyOrToken, openAiErrorResponse } from './api-schemas.ts';
+import { ChatCompletionSchema, credentialErrors, keyOrToken, openAiErrorDoc } from './api-schemas.ts';
 import { completionBody, completionChunk, completionFrame, openAiFinishReason, usageChunk } from './completion-body.ts';
 import { CompletionRequest, planCompletion } from './completion-request.ts';
 import type { KeyUsage } from './key-usage.ts';
@@ -29,16 +29,16 @@ const createCompletion = createRoute({
         'text/event-stream': { schema: z.string().openapi({ description: STREAM_DESCRIPTION }) },
       },
     },
-    400: openAiErrorResponse(
+    400: openAiErrorDoc(
       'A bad or unknown parameter (invalid_value, unknown_parameter), or one zerochat does not offer: tools, images, n ≠ 1, logprobs, store: true (unsupported_parameter)',
     ),
     ...credentialErrors,
-    404: openAiErrorResponse('No such model, or not one you may use (model_not_found)'),
-    413: openAiErrorResponse('Body too large (payload_too_large)'),
-    429: openAiErrorResponse('Too many completions in progress for you (rate_limit_exceeded); see Retry-After'),
-    502: openAiErrorResponse('Ollama failed (upstream_error)'),
-    503: openAiErrorResponse('Ollama cannot be reached (upstream_unavailable)'),
-    504: openAiErrorResponse('The model did not start replying in time (upstream_timeout)'),
+    404: openAiErrorDoc('No such model, or not one you may use (model_not_found)'),
+    413: openAiErrorDoc('Body too large (payload_too_large)'),
+    429: openAiErrorDoc('Too many completions in progress for you (rate_limit_exceeded); see Retry-After'),
+    502: openAiErrorDoc('Ollama failed (upstream_error)'),
+    503: openAiErrorDoc('Ollama cannot be reached (upstream_unavailable)'),
+    504: openAiErrorDoc('The model did not start replying in time (upstream_timeout)'),
   },
 });
 
