@@ -54,11 +54,10 @@ afterAll(async () => {
 
 describe('the functions as separate processes', () => {
   let functions: Awaited<ReturnType<typeof startFunctions>>;
+  /** What `npm run bootstrap` printed: the install is bootstrapped once, before the tests. */
+  let bootstrapped: string;
   beforeAll(async () => {
     functions = await startFunctions();
-  });
-
-  it('are bootstrapped by the CloudEvent that `npm run bootstrap` sends', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
       [
@@ -72,25 +71,26 @@ describe('the functions as separate processes', () => {
       ],
       { env: { ...process.env, ADMIN_EVENTS_SECRET: EVENTS_SECRET } },
     );
-    expect(stdout).toMatch(/accepted \(200\)/);
-    expect(stdout).toMatch(/admin-account +changed/);
-    expect(stdout).toMatch(/ollama-models +(changed|ok) +.*zerochat:latest/);
+    bootstrapped = stdout;
   });
 
-  let userToken: string;
-  let journeyUser: { email: string; password: string };
-  it('carry a user from registration to logout', async () => {
+  it('are bootstrapped by the CloudEvent that `npm run bootstrap` sends', () => {
+    expect(bootstrapped).toMatch(/accepted \(200\)/);
+    expect(bootstrapped).toMatch(/admin-account +changed/);
+    expect(bootstrapped).toMatch(/ollama-models +(changed|ok) +.*zerochat:latest/);
+  });
+
+  // One test: the admin's view is of what the journey left, and the processes stop after both.
+  it("carry a user from registration to logout and through an API key, show the admin the installation's status, and each exit 0 on SIGTERM", async () => {
     const journey = await walkJourney({ auth: functions.auth, chat: functions.chat });
-    userToken = journey.accessToken;
-    journeyUser = { email: journey.email, password: journey.password };
-  });
 
-  it('give a user an API key for the OpenAI client at chat, which an admin revokes everywhere within 5 s', async () => {
-    const user = await functions.auth.json<{ accessToken: string; user: { id: string } }>('POST', '/auth/login', {
-      body: journeyUser,
+    // The user makes an API key for the OpenAI client at chat; an admin revokes it everywhere
+    // within 5 s. /v1 stores no conversation, so the admin's counts below are the journey's.
+    const keyOwner = await functions.auth.json<{ accessToken: string; user: { id: string } }>('POST', '/auth/login', {
+      body: { email: journey.email, password: journey.password },
     });
     const made = await functions.auth.json<{ key: string; apiKey: { id: string } }>('POST', '/auth/api-keys', {
-      token: user.body.accessToken,
+      token: keyOwner.body.accessToken,
       body: { name: 'e2e' },
     });
     expect(made.status).toBe(201);
@@ -105,13 +105,13 @@ describe('the functions as separate processes', () => {
     const keys = async () =>
       (
         await functions.auth.json<{ apiKeys: Array<{ usage: { requests: number } }> }>('GET', '/auth/api-keys', {
-          token: user.body.accessToken,
+          token: keyOwner.body.accessToken,
         })
       ).body.apiKeys;
     await waitFor(async () => (await keys())[0]?.usage.requests === 2);
 
     const admin = await functions.auth.json<{ accessToken: string }>('POST', '/auth/login', { body: ADMIN });
-    const theirs = `/admin/users/${user.body.user.id}/api-keys`;
+    const theirs = `/admin/users/${keyOwner.body.user.id}/api-keys`;
     const listed = await functions.admin.json<{ apiKeys: Array<{ id: string }> }>('GET', theirs, {
       token: admin.body.accessToken,
     });
@@ -124,9 +124,7 @@ describe('the functions as separate processes', () => {
       (await client.models.list().catch((error: unknown) => error)) instanceof OpenAI.AuthenticationError;
     await waitFor(refused, 5000);
     expect(await keys()).toEqual([]);
-  });
 
-  it("show the admin the installation's status", async () => {
     const login = await functions.auth.json<{ accessToken: string; user: { role: string } }>('POST', '/auth/login', {
       body: ADMIN,
     });
@@ -138,18 +136,18 @@ describe('the functions as separate processes', () => {
       ollama: { status: 'ok', zerochatModel: { name: 'zerochat:latest' } },
     });
     // The journey ended with a logout: its token is refused everywhere; a user's live token is not enough.
-    expect((await functions.admin.json('GET', '/admin/status', { token: userToken })).body).toMatchObject({
+    expect((await functions.admin.json('GET', '/admin/status', { token: journey.accessToken })).body).toMatchObject({
       status: 401,
       code: 'session_ended',
     });
-    const user = await functions.auth.json<{ accessToken: string }>('POST', '/auth/login', { body: journeyUser });
+    const user = await functions.auth.json<{ accessToken: string }>('POST', '/auth/login', {
+      body: { email: journey.email, password: journey.password },
+    });
     expect((await functions.admin.json('GET', '/admin/status', { token: user.body.accessToken })).body).toMatchObject({
       status: 403,
       code: 'forbidden',
     });
-  });
 
-  it('each exit 0 on SIGTERM', async () => {
     for (const process of processes.splice(0)) expect(await process.stop('SIGTERM')).toBe(0);
   });
 });

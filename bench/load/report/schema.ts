@@ -19,8 +19,11 @@ export interface LoadReport {
 }
 
 export interface ScenarioReport {
-  /** `read`: the authenticated read path; `stream`: a message and its streamed reply. */
-  path: 'read' | 'stream';
+  /**
+   * `read`: the authenticated read path; `stream`: a message and its streamed reply (the tiny
+   * test model); `real-model`: the same with SmolLM2 135M, a real model's pace.
+   */
+  path: 'read' | 'stream' | 'real-model';
   name: string;
   /** `floor`: the least the same work can cost; `reference`: the model server alone. */
   kind: 'floor' | 'function' | 'reference';

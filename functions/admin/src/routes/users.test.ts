@@ -103,11 +103,11 @@ describe('GET /admin/users', () => {
   });
 
   it('finds one user by email', async () => {
-    // A user of its own, so that the test holds in any order.
-    await admin.userWithToken('user', 'found-1@example.com');
-    const response = await get('/admin/users?email=%20Found-1@Example.com');
+    await admin.userWithToken('user', 'find-me@example.com');
+    await admin.userWithToken('user', 'find-me-not@example.com');
+    const response = await get('/admin/users?email=%20Find-Me@Example.com');
     expect(((await response.json()) as { users: Array<{ email: string }> }).users.map((user) => user.email)).toEqual([
-      'found-1@example.com',
+      'find-me@example.com',
     ]);
     const none = await get('/admin/users?email=nobody@example.com');
     expect(await none.json()).toEqual({ users: [], nextCursor: null });
