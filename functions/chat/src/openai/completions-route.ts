@@ -49,18 +49,18 @@ export function addCompletionRoute(app: FunctionApp, chat: ChatContext, usage: K
     const log = c.get('log');
     const principal = c.get('principal');
     const plan = planCompletion(c.req.valid('json'), settings.CHAT_MAX_NUM_PREDICT);
-    const model = await chat.catalog.resolve(plan.model, log).catch((error: unknown) => {
-      throw error instanceof AppError && error.code === 'model_not_found' ? modelNotFound(plan.model) : error;
-    });
+    // The allow-list only: Ollama's answer to the completion itself says whether it has the model.
+    const model = permittedModel(chat, plan.model);
     const slot = await chat.slots.acquire(new ObjectId(principal.userId));
     const run = superviseCompletion(chat, model, c.req.raw.signal);
 
-    /** Frees the slot, ends the metrics and counts the request on its key. */
+    /** Frees the slot, ends the metrics and counts a completion that started on its key. */
     const finish = async (outcome: ReplyOutcome, result?: ReplyResult) => {
       const counts = result && 'usage' in result ? result.usage : null;
       await slot.release().catch((error: unknown) => log.warn('releasing a generation slot failed', { err: error }));
       run.end(outcome, counts?.completionTokens);
-      if (principal.apiKeyId) {
+      // A request refused before any text (an unknown model, Ollama down) changes nothing.
+      if (principal.apiKeyId && outcome !== 'not_started') {
         await usage.record(principal.apiKeyId, {
           prompt: counts?.promptTokens ?? 0,
           completion: counts?.completionTokens ?? 0,
@@ -125,6 +125,14 @@ export function addCompletionRoute(app: FunctionApp, chat: ChatContext, usage: K
       await delivered;
     });
   });
+}
+
+function permittedModel(chat: ChatContext, requested: string): string {
+  try {
+    return chat.catalog.permitted(requested);
+  } catch (error) {
+    throw error instanceof AppError && error.code === 'model_not_found' ? modelNotFound(requested) : error;
+  }
 }
 
 /**
