@@ -61,10 +61,9 @@ export function addCompletionRoute(app: FunctionApp, chat: ChatContext, usage: K
       run.end(outcome, counts?.completionTokens);
       // A request refused before any text (an unknown model, Ollama down) changes nothing.
       if (principal.apiKeyId && outcome !== 'not_started') {
-        await usage.record(principal.apiKeyId, {
-          prompt: counts?.promptTokens ?? 0,
-          completion: counts?.completionTokens ?? 0,
-        });
+        // Not waited for: the answer need not wait for bookkeeping; a shutdown waits for it.
+        const tokens = { prompt: counts?.promptTokens ?? 0, completion: counts?.completionTokens ?? 0 };
+        void chat.lifecycle.track(usage.record(principal.apiKeyId, tokens));
       }
     };
 
