@@ -21,6 +21,12 @@ export interface LoadOptions {
   replyTokens: number;
   /** Replies each connection of the real-model path waits for per round (it runs by count, not time). */
   realModelReplies: number;
+  /**
+   * Set: the tiny model's stream scenarios run by count too, this many replies per connection
+   * and round, so that a busy machine cannot leave a short round without a finished reply
+   * (the suite's one-round run uses it; figures come from time-based rounds).
+   */
+  streamReplies?: number;
   progress: (line: string) => void;
   /** MONGODB_URI and OLLAMA_HOST, when set, are used instead of starting servers. */
   env?: NodeJS.ProcessEnv;
@@ -108,7 +114,7 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
     const readers = users.slice(0, options.readConnections);
     const writers = users.slice(0, options.streamConnections);
     const prompt = 'Tell me about cold starts.';
-    const plan: Array<
+    const timed: Array<
       Omit<ScenarioReport, keyof Measured | 'requestsPerSecondByRound' | 'ratioToBaseline'> & Scenario
     > = [
       {
@@ -228,6 +234,11 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
         repliesPerConnection: options.realModelReplies,
       }),
     ];
+    const plan = timed.map((scenario) =>
+      scenario.path === 'stream' && options.streamReplies
+        ? { ...scenario, repliesPerConnection: options.streamReplies }
+        : scenario,
+    );
 
     // Round-robin, as the cold-start benchmark does: a slow spell of the machine (or a warming
     // database) spreads over every subject instead of skewing one. Figures are medians of rounds.

@@ -20,6 +20,12 @@ export interface ModelCatalog {
   available(log: Logger): Promise<InstalledModel[]>;
   /** The model a new or changed conversation gets: the default, or an allowed, installed one. */
   resolve(requested: string | undefined, log: Logger): Promise<string>;
+  /**
+   * The canonical name of a model the allow-list lets users ask for, without asking Ollama:
+   * for a request that goes to Ollama anyway, whose 404 then says the model is not installed.
+   * Throws model_not_found otherwise.
+   */
+  permitted(requested: string): string;
 }
 
 export function createModelCatalog(options: ModelCatalogOptions): ModelCatalog {
@@ -42,14 +48,20 @@ export function createModelCatalog(options: ModelCatalogOptions): ModelCatalog {
     }
   }
 
+  function permitted(requested: string): string {
+    const name = canonicalModelName(requested);
+    // An allow-list miss needs no call to Ollama and looks the same as a missing model.
+    if (!allowed(name)) throw modelNotFound(name);
+    return name;
+  }
+
   return {
     defaultModel: options.defaultModel,
     available,
+    permitted,
     async resolve(requested, log) {
       if (requested === undefined) return options.defaultModel;
-      const name = canonicalModelName(requested);
-      // An allow-list miss needs no call to Ollama and looks the same as a missing model.
-      if (!allowed(name)) throw modelNotFound(name);
+      const name = permitted(requested);
       if (!(await available(log)).some((model) => model.name === name)) throw modelNotFound(name);
       return name;
     },

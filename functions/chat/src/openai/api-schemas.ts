@@ -14,15 +14,15 @@ export const OpenAiErrorSchema = z
   .openapi('OpenAIError');
 
 /** An error response of /v1 in the OpenAPI document: OpenAI's `{"error": {…}}`, not problem+json. */
-export function openAiErrorResponse(description: string) {
+export function openAiErrorDoc(description: string) {
   return { description, content: { 'application/json': { schema: OpenAiErrorSchema } } } as const;
 }
 
 export const credentialErrors = {
-  401: openAiErrorResponse(
+  401: openAiErrorDoc(
     'No credential, an unknown, revoked or expired key (invalid_api_key, api_key_expired), or an invalid access token (token_*)',
   ),
-  403: openAiErrorResponse("The key's account is disabled (account_disabled)"),
+  403: openAiErrorDoc("The key's account is disabled (account_disabled)"),
 } as const;
 
 /** Either credential: an API key (`zc-…`) or an access token, as `Authorization: Bearer`. */

@@ -5,7 +5,7 @@ import { ObjectId } from 'mongodb';
 import type { ChatContext } from '../chat-context.ts';
 import type { ReplyOutcome } from '../reply-metrics.ts';
 import { type OpenReply, openReply, type ReplyResult, type StopReason, streamReply } from '../stream-reply.ts';
-import { ChatCompletionSchema, credentialErrors, keyOrToken, openAiErrorResponse } from './api-schemas.ts';
+import { ChatCompletionSchema, credentialErrors, keyOrToken, openAiErrorDoc } from './api-schemas.ts';
 import { completionBody, completionChunk, completionFrame, openAiFinishReason, usageChunk } from './completion-body.ts';
 import { CompletionRequest, planCompletion } from './completion-request.ts';
 import type { KeyUsage } from './key-usage.ts';
@@ -29,16 +29,16 @@ const createCompletion = createRoute({
         'text/event-stream': { schema: z.string().openapi({ description: STREAM_DESCRIPTION }) },
       },
     },
-    400: openAiErrorResponse(
+    400: openAiErrorDoc(
       'A bad or unknown parameter (invalid_value, unknown_parameter), or one zerochat does not offer: tools, images, n ≠ 1, logprobs, store: true (unsupported_parameter)',
     ),
     ...credentialErrors,
-    404: openAiErrorResponse('No such model, or not one you may use (model_not_found)'),
-    413: openAiErrorResponse('Body too large (payload_too_large)'),
-    429: openAiErrorResponse('Too many completions in progress for you (rate_limit_exceeded); see Retry-After'),
-    502: openAiErrorResponse('Ollama failed (upstream_error)'),
-    503: openAiErrorResponse('Ollama cannot be reached (upstream_unavailable)'),
-    504: openAiErrorResponse('The model did not start replying in time (upstream_timeout)'),
+    404: openAiErrorDoc('No such model, or not one you may use (model_not_found)'),
+    413: openAiErrorDoc('Body too large (payload_too_large)'),
+    429: openAiErrorDoc('Too many completions in progress for you (rate_limit_exceeded); see Retry-After'),
+    502: openAiErrorDoc('Ollama failed (upstream_error)'),
+    503: openAiErrorDoc('Ollama cannot be reached (upstream_unavailable)'),
+    504: openAiErrorDoc('The model did not start replying in time (upstream_timeout)'),
   },
 });
 
@@ -49,22 +49,21 @@ export function addCompletionRoute(app: FunctionApp, chat: ChatContext, usage: K
     const log = c.get('log');
     const principal = c.get('principal');
     const plan = planCompletion(c.req.valid('json'), settings.CHAT_MAX_NUM_PREDICT);
-    const model = await chat.catalog.resolve(plan.model, log).catch((error: unknown) => {
-      throw error instanceof AppError && error.code === 'model_not_found' ? modelNotFound(plan.model) : error;
-    });
+    // The allow-list only: Ollama's answer to the completion itself says whether it has the model.
+    const model = permittedModel(chat, plan.model);
     const slot = await chat.slots.acquire(new ObjectId(principal.userId));
     const run = superviseCompletion(chat, model, c.req.raw.signal);
 
-    /** Frees the slot, ends the metrics and counts the request on its key. */
+    /** Frees the slot, ends the metrics and counts a completion that started on its key. */
     const finish = async (outcome: ReplyOutcome, result?: ReplyResult) => {
       const counts = result && 'usage' in result ? result.usage : null;
       await slot.release().catch((error: unknown) => log.warn('releasing a generation slot failed', { err: error }));
       run.end(outcome, counts?.completionTokens);
-      if (principal.apiKeyId) {
-        await usage.record(principal.apiKeyId, {
-          prompt: counts?.promptTokens ?? 0,
-          completion: counts?.completionTokens ?? 0,
-        });
+      // A request refused before any text (an unknown model, Ollama down) changes nothing.
+      if (principal.apiKeyId && outcome !== 'not_started') {
+        // Not waited for: the answer need not wait for bookkeeping; a shutdown waits for it.
+        const tokens = { prompt: counts?.promptTokens ?? 0, completion: counts?.completionTokens ?? 0 };
+        void chat.lifecycle.track(usage.record(principal.apiKeyId, tokens));
       }
     };
 
@@ -125,6 +124,14 @@ export function addCompletionRoute(app: FunctionApp, chat: ChatContext, usage: K
       await delivered;
     });
   });
+}
+
+function permittedModel(chat: ChatContext, requested: string): string {
+  try {
+    return chat.catalog.permitted(requested);
+  } catch (error) {
+    throw error instanceof AppError && error.code === 'model_not_found' ? modelNotFound(requested) : error;
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import { canonicalModelName } from '@zerochat/ollama';
 import { type FunctionApp, jsonResponse } from '@zerochat/runtime';
 import type { ChatContext } from '../chat-context.ts';
 import type { InstalledModel } from '../model-server.ts';
-import { credentialErrors, keyOrToken, openAiErrorResponse } from './api-schemas.ts';
+import { credentialErrors, keyOrToken, openAiErrorDoc } from './api-schemas.ts';
 import type { KeyUsage } from './key-usage.ts';
 import { modelNotFound } from './openai-errors.ts';
 
@@ -25,7 +25,7 @@ const listModels = createRoute({
   responses: {
     200: jsonResponse(z.object({ object: z.literal('list'), data: z.array(OpenAiModel) }), 'The models'),
     ...credentialErrors,
-    503: openAiErrorResponse('Ollama cannot be reached (upstream_unavailable)'),
+    503: openAiErrorDoc('Ollama cannot be reached (upstream_unavailable)'),
   },
 });
 
@@ -47,8 +47,8 @@ const retrieveModel = createRoute({
   responses: {
     200: jsonResponse(OpenAiModel, 'The model'),
     ...credentialErrors,
-    404: openAiErrorResponse('No such model, or not one you may use (model_not_found)'),
-    503: openAiErrorResponse('Ollama cannot be reached (upstream_unavailable)'),
+    404: openAiErrorDoc('No such model, or not one you may use (model_not_found)'),
+    503: openAiErrorDoc('Ollama cannot be reached (upstream_unavailable)'),
   },
 });
 

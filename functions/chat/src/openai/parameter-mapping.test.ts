@@ -6,11 +6,14 @@ import { type ChatHarness, chatHarness, type TestUser, tinyModelName } from '../
 
 const database = useTestDatabase();
 const sent: Array<Record<string, unknown>> = [];
+/** Every path the chat app asked Ollama for. */
+const asked: string[] = [];
 let chat: ChatHarness;
 let user: TestUser;
 
 beforeAll(async () => {
   const observed: typeof fetch = async (input, init) => {
+    asked.push(new URL(String(input instanceof Request ? input.url : input)).pathname);
     if (String(input instanceof Request ? input.url : input).endsWith('/api/chat') && typeof init?.body === 'string') {
       sent.push(JSON.parse(init.body) as Record<string, unknown>);
     }
@@ -35,6 +38,12 @@ async function reaching(body: Record<string, unknown>): Promise<Record<string, u
 }
 
 describe('what reaches Ollama', () => {
+  it('a completion alone: the model is checked against the allow-list, not listed from Ollama', async () => {
+    asked.length = 0;
+    await reaching({});
+    expect(asked).toEqual(['/api/chat']);
+  });
+
   it('sampling: temperature, top_p, seed, stop (a string or a list), both penalties', async () => {
     const request = await reaching({
       temperature: 0.2,
