@@ -15,6 +15,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import type { ChatContext } from './chat-context.ts';
 import { createChatStore } from './chat-store.ts';
 import type { ChatConfig, ChatSettings } from './config.ts';
+import { createConversationList } from './conversation-list.ts';
 import { createGenerationSlots } from './generation-slots.ts';
 import { createModelCatalog } from './model-catalog.ts';
 import type { ModelServer } from './model-server.ts';
@@ -22,6 +23,8 @@ import { createReplyMetrics } from './reply-metrics.ts';
 import { addConversationRoutes } from './routes/conversations.ts';
 import { addMessageRoutes } from './routes/messages.ts';
 import { addModelRoutes } from './routes/models.ts';
+import { withSearchIndex } from './search/indexed-store.ts';
+import { createSearchIndex } from './search/search-index.ts';
 
 /** Where the access tokens' keys come from, and who must have issued them for whom. */
 type AccessTokenSettings = Pick<ChatConfig, keyof AccessTokenConfig>;
@@ -58,9 +61,12 @@ export function createApp(deps: ChatDeps): FunctionApp {
     metrics,
   });
 
+  const search = createSearchIndex({ db: deps.mongo.db, lifecycle: deps.lifecycle, log: deps.log, now });
   const chat: ChatContext = {
     settings: deps.config,
-    store: createChatStore(deps.mongo.db, now),
+    store: withSearchIndex(createChatStore(deps.mongo.db, now), search, deps.log),
+    list: createConversationList(deps.mongo.db),
+    search,
     slots: createGenerationSlots({
       collection: deps.mongo.db.collection<GenerationSlotDocument>(COLLECTIONS.generationSlots),
       limit: deps.config.CHAT_MAX_CONCURRENT_PER_USER,

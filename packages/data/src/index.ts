@@ -2,6 +2,7 @@ export {
   COLLECTIONS,
   type CollectionName,
   type ConversationDocument,
+  type GenerationOptions,
   type GenerationSlotDocument,
   type LockDocument,
   type LoginFailureDocument,
@@ -11,8 +12,11 @@ export {
   type MessageUsage,
   type ProcessedEventDocument,
   type RefreshTokenDocument,
+  type SearchIndexDocument,
+  type SearchLogDocument,
   type UserDocument,
   type UserRole,
+  type UserSettingsDocument,
 } from './collections.ts';
 export { ensureIndexes, INDEXES, type IndexDefinition, type IndexOutcome } from './indexes.ts';
 export { isDuplicateKey } from './mongo-errors.ts';
