@@ -4,7 +4,7 @@
 export const FUNCTIONS = ['auth', 'chat', 'admin', 'web'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Which rate limit applies beyond the default one. */
 export type RateLimitTier = 'login' | 'register' | 'messages';
@@ -83,6 +83,7 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
     rateLimit: 'messages',
     streaming: true,
   },
+  { name: 'chat-settings', function: 'chat', methods: ['GET', 'PUT'], path: '/chat/settings', access: 'token' },
   ...docs('chat'),
   { name: 'admin-bootstrap', function: 'admin', methods: ['POST'], path: '/admin/bootstrap', access: 'token' },
   { name: 'admin-status', function: 'admin', methods: ['GET'], path: '/admin/status', access: 'token' },

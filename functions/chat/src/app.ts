@@ -23,8 +23,10 @@ import { createReplyMetrics } from './reply-metrics.ts';
 import { addConversationRoutes } from './routes/conversations.ts';
 import { addMessageRoutes } from './routes/messages.ts';
 import { addModelRoutes } from './routes/models.ts';
+import { addUserSettingsRoutes } from './routes/user-settings.ts';
 import { withSearchIndex } from './search/indexed-store.ts';
 import { createSearchIndex } from './search/search-index.ts';
+import { createUserSettings } from './user-settings.ts';
 
 /** Where the access tokens' keys come from, and who must have issued them for whom. */
 type AccessTokenSettings = Pick<ChatConfig, keyof AccessTokenConfig>;
@@ -67,6 +69,7 @@ export function createApp(deps: ChatDeps): FunctionApp {
     store: withSearchIndex(createChatStore(deps.mongo.db, now), search, deps.log),
     list: createConversationList(deps.mongo.db),
     search,
+    userSettings: createUserSettings(deps.mongo.db, deps.config, now),
     slots: createGenerationSlots({
       collection: deps.mongo.db.collection<GenerationSlotDocument>(COLLECTIONS.generationSlots),
       limit: deps.config.CHAT_MAX_CONCURRENT_PER_USER,
@@ -90,9 +93,11 @@ export function createApp(deps: ChatDeps): FunctionApp {
   );
   app.use('/chat/models', authenticated);
   app.use('/chat/conversations/*', authenticated);
+  app.use('/chat/settings', authenticated);
 
   addModelRoutes(app, chat);
   addConversationRoutes(app, chat);
   addMessageRoutes(app, chat);
+  addUserSettingsRoutes(app, chat);
   return app;
 }

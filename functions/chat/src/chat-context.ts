@@ -7,6 +7,7 @@ import type { ModelCatalog } from './model-catalog.ts';
 import type { ModelServer } from './model-server.ts';
 import type { ReplyMetrics } from './reply-metrics.ts';
 import type { SearchIndex } from './search/search-index.ts';
+import type { UserSettings } from './user-settings.ts';
 
 /** What the chat routes work with; createApp builds it from the injected dependencies. */
 export interface ChatContext {
@@ -15,6 +16,8 @@ export interface ChatContext {
   /** The conversation list's filters and order, pins and the archive. */
   list: ConversationList;
   search: SearchIndex;
+  /** Each user's defaults for new conversations and replies. */
+  userSettings: UserSettings;
   slots: GenerationSlots;
   models: ModelServer;
   catalog: ModelCatalog;

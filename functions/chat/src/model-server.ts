@@ -4,7 +4,12 @@ import { canonicalModelName, ollamaFetch } from '@zerochat/ollama';
 import { type ChatResponse, Ollama, type Options } from 'ollama/browser';
 
 /** The model options a request may set (DESIGN §3); everything else stays Ollama's default. */
-export type ModelOptions = Partial<Pick<Options, 'temperature' | 'top_p' | 'num_ctx' | 'seed' | 'num_predict'>>;
+export type ModelOptions = Partial<
+  Pick<
+    Options,
+    'temperature' | 'top_p' | 'top_k' | 'min_p' | 'repeat_penalty' | 'stop' | 'num_ctx' | 'seed' | 'num_predict'
+  >
+>;
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';

@@ -186,9 +186,6 @@ export interface GenerationOptions {
   top_k?: number;
   min_p?: number;
   repeat_penalty?: number;
-  repeat_last_n?: number;
-  presence_penalty?: number;
-  frequency_penalty?: number;
   seed?: number;
   num_ctx?: number;
   num_predict?: number;

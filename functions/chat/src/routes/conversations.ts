@@ -84,8 +84,12 @@ export function addConversationRoutes(app: FunctionApp, chat: ChatContext): void
         body: jsonBody(
           z.strictObject({
             title: Title.optional().openapi({ description: `Default: "${DEFAULT_TITLE}", then the first message.` }),
-            model: ModelName.optional().openapi({ description: 'Default: the configured default model.' }),
-            systemPrompt: SystemPrompt.optional(),
+            model: ModelName.optional().openapi({
+              description: 'Default: yours (GET /chat/settings), else the configured default model.',
+            }),
+            systemPrompt: SystemPrompt.optional().openapi({
+              description: 'Default: yours (GET /chat/settings); "" for none.',
+            }),
           }),
         ),
       },
@@ -99,12 +103,22 @@ export function addConversationRoutes(app: FunctionApp, chat: ChatContext): void
     async (c) => {
       const userId = userIdOf(c.get('principal'));
       const body = c.req.valid('json');
-      const model = await chat.catalog.resolve(body.model, c.get('log'));
+      const log = c.get('log');
+      const defaults = await chat.userSettings.get(userId);
+      const model =
+        body.model !== undefined || defaults.model === null
+          ? await chat.catalog.resolve(body.model, log)
+          : await chat.catalog.resolve(defaults.model, log).catch((error: unknown) => {
+              // The user's default model was removed since they chose it: the server's default stands in.
+              if ((error as { code?: unknown }).code !== 'model_not_found') throw error;
+              log.info("the user's default model is gone; using the default", { model: defaults.model });
+              return chat.catalog.defaultModel;
+            });
       const conversation = await chat.store.createConversation({
         userId,
         title: body.title ?? DEFAULT_TITLE,
         model,
-        systemPrompt: body.systemPrompt || null,
+        systemPrompt: body.systemPrompt === undefined ? defaults.systemPrompt : body.systemPrompt || null,
       });
       return c.json(conversationJson(conversation), 201, {
         location: `/chat/conversations/${conversation._id.toHexString()}`,
