@@ -1,82 +1,139 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Script } from 'node:vm';
 import { REPO_ROOT } from '@zerochat/local-services';
 import { parseConfig } from '@zerochat/runtime';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
 import { adminConfigSchema } from '../functions/admin/src/config.ts';
 import { authConfigSchema } from '../functions/auth/src/config.ts';
 import { chatConfigSchema } from '../functions/chat/src/config.ts';
 import { webConfigSchema } from '../functions/web/src/config.ts';
 import { parseEnvFile, writeComposeSecrets } from '../knative/scripts/write-secrets.ts';
+import { type ComposeLoader, type ComposeProject, composeLoader } from './support/compose-config.ts';
 import { documentedVariables, requiredVariables } from './support/env-documentation.ts';
 
-// Docker cannot run here: compose.yaml is checked as data, with its ${VARIABLES} filled in
-// from a .env that `npm run compose:secrets` writes, as a user's would be.
+// No container engine runs here: compose.yaml is loaded by compose-go, the loader behind
+// `docker compose config` (tools/compose-config), with the .env `npm run compose:secrets`
+// writes, as a user's would be. What it resolves is what `docker compose up` would start.
 
-// biome-ignore lint/suspicious/noExplicitAny: compose.yaml as parsed YAML
-type Json = Record<string, any>;
-
-let text = '';
-let compose: Json = {};
-let dotenv: Record<string, string> = {};
-
-/** Compose's interpolation, for the forms this file uses: ${VAR}, ${VAR:-default}, ${VAR:?message}. */
-function interpolate(value: string, env: Record<string, string>): string {
-  return value.replace(/\$\{(\w+)(?::([-?])([^}]*))?\}/g, (_, name: string, operator?: string, argument = '') => {
-    const current = env[name];
-    if (current) return current;
-    if (operator === '?') throw new Error(`${name}: ${argument}`);
-    return operator === '-' ? argument : '';
-  });
-}
-
-beforeAll(async () => {
-  text = await readFile(join(REPO_ROOT, 'compose.yaml'), 'utf8');
-  compose = parse(text, { merge: true });
-  const envPath = join(await mkdtemp(join(tmpdir(), 'zerochat-compose-')), '.env');
-  await writeComposeSecrets(envPath);
-  dotenv = parseEnvFile(await readFile(envPath, 'utf8'));
-});
-
-const services = () => compose.services as Record<string, Json>;
+const COMPOSE_FILE = join(REPO_ROOT, 'compose.yaml');
 const FUNCTIONS = { auth: authConfigSchema, chat: chatConfigSchema, admin: adminConfigSchema, web: webConfigSchema };
 
-describe('compose.yaml', () => {
-  it('parses, and has Kong, the four functions, MongoDB, Ollama and a one-shot bootstrap', () => {
-    expect(Object.keys(services())).toEqual(
-      expect.arrayContaining(['kong', 'auth', 'chat', 'admin', 'web', 'mongodb', 'ollama', 'bootstrap']),
+let load: ComposeLoader;
+let text = '';
+let envFile = '';
+let dotenv: Record<string, string> = {};
+let project: ComposeProject = {};
+let dbProject: ComposeProject = {};
+
+const scratch = () => mkdtemp(join(tmpdir(), 'zerochat-compose-'));
+
+beforeAll(async () => {
+  load = await composeLoader(inject('cacheDir'));
+  text = await readFile(COMPOSE_FILE, 'utf8');
+  envFile = join(await scratch(), '.env');
+  await writeComposeSecrets(envFile);
+  dotenv = parseEnvFile(await readFile(envFile, 'utf8'));
+  project = await load({ file: COMPOSE_FILE, projectDirectory: REPO_ROOT, envFiles: [envFile] });
+  // The documented way into DB mode: two lines added to .env, no command-line flag.
+  const dbEnvFile = join(await scratch(), '.env');
+  await writeFile(dbEnvFile, `${await readFile(envFile, 'utf8')}COMPOSE_PROFILES=db\nKONG_DATABASE=postgres\n`);
+  dbProject = await load({ file: COMPOSE_FILE, projectDirectory: REPO_ROOT, envFiles: [dbEnvFile] });
+});
+
+const services = (of = project) => of.services as Record<string, ComposeProject>;
+
+describe('compose.yaml, as compose-go resolves it', () => {
+  it('starts Kong, the four functions, MongoDB, Ollama and a one-shot bootstrap; PostgreSQL only in the db profile', () => {
+    expect(Object.keys(services()).sort()).toEqual(
+      ['admin', 'auth', 'bootstrap', 'chat', 'kong', 'mongodb', 'ollama', 'web'].sort(),
+    );
+    expect(Object.keys(services(dbProject)).sort()).toEqual(
+      [
+        'admin',
+        'auth',
+        'bootstrap',
+        'chat',
+        'kong',
+        'kong-database',
+        'kong-migrations',
+        'mongodb',
+        'ollama',
+        'web',
+      ].sort(),
     );
   });
 
-  it('gives every service a health check, or a reason why not', () => {
-    for (const [name, service] of Object.entries(services())) {
-      const reason = service['x-healthcheck-omitted'];
-      expect(service.healthcheck || (typeof reason === 'string' && reason.length > 10), name).toBeTruthy();
+  it('health-checks each function with a Node one-liner that is a script of strings', () => {
+    for (const fn of Object.keys(FUNCTIONS)) {
+      const { healthcheck } = services()[fn] ?? {};
+      expect(healthcheck.test.slice(0, 3), fn).toEqual(['CMD', '/nodejs/bin/node', '-e']);
+      expect(healthcheck.test).toHaveLength(4);
+      const script = healthcheck.test[3] as string;
+      expect(script).toContain("fetch('http://127.0.0.1:8080/readyz')");
+      expect(() => new Script(script), fn).not.toThrow();
+      expect(healthcheck).toMatchObject({ interval: '10s', timeout: '5s', retries: 3, start_period: '20s' });
     }
   });
 
-  it('waits with depends_on conditions for services that exist', () => {
-    const conditions = ['service_started', 'service_healthy', 'service_completed_successfully'];
-    for (const [name, service] of Object.entries(services())) {
-      for (const [dependency, rule] of Object.entries((service.depends_on ?? {}) as Record<string, Json>)) {
-        expect(services()[dependency], `${name} → ${dependency}`).toBeDefined();
-        expect(conditions, `${name} → ${dependency}`).toContain(rule.condition);
-        if (rule.condition === 'service_healthy') expect(services()[dependency]?.healthcheck).toBeDefined();
+  it('gives every other service a health check, or a reason why not', () => {
+    const raw = parse(text, { merge: true }).services as Record<string, ComposeProject>;
+    for (const [name, service] of Object.entries(services(dbProject))) {
+      const reason = raw[name]?.['x-healthcheck-omitted'];
+      expect(service.healthcheck?.test?.[0] === 'CMD' || (typeof reason === 'string' && reason.length > 10), name).toBe(
+        true,
+      );
+    }
+  });
+
+  it('waits with depends_on for services that exist, health-checked where it waits for health', () => {
+    for (const of of [project, dbProject]) {
+      for (const [name, service] of Object.entries(services(of))) {
+        for (const [dependency, rule] of Object.entries((service.depends_on ?? {}) as Record<string, ComposeProject>)) {
+          if (rule.required) expect(services(of)[dependency], `${name} → ${dependency}`).toBeDefined();
+          if (rule.condition === 'service_healthy') expect(services(of)[dependency]?.healthcheck).toBeDefined();
+        }
       }
     }
-    expect(services().bootstrap?.depends_on.admin.condition).toBe('service_healthy');
+    const healthy = { condition: 'service_healthy', required: true };
+    expect(services().bootstrap?.depends_on).toEqual({ admin: healthy, kong: healthy, ollama: healthy });
+    expect(services().chat?.depends_on).toEqual({ mongodb: healthy, ollama: healthy });
+    expect(services().auth?.depends_on).toEqual({ mongodb: healthy });
+    expect(services().kong?.depends_on['kong-migrations']).toEqual({
+      condition: 'service_completed_successfully',
+      required: false,
+    });
+    expect(services(dbProject)['kong-migrations']?.depends_on).toEqual({ 'kong-database': healthy });
   });
 
-  it('builds each function from its Dockerfile', () => {
+  it('publishes Kong on 8000 and its admin API and metrics on this machine only; MongoDB and Ollama on loopback', () => {
+    const published = (name: string) =>
+      ((services()[name]?.ports ?? []) as ComposeProject[]).map(
+        (port) => `${port.host_ip ?? '*'}:${port.published}->${port.target}/${port.protocol}`,
+      );
+    expect(published('kong')).toEqual(['*:8000->8000/tcp', '127.0.0.1:8001->8001/tcp', '127.0.0.1:8100->8100/tcp']);
+    expect(published('mongodb')).toEqual(['127.0.0.1:27017->27017/tcp']);
+    expect(published('ollama')).toEqual(['127.0.0.1:11434->11434/tcp']);
+    for (const fn of Object.keys(FUNCTIONS)) expect(published(fn), fn).toEqual([]);
+  });
+
+  it('builds each function from its Dockerfile, and bootstraps with the sender of the admin image', () => {
     for (const fn of Object.keys(FUNCTIONS)) {
-      const { build } = services()[fn] ?? {};
-      expect(build.context).toBe('.');
-      expect(existsSync(join(REPO_ROOT, build.dockerfile)), build.dockerfile).toBe(true);
-      expect(build.dockerfile).toBe(`functions/${fn}/Dockerfile`);
+      expect(services()[fn]?.build).toEqual({ context: REPO_ROOT, dockerfile: `functions/${fn}/Dockerfile` });
+      expect(existsSync(join(REPO_ROOT, `functions/${fn}/Dockerfile`))).toBe(true);
     }
+    const { bootstrap, admin } = services();
+    expect(bootstrap?.image).toBe(admin?.image);
+    expect(bootstrap?.build).toEqual(admin?.build);
+    expect(bootstrap?.command.slice(0, 3)).toEqual([
+      'send-bootstrap-event.js',
+      '--sink',
+      'http://admin:8080/admin/events',
+    ]);
+    expect(bootstrap?.restart).toBe('no');
   });
 
   it("builds from Dockerfiles that copy every workspace folder, so the image's npm ci finds them all", async () => {
@@ -94,47 +151,45 @@ describe('compose.yaml', () => {
     }
   });
 
-  it('bootstraps with the sender bundled in the admin image, straight to the admin function', () => {
-    const { bootstrap, admin } = services();
-    expect(bootstrap?.image).toBe(admin?.image);
-    expect(bootstrap?.build).toEqual(admin?.build);
-    expect(bootstrap?.command.slice(0, 3)).toEqual([
-      'send-bootstrap-event.js',
-      '--sink',
-      'http://admin:8080/admin/events',
-    ]);
-    expect(bootstrap?.restart).toBe('no');
-  });
-
-  it('mounts only files that exist', () => {
-    for (const service of Object.values(services())) {
-      for (const volume of (service.volumes ?? []) as string[]) {
-        const [source = ''] = volume.split(':');
-        if (source.startsWith('.')) expect(existsSync(join(REPO_ROOT, source)), source).toBe(true);
+  it('bind-mounts only files that exist', () => {
+    for (const service of Object.values(services(dbProject))) {
+      for (const volume of (service.volumes ?? []) as ComposeProject[]) {
+        if (volume.type === 'bind') expect(existsSync(volume.source), volume.source).toBe(true);
       }
     }
   });
 
-  it('publishes Kong on 8000 and its admin API on 8001 of this machine only; MongoDB and Ollama on loopback', () => {
-    expect(services().kong?.ports).toEqual(expect.arrayContaining(['8000:8000', '127.0.0.1:8001:8001']));
-    for (const name of ['mongodb', 'ollama']) {
-      for (const port of services()[name]?.ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
-    }
-    for (const fn of Object.keys(FUNCTIONS)) expect(services()[fn]?.ports).toBeUndefined();
+  it('runs Kong DB-less from the rendered compose config; with PostgreSQL and its password in the db profile', () => {
+    const kong = services().kong ?? {};
+    expect(kong.environment).toMatchObject({ KONG_DATABASE: 'off', KONG_DECLARATIVE_CONFIG: '/kong/kong.yaml' });
+    expect(kong.volumes).toContainEqual(
+      expect.objectContaining({
+        type: 'bind',
+        source: join(REPO_ROOT, 'kong/kong.compose.yaml'),
+        target: '/kong/kong.yaml',
+        read_only: true,
+      }),
+    );
+    const db = services(dbProject);
+    expect(db.kong?.environment.KONG_DATABASE).toBe('postgres');
+    expect(db.kong?.environment.KONG_PG_PASSWORD).toBe(dotenv.KONG_PG_PASSWORD);
+    expect(db['kong-database']?.environment.POSTGRES_PASSWORD).toBe(dotenv.KONG_PG_PASSWORD);
+    expect(db['kong-migrations']?.environment.KONG_PG_PASSWORD).toBe(dotenv.KONG_PG_PASSWORD);
   });
 
-  it('runs Kong DB-less from the rendered compose config, and with PostgreSQL in the db profile', () => {
-    const kong = services().kong ?? {};
-    expect(interpolate(kong.environment.KONG_DATABASE, {})).toBe('off');
-    expect(interpolate(kong.environment.KONG_DATABASE, { KONG_DATABASE: 'postgres' })).toBe('postgres');
-    expect(kong.volumes).toContain('./kong/kong.compose.yaml:/kong/kong.yaml:ro');
-    expect(kong.environment.KONG_DECLARATIVE_CONFIG).toBe('/kong/kong.yaml');
-    expect(services()['kong-database']?.profiles).toEqual(['db']);
-    expect(services()['kong-migrations']?.profiles).toEqual(['db']);
-    expect(kong.depends_on['kong-migrations']).toEqual({
-      condition: 'service_completed_successfully',
-      required: false,
-    });
+  it.each(Object.entries(FUNCTIONS))(
+    'gives %s every variable its config needs, with values it accepts',
+    (fn, schema) => {
+      const environment = services()[fn]?.environment as Record<string, string>;
+      expect(requiredVariables(schema).filter((name) => !(name in environment))).toEqual([]);
+      expect(() => parseConfig(schema, environment)).not.toThrow();
+    },
+  );
+
+  it('hands the JSON key sets from .env to the functions as they are', () => {
+    expect(services().auth?.environment.AUTH_SIGNING_KEYS).toBe(dotenv.AUTH_SIGNING_KEYS);
+    expect(JSON.parse(services().chat?.environment.AUTH_PUBLIC_JWKS).keys).toHaveLength(1);
+    expect(services().chat?.environment.AUTH_PUBLIC_JWKS).toBe(dotenv.AUTH_PUBLIC_JWKS);
   });
 
   it('documents every variable it reads in .env.example', async () => {
@@ -142,22 +197,57 @@ describe('compose.yaml', () => {
     const referenced = [...text.matchAll(/\$\{(\w+)/g)].map((match) => match[1] ?? '');
     expect(referenced.filter((name) => !documented.has(name))).toEqual([]);
   });
+});
 
-  it('fails with a pointer to npm run compose:secrets when a secret is missing', () => {
-    expect(() => interpolate(services().auth?.environment.AUTH_SIGNING_KEYS, {})).toThrow(/npm run compose:secrets/);
+describe("compose.yaml's .env", () => {
+  it('is refused with a pointer to npm run compose:secrets while missing, or copied from .env.example and not filled in', async () => {
+    const folder = await scratch();
+    await expect(load({ file: COMPOSE_FILE, projectDirectory: folder })).rejects.toThrow(/run npm run compose:secrets/);
+    await copyFile(join(REPO_ROOT, '.env.example'), join(folder, '.env'));
+    await expect(load({ file: COMPOSE_FILE, projectDirectory: folder })).rejects.toThrow(/run npm run compose:secrets/);
   });
 
-  it.each(Object.entries(FUNCTIONS))(
-    'gives %s every variable its config needs, with values it accepts',
-    (fn, schema) => {
-      const environment = Object.fromEntries(
-        Object.entries(services()[fn]?.environment as Record<string, string>).map(([name, value]) => [
-          name,
-          interpolate(String(value), dotenv),
-        ]),
-      );
-      expect(requiredVariables(schema).filter((name) => !(name in environment))).toEqual([]);
-      expect(() => parseConfig(schema, environment)).not.toThrow();
-    },
-  );
+  it("is found in the project folder as compose's default once npm run compose:secrets filled in .env.example's copy", async () => {
+    const folder = await scratch();
+    await copyFile(join(REPO_ROOT, '.env.example'), join(folder, '.env'));
+    await writeComposeSecrets(join(folder, '.env'));
+    const filled = parseEnvFile(await readFile(join(folder, '.env'), 'utf8'));
+    const loaded = await load({ file: COMPOSE_FILE, projectDirectory: folder });
+    expect(Object.keys(loaded.services)).not.toContain('kong-database');
+    expect(loaded.services.admin.environment.BOOTSTRAP_ADMIN_PASSWORD).toBe(filled.BOOTSTRAP_ADMIN_PASSWORD);
+    expect(loaded.services.kong.environment.KONG_DATABASE).toBe('off');
+  });
+});
+
+describe('a broken copy of compose.yaml', () => {
+  const unquotedHealthCheck = (source: string) =>
+    source.replace(/- "(fetch\(.*?)"$/m, (_, script: string) => `- ${script.replace('0 : 1', '0: 1')}`);
+
+  it.each([
+    [
+      'a health check item YAML reads as a mapping ("0: 1")',
+      unquotedHealthCheck,
+      /healthcheck\.test\.3 must be a string/,
+    ],
+    [
+      'a dependency on a service that does not exist',
+      (source: string) =>
+        source.replace(
+          '      mongodb:\n        condition: service_healthy',
+          '      mongo:\n        condition: service_healthy',
+        ),
+      /depends on undefined service "?mongo"?/,
+    ],
+    [
+      'an unknown key in a service',
+      (source: string) => source.replace('    restart: unless-stopped', '    restarts: unless-stopped'),
+      /services\.mongodb\.restarts/,
+    ],
+  ])('is refused by the loader: %s', async (_, breakIt, message) => {
+    const broken = breakIt(text);
+    expect(broken).not.toBe(text);
+    const file = join(await scratch(), 'compose.yaml');
+    await writeFile(file, broken);
+    await expect(load({ file, projectDirectory: REPO_ROOT, envFiles: [envFile] })).rejects.toThrow(message);
+  });
 });

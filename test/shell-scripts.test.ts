@@ -37,6 +37,7 @@ describe('shell scripts', () => {
     'kub-kn-apply.sh',
     'kub-status.sh',
     'kub-ports.sh',
+    'kub-curl.sh',
     'kub-teardown.sh',
   ])('%s is executable, stops on the first error and says what it does', async (name) => {
     const path = join(REPO_ROOT, 'knative/scripts', name);

@@ -33,6 +33,8 @@ describe('bench:load', () => {
       'read function',
       'stream reference',
       'stream function',
+      'stream reference',
+      'stream function',
       'real-model reference',
       'real-model function',
     ]);

@@ -33,7 +33,8 @@ const CONVERSATIONS_PER_READER = 5;
 /**
  * Requests per second and latency of one chat process on its two paths, next to what the
  * same work costs without it: the read path against a bare node:http server running the same
- * MongoDB query (the floor), the streaming path against Ollama alone (the reference). The
+ * MongoDB query (the floor), the streaming paths against Ollama alone (the reference; for the
+ * OpenAI-compatible /v1, Ollama's own /v1). The
  * same services, data and machine for all of them, one scenario after the other.
  */
 export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport> {
@@ -185,6 +186,36 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
         })),
         isCorrect: (body) => body.includes('event: message.done'),
       },
+      // The OpenAI-compatible path: Ollama's own /v1 next to zerochat's, the same reply.
+      {
+        path: 'stream',
+        name: "reference: Ollama's own /v1/chat/completions",
+        kind: 'reference',
+        request: `POST /v1/chat/completions on Ollama (stream, ${options.replyTokens} tokens)`,
+        connections: options.streamConnections,
+        url: services.ollamaHost,
+        requests: writers.map(() => ({
+          method: 'POST',
+          path: '/v1/chat/completions',
+          ...json(openAiCompletion(services.tinyModel, prompt, options.replyTokens)),
+        })),
+        isCorrect: (body) => body.includes('data: [DONE]'),
+      },
+      {
+        path: 'stream',
+        name: 'chat /v1',
+        kind: 'function',
+        request: `POST /v1/chat/completions (stream, ${options.replyTokens} tokens)`,
+        connections: options.streamConnections,
+        url: chat.url,
+        requests: writers.map((user) => ({
+          method: 'POST',
+          path: '/v1/chat/completions',
+          body: JSON.stringify(openAiCompletion(`${services.tinyModel}:latest`, prompt, options.replyTokens)),
+          headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' },
+        })),
+        isCorrect: (body) => body.includes('data: [DONE]'),
+      },
       // A real model is slower than the tiny one by two orders of magnitude: few connections,
       // so the figure is the model's pace with chat in front of it, not a queue's.
       ...realModelScenarios({
@@ -223,8 +254,13 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
       } = planned;
       return { ...scenario, ...combineRounds(rounds.get(planned) ?? []), ratioToBaseline: null };
     });
-    for (const scenario of measured) {
-      const baseline = measured.find((other) => other.path === scenario.path && other.kind !== 'function');
+    for (const [index, scenario] of measured.entries()) {
+      // A function against the floor or reference just before it (chat /v1 against Ollama's
+      // own /v1); a reference against the path's first (Ollama's /v1 against Ollama alone).
+      const baselines = measured
+        .slice(0, index + 1)
+        .filter((other) => other.path === scenario.path && other.kind !== 'function');
+      const baseline = scenario.kind === 'function' ? baselines.at(-1) : baselines[0];
       scenario.ratioToBaseline = baseline?.requestsPerSecond
         ? scenario.requestsPerSecond / baseline.requestsPerSecond
         : null;
@@ -248,6 +284,11 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
 }
 
 type Measured = Awaited<ReturnType<typeof runScenario>>;
+
+/** A streamed chat completion as OpenAI's clients ask for one. */
+function openAiCompletion(model: string, prompt: string, tokens: number) {
+  return { model, messages: [{ role: 'user', content: prompt }], stream: true, max_tokens: tokens };
+}
 
 const REAL_MODEL_CONNECTIONS = 2;
 

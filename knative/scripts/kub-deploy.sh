@@ -9,6 +9,9 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 require_secrets
+# Kong's start-up config holds a jwt credential per public key, so a Kong that restarts accepts
+# tokens at once. Rendered again from public-keys.env, which a key rotation changes.
+"$NODE" "$ZEROCHAT_ROOT/knative/scripts/write-secrets.ts" --target knative
 k get crd services.serving.knative.dev brokers.eventing.knative.dev >/dev/null 2>&1 ||
   die "Knative Serving and Eventing are not installed: run knative/scripts/kub-setup.sh"
 

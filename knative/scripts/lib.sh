@@ -17,6 +17,10 @@ KNATIVE_VERSION=knative-v1.22.0
 
 SCRIPT_NAME="$(basename "$0")"
 
+# The project's Node 24 (an npm devDependency): the system's node may be too old to run .ts.
+NODE="$ZEROCHAT_ROOT/node_modules/.bin/node"
+[[ -x "$NODE" ]] || NODE=node
+
 die() {
   echo "$SCRIPT_NAME: $*" >&2
   exit 1

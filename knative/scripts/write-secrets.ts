@@ -3,12 +3,14 @@
 // signing key (private set for auth, public set for chat and admin), MongoDB passwords and the
 // first admin's password. Existing files and values are kept, so it is safe to rerun.
 //
-//   npm run kube:secrets      knative/base/secrets/{mongodb,auth,admin,public-keys}.env
+//   npm run kube:secrets      knative/base/secrets/{mongodb,auth,admin,public-keys}.env, and Kong's
+//                             start-up config knative/base/secrets/kong.yaml from the public keys
 //   npm run compose:secrets   .env (adds what is missing)
 import { randomBytes } from 'node:crypto';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type PublicSigningKey, renderKnativeStartConfig } from '@zerochat/kong';
 import { generateSigningKey, type PrivateJwks, publicJwk } from '../../functions/auth/src/signing-keys.ts';
 
 /** AUTH_SIGNING_KEYS (the private set) and AUTH_PUBLIC_JWKS (its public parts). */
@@ -84,7 +86,24 @@ export async function writeClusterSecrets(secretsDir: string): Promise<string[]>
     BOOTSTRAP_ADMIN_EMAIL: DEFAULT_ADMIN_EMAIL,
     BOOTSTRAP_ADMIN_PASSWORD: randomPassword(),
   });
+  if (await writeKongStartConfig(secretsDir)) written.push(join(secretsDir, 'kong.yaml'));
   return written;
+}
+
+/**
+ * Renders Kong's start-up config (kong.yaml beside the secrets) with a jwt credential per key
+ * of public-keys.env, whenever it differs: after a key rotation too, so a Kong that restarts
+ * knows every key auth signs with. Returns whether it wrote the file.
+ */
+export async function writeKongStartConfig(secretsDir: string): Promise<boolean> {
+  const env = parseEnvFile(await readFile(join(secretsDir, 'public-keys.env'), 'utf8'));
+  const { keys } = JSON.parse(env.AUTH_PUBLIC_JWKS ?? '{}') as { keys?: PublicSigningKey[] };
+  if (!Array.isArray(keys)) throw new Error(`${secretsDir}/public-keys.env: AUTH_PUBLIC_JWKS is not a JWK set`);
+  const { text } = renderKnativeStartConfig(keys);
+  const path = join(secretsDir, 'kong.yaml');
+  if ((await readFile(path, 'utf8').catch(() => '')) === text) return false;
+  await writeFile(path, text);
+  return true;
 }
 
 /**
@@ -130,7 +149,7 @@ if (import.meta.main) {
     process.stdout.write(
       written.length
         ? `wrote ${written.map((path) => path.slice(root.length + 1)).join(', ')}\n`
-        : 'knative/base/secrets/*.env exist already; nothing written\n',
+        : 'knative/base/secrets/*.env exist already, and kong.yaml holds their public keys; nothing written\n',
     );
   } else if (values.target === 'compose') {
     const added = await writeComposeSecrets(join(root, '.env'));

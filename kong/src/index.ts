@@ -2,7 +2,9 @@ export {
   COMMITTED_KONG_FILES,
   type CommittedKongFile,
   KNATIVE_NAMESPACE,
+  KNATIVE_START_CONFIG_PATH,
   renderCommittedFile,
+  renderKnativeStartConfig,
 } from './committed-files.ts';
 export {
   JWT_ALGORITHMS,
@@ -29,8 +31,9 @@ export {
   SigningKeyError,
   signingKeyConsumerName,
 } from './jwt-consumers.ts';
-export { toKongYaml } from './kong-yaml.ts';
+export { kongYamlDigest, toKongYaml } from './kong-yaml.ts';
 export {
+  API_KEY_HEADER_PATTERN,
   FUNCTIONS,
   type FunctionName,
   type HttpMethod,

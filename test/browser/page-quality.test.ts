@@ -278,7 +278,9 @@ describe('keyboard and themes', () => {
       await page.keyboard.type('Hello from the keyboard');
       await page.keyboard.press('Enter');
       await page.waitForURL(/\/c\/[0-9a-f]{24}$/);
-      await eventually(() => page.getByText('Hello from the keyboard').isVisible()).toBe(true);
+      await eventually(() =>
+        page.getByRole('list', { name: 'Messages' }).getByText('Hello from the keyboard').isVisible(),
+      ).toBe(true);
     },
     PAGE_MS,
   );

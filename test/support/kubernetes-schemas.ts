@@ -3,8 +3,9 @@ import { dirname, join } from 'node:path';
 import { REPO_ROOT } from '@zerochat/local-services';
 import type { KubernetesObject } from './kustomize.ts';
 
-// Validation of rendered Kubernetes objects against the schemas that kubernetes-models and
-// @kubernetes-models/knative carry (core, Serving, Eventing, Sources). Their validators catch
+// Validation of rendered Kubernetes objects against the schemas that kubernetes-models,
+// @kubernetes-models/knative and @kubernetes-models/prometheus-operator carry (core, Serving,
+// Eventing, Sources, the Prometheus operator's monitors). Their validators catch
 // wrong types and missing required fields but let unknown fields through, so unknownFields()
 // walks each object along the models' type declarations and reports every field they lack.
 
@@ -17,7 +18,9 @@ const MODEL_MODULES: Readonly<Record<string, string>> = {
   'rbac.authorization.k8s.io/v1': 'kubernetes-models/rbac.authorization.k8s.io/v1',
   'serving.knative.dev/v1': '@kubernetes-models/knative/serving.knative.dev/v1',
   'eventing.knative.dev/v1': '@kubernetes-models/knative/eventing.knative.dev/v1',
+  'eventing.knative.dev/v1alpha1': '@kubernetes-models/knative/eventing.knative.dev/v1alpha1',
   'sources.knative.dev/v1': '@kubernetes-models/knative/sources.knative.dev/v1',
+  'monitoring.coreos.com/v1': '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1',
 };
 
 interface ModelClass {

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { access, constants, cp, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { access, constants, cp, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { cacheDir, findOnPath, REPO_ROOT } from '@zerochat/local-services';
 import { parseAllDocuments } from 'yaml';
-import { writeClusterSecrets } from '../../knative/scripts/write-secrets.ts';
+import { writeClusterSecrets, writeKongStartConfig } from '../../knative/scripts/write-secrets.ts';
 
 const run = promisify(execFile);
 
@@ -61,7 +61,8 @@ export async function findKustomize(): Promise<Kustomize> {
 
 /**
  * A copy of knative/ in a scratch folder, ready to render: the secret env files (per install,
- * git-ignored) are generated as `npm run kube:secrets` does, or copied from their `.example` twins.
+ * git-ignored) are generated as `npm run kube:secrets` does, or copied from their `.example`
+ * twins; Kong's start-up config is rendered from their public keys either way.
  */
 export async function knativeCopy(
   secrets: 'generated' | 'examples' = 'generated',
@@ -69,7 +70,9 @@ export async function knativeCopy(
   const root = await mkdtemp(join(tmpdir(), 'zerochat-knative-'));
   await cp(join(REPO_ROOT, 'knative'), join(root, 'knative'), {
     recursive: true,
-    filter: (source) => !/\.env$/.test(source) || source.endsWith('config.env'),
+    // A checkout's own per-install files stay out: the copy gets its own.
+    filter: (source) =>
+      (!/\.env$/.test(source) || source.endsWith('config.env')) && !source.endsWith('secrets/kong.yaml'),
   });
   const secretsDir = join(root, 'knative/base/secrets');
   if (secrets === 'generated') await writeClusterSecrets(secretsDir);
@@ -78,6 +81,7 @@ export async function knativeCopy(
       if (file.endsWith('.env.example'))
         await cp(join(secretsDir, file), join(secretsDir, file.replace(/\.example$/, '')));
     }
+    await writeKongStartConfig(secretsDir);
   }
   return { root, cleanup: () => rm(root, { recursive: true, force: true }) };
 }
@@ -93,4 +97,24 @@ export function parseObjects(yamlText: string): KubernetesObject[] {
   return parseAllDocuments(yamlText)
     .map((document) => document.toJS() as KubernetesObject | null)
     .filter((object): object is KubernetesObject => object !== null);
+}
+
+/**
+ * The objects of an overlay of a fresh copy of knative/ (see knativeCopy), with components
+ * added on top as a user would list them under `components:`.
+ */
+export async function renderOverlay(
+  overlay: string,
+  components: readonly string[] = [],
+): Promise<{ objects: KubernetesObject[]; cleanup: () => Promise<void> }> {
+  const kustomize = await findKustomize();
+  const copy = await knativeCopy();
+  let dir = join(copy.root, 'knative/overlays', overlay);
+  if (components.length) {
+    dir = join(copy.root, 'knative/overlays', `${overlay}-with-components`);
+    await mkdir(dir);
+    const listed = components.map((name) => `../../components/${name}`).join(', ');
+    await writeFile(join(dir, 'kustomization.yaml'), `resources: [../${overlay}]\ncomponents: [${listed}]\n`);
+  }
+  return { objects: parseObjects(await kustomize(dir)), cleanup: copy.cleanup };
 }

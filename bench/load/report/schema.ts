@@ -40,6 +40,9 @@ export interface ScenarioReport {
   failures: number;
   /** Connection errors and timeouts. */
   errors: number;
-  /** Requests per second divided by those of the floor (or reference) of the same path. */
+  /**
+   * Requests per second divided by those of the floor (or reference) of the same path: for a
+   * function the one listed just before it, for a reference the path's first.
+   */
   ratioToBaseline: number | null;
 }

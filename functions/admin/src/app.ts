@@ -1,4 +1,5 @@
 import {
+  type ApiKeyStore,
   createAccounts,
   createPasswordHasher,
   DEFAULT_PASSWORD_HASH_PARAMS,
@@ -29,10 +30,15 @@ import { mongodbIndexesStep } from './bootstrap/mongodb-indexes.ts';
 import { type BaseModelSource, ollamaModelsStep, pullFrom } from './bootstrap/ollama-models.ts';
 import type { AdminSettings } from './config.ts';
 import { type EventSenderVerifier, sharedSecretVerifier, unauthenticatedSender } from './events/event-senders.ts';
+import { oidcIssuer } from './events/oidc-issuer.ts';
+import { oidcSenderVerifier } from './events/oidc-sender.ts';
+import { serviceAccountFetch } from './events/service-account-fetch.ts';
 import { type Gateway, gatewayConfigRenderer } from './kong/gateway-config.ts';
 import { createKongAdmin } from './kong/kong-admin.ts';
+import { kubernetesStartConfigStore } from './kong/start-config.ts';
 import { type OllamaClients, ollamaClients } from './ollama-client.ts';
 import { requireAdmin } from './routes/admin-access.ts';
+import { addApiKeyRoutes } from './routes/api-keys.ts';
 import { addBootstrapRoutes } from './routes/bootstrap.ts';
 import { addEventRoutes } from './routes/events.ts';
 import { addStatusRoutes } from './routes/status.ts';
@@ -63,6 +69,7 @@ export interface AdminServices {
   bootstrap: Bootstrap;
   users: UserStore;
   sessions: SessionStore;
+  apiKeys: ApiKeyStore;
   processedEvents: Collection<ProcessedEventDocument>;
   requireAdmin: MiddlewareHandler<{ Variables: PrincipalVariables }>[];
   /** Guards every change that takes admin rights away: the last enabled admin stays. */
@@ -82,10 +89,23 @@ export interface AdminServices {
   now: () => Date;
 }
 
-function eventSenderVerifiers(config: AdminSettings, log: Logger): EventSenderVerifier[] {
+function eventSenderVerifiers(config: AdminSettings, log: Logger, now: () => Date): EventSenderVerifier[] {
   if (config.ADMIN_EVENTS_AUTH === 'none') {
     log.warn('ADMIN_EVENTS_AUTH=none: anyone who reaches /admin/events can request a bootstrap');
     return [unauthenticatedSender];
+  }
+  if (config.ADMIN_EVENTS_AUTH === 'oidc') {
+    return [
+      oidcSenderVerifier({
+        issuer: oidcIssuer({
+          baseUrl: config.ADMIN_EVENTS_OIDC_DISCOVERY_URL,
+          fetch: serviceAccountFetch(config.ADMIN_EVENTS_OIDC_SERVICE_ACCOUNT_DIR),
+        }),
+        audience: config.ADMIN_EVENTS_OIDC_AUDIENCE ?? '',
+        subjects: config.ADMIN_EVENTS_OIDC_SUBJECTS ?? [],
+        now,
+      }),
+    ];
   }
   return [sharedSecretVerifier(config.ADMIN_EVENTS_SECRET ?? '')];
 }
@@ -107,6 +127,7 @@ export function createApp(deps: AdminDeps): FunctionApp {
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
   const keys: AccessTokenKeys = accessTokenKeysOf(config);
+  const kubernetes = { kubeconfig: config.KUBECONFIG, inCluster: config.KUBERNETES_SERVICE_HOST !== undefined };
   const gateway: Gateway | undefined =
     config.KONG_ADMIN_URL && config.KONG_UPSTREAMS
       ? {
@@ -117,6 +138,9 @@ export function createApp(deps: AdminDeps): FunctionApp {
             keys,
             ...(deps.fetch ? { fetch: deps.fetch } : {}),
           }),
+          startConfig: config.KONG_START_CONFIGMAP
+            ? kubernetesStartConfigStore(kubernetes, config.KUBERNETES_NAMESPACE, config.KONG_START_CONFIGMAP)
+            : undefined,
         }
       : undefined;
 
@@ -142,15 +166,14 @@ export function createApp(deps: AdminDeps): FunctionApp {
       kongConfigStep(gateway),
     ],
   });
-  const knative =
-    deps.knative ??
-    kubernetesKnativeApi({ kubeconfig: config.KUBECONFIG, inCluster: config.KUBERNETES_SERVICE_HOST !== undefined });
+  const knative = deps.knative ?? kubernetesKnativeApi(kubernetes);
   const verifyAccessToken = configuredVerifier(config, { db: mongo.db, now, keys });
 
   const services: AdminServices = {
     bootstrap,
     users: accounts.users,
     sessions: accounts.sessions,
+    apiKeys: accounts.apiKeys,
     processedEvents: mongo.db.collection<ProcessedEventDocument>(COLLECTIONS.processedEvents),
     requireAdmin: requireAdmin(verifyAccessToken, accounts.users),
     roster: createAdminRoster({ db: mongo.db, now }),
@@ -171,7 +194,7 @@ export function createApp(deps: AdminDeps): FunctionApp {
       }),
     metrics,
     namespace: config.KUBERNETES_NAMESPACE,
-    eventSenders: eventSenderVerifiers(config, deps.log),
+    eventSenders: eventSenderVerifiers(config, deps.log, now),
     eventSources: config.ADMIN_EVENT_SOURCES,
     now,
   };
@@ -193,5 +216,6 @@ export function createApp(deps: AdminDeps): FunctionApp {
   addBootstrapRoutes(app, services);
   addStatusRoutes(app, services);
   addUserRoutes(app, services);
+  addApiKeyRoutes(app, services);
   return app;
 }

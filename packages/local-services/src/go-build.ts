@@ -29,9 +29,9 @@ async function exists(path: string, mode = constants.F_OK): Promise<boolean> {
   }
 }
 
-const isExecutable = (path: string) => exists(path, constants.X_OK);
+export const isExecutable = (path: string) => exists(path, constants.X_OK);
 
-async function go(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+export async function go(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
   try {
     const { stdout } = await run('go', args, {
       cwd: options.cwd,
@@ -50,7 +50,8 @@ async function go(args: string[], options: { cwd?: string; env?: NodeJS.ProcessE
   }
 }
 
-async function downloadModule(module: string): Promise<string> {
+/** The folder of a Go module in Go's module cache (downloaded first if need be). */
+export async function downloadModule(module: string): Promise<string> {
   const { Dir } = JSON.parse(await go(['mod', 'download', '-json', module])) as { Dir: string };
   return Dir;
 }

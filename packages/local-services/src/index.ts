@@ -4,12 +4,22 @@ export { findOnPath } from './find-binary.ts';
 export { acceptsConnections, freePort } from './free-port.ts';
 export {
   type BuildOptions,
+  downloadModule,
   ensureFerretDb,
   ensureOllama,
   FERRETDB_VERSION,
   MissingToolError,
   OLLAMA_VERSION,
 } from './go-build.ts';
+export { ensureGoProgram } from './go-program.ts';
+export {
+  ETCD_VERSION,
+  ensureControlPlane,
+  KUBERNETES_VERSION,
+  type KubernetesApiServer,
+  type KubernetesApiServerOptions,
+  startKubernetesApiServer,
+} from './kubernetes-api-server.ts';
 export { createOllamaServer, type OllamaServer, type OllamaServerOptions } from './ollama-server.ts';
 export {
   type ProvidedService,

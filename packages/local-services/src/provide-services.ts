@@ -90,9 +90,12 @@ export async function provideOllama(
   };
 }
 
-/** Registers the tiny test model from its GGUF file (no download), under `model` if given. */
-export async function registerTinyModel(host: string, model = TINY_MODEL_NAME): Promise<string> {
-  await registerGguf({ host, model, gguf: tinyModelGguf(), template: TINY_MODEL_TEMPLATE });
+/**
+ * Registers the tiny test model from its GGUF file (no download), under `model` if given;
+ * `seed` gives it weights of its own (see tinyModelGguf).
+ */
+export async function registerTinyModel(host: string, model = TINY_MODEL_NAME, seed?: number): Promise<string> {
+  await registerGguf({ host, model, gguf: tinyModelGguf(seed), template: TINY_MODEL_TEMPLATE });
   return model;
 }
 

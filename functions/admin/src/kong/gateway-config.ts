@@ -8,11 +8,14 @@ import { type AccessTokenKeys, p256Jwk } from '@zerochat/runtime';
 import { z } from 'zod';
 import { DependencyError } from '../bootstrap/failure.ts';
 import type { KongAdmin } from './kong-admin.ts';
+import type { StartConfigStore } from './start-config.ts';
 
 /** A Kong to configure: its admin API, and the config it should run. */
 export interface Gateway {
   admin: KongAdmin;
   render(): Promise<KongDeclarativeConfig>;
+  /** The file a DB-less Kong loads at start, where the admin function may keep it (Kubernetes). */
+  startConfig?: StartConfigStore | undefined;
 }
 
 export interface GatewayConfigOptions {

@@ -113,6 +113,19 @@ export async function startKubernetesApiStandIn(): Promise<KubernetesApiStandIn>
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
+  const kubeconfig = await writeStandInKubeconfig(port, token);
+  return {
+    kubeconfig,
+    requests,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A kubeconfig file for a Kubernetes API stand-in on 127.0.0.1:`port` that takes `token`. */
+export async function writeStandInKubeconfig(port: number, token: string): Promise<string> {
   const kubeconfig = join(await mkdtemp(join(tmpdir(), 'zerochat-kubeconfig-')), 'config');
   await writeFile(
     kubeconfig,
@@ -137,12 +150,5 @@ users:
       token: ${token}
 `,
   );
-  return {
-    kubeconfig,
-    requests,
-    async stop() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return kubeconfig;
 }

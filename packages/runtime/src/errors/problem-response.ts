@@ -30,7 +30,13 @@ const MONGO_UNREACHABLE = new Set([
 
 /** Whether a MongoDB driver error means the database cannot be reached (rather than a bad request). */
 export function isDatabaseUnreachable(error: unknown): boolean {
-  return error instanceof Error && MONGO_UNREACHABLE.has(error.name);
+  if (!(error instanceof Error)) return false;
+  if (MONGO_UNREACHABLE.has(error.name)) return true;
+  // insertMany and bulkWrite wrap the driver's own error, an unreachable server included, in a
+  // MongoBulkWriteError that keeps it as its errorResponse.
+  return (
+    error.name === 'MongoBulkWriteError' && isDatabaseUnreachable((error as { errorResponse?: unknown }).errorResponse)
+  );
 }
 
 /** Turns anything thrown into an AppError; unknown errors become a bare 500. */
