@@ -2,6 +2,7 @@ import { renderMarkdownTable } from '../report/tables.ts';
 import type { SearchBenchReport } from './run-search.ts';
 
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(0) : '–');
+const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
 export function renderSearchMarkdown(report: SearchBenchReport): string {
   return renderMarkdownTable(
@@ -19,7 +20,7 @@ export function renderSearchMarkdown(report: SearchBenchReport): string {
       ]),
     },
     [
-      `The user's first search built their index from the messages in ${ms(report.firstSearchMs)} ms (once; every later write keeps it current). Machine: ${report.machine.cpus} × ${report.machine.cpuModel}. Measured ${report.createdAt}.`,
+      `The user's first search built their index from the messages in ${ms(report.firstSearchMs)} ms (once; every later write keeps it current). The index: ${mib(report.indexBytes.text)} MiB of text, ${mib(report.indexBytes.stored)} MiB stored (gzip). Machine: ${report.machine.cpus} × ${report.machine.cpuModel}. Measured ${report.createdAt}.`,
     ],
   );
 }

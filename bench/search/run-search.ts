@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COLLECTIONS, type ConversationDocument, type MessageDocument } from '@zerochat/data';
+import { gunzipSync } from 'node:zlib';
+import { COLLECTIONS, type ConversationDocument, type MessageDocument, type SearchIndexDocument } from '@zerochat/data';
 import { cacheDir, freePort, provideMongo, reapLeftovers } from '@zerochat/local-services';
 import { MongoClient, ObjectId } from 'mongodb';
 import { prepareFixtures } from '../cold-start/fixtures.ts';
@@ -29,19 +30,49 @@ export interface SearchBenchReport {
   conversations: number;
   /** The first search of a user without an index: it is built from their messages, once. */
   firstSearchMs: number;
+  /** The user's index: its text, and as stored (compressed). */
+  indexBytes: { text: number; stored: number };
   rows: Array<{ name: string; request: string; ms: Summary; found: number }>;
 }
 
-// A vocabulary with a long tail: common words match in most conversations, rare ones in few.
-const COMMON = 'the of and to in is you that it for on are as with this have from or but not what all can'.split(' ');
-const TOPICS =
-  'kubernetes sourdough lisbon python regex cache invoice marathon telescope espresso guitar tax garden'.split(' ');
+// Text that compresses as chat does (about 3×, the index is stored gzip-compressed): words of
+// a 4 000-word vocabulary of made-up syllables, drawn with Zipf's law as in natural language,
+// so common words match in most conversations and rare ones in few. Deterministic.
+const SYLLABLES = 'ka lo mi ne ru sa te vi do pa ge hu ri zo ba ly fe tu wa xi qu co'.split(' ');
+const VOCABULARY = Array.from({ length: 4000 }, (_, rank) => {
+  let word = '';
+  for (let n = rank + 1, i = 0; n > 0 || i < 2; n = Math.floor(n / SYLLABLES.length), i++) {
+    word += SYLLABLES[(n * 7 + i * 3) % SYLLABLES.length];
+  }
+  return word;
+});
+const TOPICS = ['telescope', 'sourdough', 'kubernetes', 'marathon', 'espresso'];
+/** Cumulative Zipf weights (s = 1), for drawing a rank with one random number. */
+const ZIPF = (() => {
+  const weights = VOCABULARY.map((_, rank) => 1 / (rank + 1));
+  const total = weights.reduce((a, b) => a + b, 0);
+  let sum = 0;
+  return weights.map((weight) => (sum += weight / total));
+})();
+
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4_294_967_296;
+  };
+}
 
 function messageText(index: number, words: number): string {
+  const random = seededRandom(index + 1);
   const parts: string[] = [];
   for (let i = 0; i < words; i++) {
-    const pick = (index * 7919 + i * 104729) % 997;
-    parts.push(pick % 50 === 0 ? (TOPICS[pick % TOPICS.length] as string) : (COMMON[pick % COMMON.length] as string));
+    const draw = random();
+    // About one message in 40 mentions a topic word.
+    if (draw < 0.0002) parts.push(TOPICS[Math.floor(random() * TOPICS.length)] as string);
+    else parts.push(VOCABULARY[ZIPF.findIndex((bound) => bound >= draw)] as string);
   }
   return parts.join(' ');
 }
@@ -133,6 +164,14 @@ export async function runSearchBenchmark(options: SearchBenchOptions): Promise<S
     // The index is folded in the background after the first search; let that finish.
     await new Promise((resolve) => setTimeout(resolve, 2000));
 
+    const index = await client
+      .db(dbName)
+      .collection<SearchIndexDocument>(COLLECTIONS.searchIndex)
+      .findOne({ _id: userId });
+    const stored = index?.lines.buffer ?? new Uint8Array();
+    const indexBytes = { text: gunzipSync(stored).length, stored: stored.length };
+    progress(`index: ${indexBytes.text} bytes of text, ${indexBytes.stored} stored`);
+
     const rows: SearchBenchReport['rows'] = [];
     const timed = async (name: string, request: string, run: () => Promise<{ ms: number; found: number }>) => {
       const samples: number[] = [];
@@ -148,7 +187,7 @@ export async function runSearchBenchmark(options: SearchBenchOptions): Promise<S
     };
     for (const [name, q] of [
       ['a rare word', 'telescope'],
-      ['a word in every conversation', 'the'],
+      ['a word in every conversation', VOCABULARY[0] as string],
       ['pattern characters, once in 10 000 messages', '(a+b)*c?'],
       ['nothing matches', 'zeppelin'],
     ] as const) {
@@ -175,6 +214,7 @@ export async function runSearchBenchmark(options: SearchBenchOptions): Promise<S
       messages: options.messages,
       conversations: options.conversations,
       firstSearchMs: first.ms,
+      indexBytes,
       rows,
     };
   } finally {

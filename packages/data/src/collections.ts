@@ -1,4 +1,4 @@
-import type { ObjectId } from 'mongodb';
+import type { Binary, ObjectId } from 'mongodb';
 
 // The documents zerochat stores (docs/data.md). Ids are ObjectIds in MongoDB and their hex
 // strings in the API. Every timestamp is a Date.
@@ -182,12 +182,14 @@ export interface LockDocument {
 /**
  * A user's searchable message text in one document (`_id` is the user's id), one line per
  * message: its id, its conversation's id (24 hex digits each), `u` or `a`, then its content on
- * one line. FerretDB answers a lookup by `_id` from its primary key and scans the whole
- * collection for any other filter, so search reads this one document instead of the messages.
+ * one line; gzip-compressed, since reading it is what a search costs. FerretDB answers a lookup
+ * by `_id` from its primary key and scans the whole collection for any other filter, so search
+ * reads this one document instead of the messages.
  */
 export interface SearchIndexDocument {
   _id: ObjectId;
-  text: string;
+  /** The lines, oldest first, as gzip-compressed UTF-8. */
+  lines: Binary;
   updatedAt: Date;
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   COLLECTIONS,
   isDuplicateKey,
@@ -8,7 +9,7 @@ import {
   type SearchLogDocument,
 } from '@zerochat/data';
 import type { Lifecycle, Logger } from '@zerochat/runtime';
-import { type Db, ObjectId } from 'mongodb';
+import { Binary, type Db, ObjectId } from 'mongodb';
 import { oneLine, snippetAround } from './search-text.ts';
 
 // A user's searchable text lives in one document per user (see SearchIndexDocument): FerretDB
@@ -46,7 +47,7 @@ const ID_CHARS = 24;
 /** A line: message id, conversation id, role letter, then the text. */
 const TEXT_AT = 2 * ID_CHARS + 1;
 const LEASE_MS = 60_000;
-/** Well below MongoDB's 16 MiB document limit. */
+/** Uncompressed; compressed it is well below MongoDB's 16 MiB document limit. */
 const DEFAULT_MAX_BYTES = 12 * 1024 * 1024;
 
 function lineOf(messageId: string, conversationId: string, role: 'user' | 'assistant', text: string): string {
@@ -56,8 +57,9 @@ function lineOf(messageId: string, conversationId: string, role: 'user' | 'assis
 /** Lines by message id, in the order of the ids (oldest first). */
 type Lines = Map<string, string>;
 
-function parse(text: string | undefined): Lines {
+function parse(stored: Binary): Lines {
   const lines: Lines = new Map();
+  const text = gunzipSync(stored.buffer).toString('utf8');
   if (!text) return lines;
   for (const line of text.split('\n')) lines.set(line.slice(0, ID_CHARS), line);
   return lines;
@@ -78,13 +80,14 @@ function fold(lines: Lines, entries: readonly SearchLogDocument[]): Lines {
   return lines;
 }
 
-/** The lines as stored: oldest first, the oldest left out when they exceed `maxBytes`. */
-function serialise(lines: Lines, maxBytes: number): string {
+/** The lines as stored: oldest first, the oldest left out when they exceed `maxBytes`, compressed. */
+function serialise(lines: Lines, maxBytes: number): Binary {
   const ordered = [...lines.keys()].sort().map((id) => lines.get(id) as string);
   let bytes = ordered.reduce((total, line) => total + Buffer.byteLength(line) + 1, 0);
   let first = 0;
   while (bytes > maxBytes && first < ordered.length) bytes -= Buffer.byteLength(ordered[first++] as string) + 1;
-  return ordered.slice(first).join('\n');
+  // Chat text shrinks to a third or less: FerretDB decodes that much less per search.
+  return new Binary(gzipSync(ordered.slice(first).join('\n')));
 }
 
 export function createSearchIndex(options: SearchIndexOptions): SearchIndex {
@@ -114,8 +117,10 @@ export function createSearchIndex(options: SearchIndexOptions): SearchIndex {
       index.findOne({ _id: userId }),
       changes.find({ userId }).sort({ _id: 1 }).toArray(),
     ]);
-    const lines = stored ? parse(stored.text) : await linesFromMessages(userId);
-    return { lines: fold(lines, entries), entries, stored: stored !== null };
+    // A document of another shape (an older layout) is rebuilt like a missing one.
+    const usable = stored?.lines instanceof Binary ? stored : null;
+    const lines = usable ? parse(usable.lines) : await linesFromMessages(userId);
+    return { lines: fold(lines, entries), entries, stored: usable !== null };
   }
 
   /** Folds the user's log into their document, unless another instance is doing so right now. */
@@ -134,7 +139,7 @@ export function createSearchIndex(options: SearchIndexOptions): SearchIndex {
       const { lines, entries } = await current(userId);
       await index.replaceOne(
         { _id: userId },
-        { text: serialise(lines, maxBytes), updatedAt: options.now() },
+        { lines: serialise(lines, maxBytes), updatedAt: options.now() },
         { upsert: true },
       );
       // Only what was folded: an entry written meanwhile stays for the next fold.
