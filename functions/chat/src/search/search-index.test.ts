@@ -87,13 +87,11 @@ describe('the search index', () => {
     const { index, lifecycle } = searchIndex();
     const [user, conversation] = [new ObjectId(), new ObjectId()];
     // Another instance is folding this user's log right now.
-    await database.db
-      .collection<{ _id: string; holder: string; expiresAt: Date }>(COLLECTIONS.locks)
-      .insertOne({
-        _id: `search-index:${user.toHexString()}`,
-        holder: 'elsewhere',
-        expiresAt: new Date(Date.now() + 60_000),
-      });
+    await database.db.collection<{ _id: string; holder: string; expiresAt: Date }>(COLLECTIONS.locks).insertOne({
+      _id: `search-index:${user.toHexString()}`,
+      holder: 'elsewhere',
+      expiresAt: new Date(Date.now() + 60_000),
+    });
     await index.put(message(user, conversation, 'a note about lighthouses'));
     await lifecycle.settled(5000);
     expect(await logOf(user)).toBe(1);
