@@ -198,14 +198,10 @@ export interface SearchIndexDocument {
  * concurrent writers lose nothing), folded in and deleted right after, so the collection stays
  * small and is read whole by a search.
  */
-export type SearchLogDocument = {
-  _id: ObjectId;
-  userId: ObjectId;
-  conversationId: ObjectId;
-} & (
-  | { op: 'put'; messageId: ObjectId; role: 'user' | 'assistant'; text: string }
+export type SearchLogDocument = { _id: ObjectId; userId: ObjectId } & (
+  | { op: 'put'; conversationId: ObjectId; messageId: ObjectId; role: 'user' | 'assistant'; text: string }
   | { op: 'drop-messages'; messageIds: ObjectId[] }
-  | { op: 'drop-conversation' }
+  | { op: 'drop-conversation'; conversationId: ObjectId }
 );
 
 /** Bounded Ollama options a user sets once, for every reply that does not set its own. */

@@ -62,7 +62,7 @@ describe('the search index', () => {
     expect(found.get(first.toHexString())).toMatchObject({ messageId: newer._id.toHexString(), role: 'assistant' });
     expect(found.size).toBe(2);
 
-    await index.dropMessages(user, first, [newer._id]);
+    await index.dropMessages(user, [newer._id]);
     expect((await index.find(user, literalPattern('tea'))).get(first.toHexString())?.messageId).toBe(
       older._id.toHexString(),
     );
