@@ -71,6 +71,20 @@ describe('the search index', () => {
     expect([...(await index.find(user, literalPattern('tea'))).keys()]).toEqual([first.toHexString()]);
   });
 
+  it('folds a burst of writes completely, one fold at a time', async () => {
+    const { index, lifecycle } = searchIndex();
+    const [user, conversation] = [new ObjectId(), new ObjectId()];
+    const written = Array.from({ length: 12 }, (_, i) => message(user, conversation, `burst item ${i}.`));
+    await Promise.all(written.map((entry) => index.put(entry)));
+    await lifecycle.settled(10_000);
+    expect(await logOf(user)).toBe(0);
+    for (const entry of written) {
+      expect((await index.find(user, literalPattern(entry.content))).get(conversation.toHexString())?.messageId).toBe(
+        entry._id.toHexString(),
+      );
+    }
+  });
+
   it('lets the oldest messages go when the user’s text outgrows its bound', async () => {
     const { index, lifecycle } = searchIndex(300);
     const [user, conversation] = [new ObjectId(), new ObjectId()];

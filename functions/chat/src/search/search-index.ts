@@ -154,10 +154,28 @@ export function createSearchIndex(options: SearchIndexOptions): SearchIndex {
     }
   }
 
-  const compactSoon = (userId: ObjectId) =>
-    void options.lifecycle.track(
-      compact(userId).catch((error: unknown) => options.log.warn('folding the search log failed', { err: error })),
-    );
+  /** Users whose fold runs on this instance now: true when a write since asks for another. */
+  const folding = new Map<string, boolean>();
+
+  /** One fold per user at a time here; writes during it are folded by one more run after it. */
+  function compactSoon(userId: ObjectId): void {
+    const key = userId.toHexString();
+    if (folding.has(key)) {
+      folding.set(key, true);
+      return;
+    }
+    folding.set(key, false);
+    const run = async () => {
+      do {
+        folding.set(key, false);
+        await compact(userId).catch((error: unknown) =>
+          options.log.warn('folding the search log failed', { err: error }),
+        );
+      } while (folding.get(key));
+      folding.delete(key);
+    };
+    void options.lifecycle.track(run());
+  }
 
   async function append(entry: SearchLogDocument): Promise<void> {
     await changes.insertOne(entry);
