@@ -188,7 +188,7 @@ export async function runSearchBenchmark(options: SearchBenchOptions): Promise<S
     for (const [name, q] of [
       ['a rare word', 'telescope'],
       ['a word in every conversation', VOCABULARY[0] as string],
-      ['pattern characters, once in 10 000 messages', '(a+b)*c?'],
+      [`pattern characters, once in ${options.messages} messages`, '(a+b)*c?'],
       ['nothing matches', 'zeppelin'],
     ] as const) {
       await timed(`search: ${name}`, `GET /chat/conversations?q=${q}`, () =>
