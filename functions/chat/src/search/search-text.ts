@@ -19,9 +19,13 @@ const SNIPPET_CHARS = 160;
 
 /** The part of `text` around the first match, with an ellipsis where it was cut. */
 export function snippetAround(text: string, pattern: RegExp): string {
-  const at = text.search(pattern);
-  if (at === -1) return text.slice(0, SNIPPET_CHARS);
-  const start = Math.max(0, at - SNIPPET_BEFORE);
-  const end = Math.min(text.length, start + SNIPPET_CHARS);
+  const at = Math.max(0, text.search(pattern));
+  let start = Math.max(0, at - SNIPPET_BEFORE);
+  let end = Math.min(text.length, start + SNIPPET_CHARS);
+  // Never half an emoji: a cut between the halves of a surrogate pair moves inward.
+  if (isLowSurrogate(text.charCodeAt(start))) start++;
+  if (end < text.length && isLowSurrogate(text.charCodeAt(end))) end--;
   return `${start > 0 ? '…' : ''}${text.slice(start, end)}${end < text.length ? '…' : ''}`;
 }
+
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
