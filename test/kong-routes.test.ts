@@ -3,7 +3,7 @@ import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { ASSET_PREFIX, PAGE_PATHS } from '../functions/web/src/page-paths.ts';
 import { buildFunctionApps } from './support/function-apps.ts';
-import { routedService } from './support/kong-routing.ts';
+import { matchRoute, routedService } from './support/kong-routing.ts';
 import { documentedOperations } from './support/openapi-coverage.ts';
 
 // The gateway must route every operation the functions document, except the internal ones.
@@ -74,5 +74,51 @@ describe('Kong in front of the web function', () => {
     const routes = config.services?.find((service) => service.name === 'web')?.routes ?? [];
     expect(routes.length).toBe(PAGE_PATHS.length + 1);
     for (const route of routes) expect(route.plugins ?? []).toEqual([]);
+  });
+});
+
+describe('Kong in front of the OpenAI-compatible /v1', () => {
+  const v1 = documentedOperations(apps.chat)
+    .filter((operation) => operation.includes(' /v1/'))
+    .map((operation) => {
+      const [method = '', path = ''] = operation.split(' ');
+      return { method, sample: path.replace(/:\w+/g, 'llama3.2:1b') };
+    });
+  const key = { authorization: `Bearer zc-${'k'.repeat(43)}` };
+  const jwtOf = (route: ReturnType<typeof matchRoute>) => route?.plugins?.find((plugin) => plugin.name === 'jwt');
+
+  it('routes every /v1 operation to chat, with a key or with a token', () => {
+    expect(v1.map(({ method, sample }) => `${method} ${sample}`)).toEqual([
+      'GET /v1/models',
+      'GET /v1/models/llama3.2:1b',
+      'POST /v1/chat/completions',
+    ]);
+    for (const { method, sample } of v1) {
+      expect(routedService(config, method, sample, key), sample).toBe('chat');
+      expect(routedService(config, method, sample, { authorization: 'Bearer eyJ.e30.sig' }), sample).toBe('chat');
+    }
+  });
+
+  it('refuses a request without a credential of either form at the edge: the jwt plugin answers it', () => {
+    for (const { method, sample } of v1) {
+      const refused: Array<Record<string, string>> = [
+        {},
+        { authorization: 'Bearer zc-too-short' },
+        { authorization: 'Basic dTpw' },
+      ];
+      for (const headers of refused) {
+        expect(
+          jwtOf(matchRoute(config, method, sample, headers)),
+          `${sample} ${JSON.stringify(headers)}`,
+        ).toBeDefined();
+      }
+      // A key of the right form passes to chat, which checks the key itself.
+      expect(jwtOf(matchRoute(config, method, sample, key)), sample).toBeUndefined();
+    }
+  });
+
+  it('streams completions unbuffered, whichever credential they carry', () => {
+    expect(matchRoute(config, 'POST', '/v1/chat/completions', key)?.response_buffering).toBe(false);
+    expect(matchRoute(config, 'POST', '/v1/chat/completions')?.response_buffering).toBe(false);
   });
 });

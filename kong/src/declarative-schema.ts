@@ -50,6 +50,37 @@ const routePath = z
     }
   }, 'must be a valid regular expression');
 
+/** Kong's routes.lua: any header but Host, which belongs in `hosts`. */
+const routeHeaderName = z
+  .string()
+  .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be a header name')
+  .refine((header) => header.toLowerCase() !== 'host', "cannot be 'host': use hosts");
+
+/**
+ * Values a header must have; Kong's router reads a value starting with `~*` as a
+ * case-insensitive regex, and only when it is the header's one value.
+ */
+const routeHeaderValues = z
+  .array(z.string().min(1))
+  .min(1)
+  .refine(
+    (values) => values.length === 1 || values.every((value) => !value.startsWith('~*')),
+    'a regex (~*) must be the only value of its header',
+  )
+  .refine(
+    (values) =>
+      values.every((value) => {
+        if (!value.startsWith('~*')) return true;
+        try {
+          new RegExp(value.slice(2));
+          return true;
+        } catch {
+          return false;
+        }
+      }),
+    'must be a valid regular expression after "~*"',
+  );
+
 // --- plugins --------------------------------------------------------------------------------
 
 const pluginCommon = {
@@ -171,7 +202,7 @@ export const KongRouteSchema = z
     methods: z.array(z.enum(HTTP_METHODS)).min(1).optional(),
     hosts: z.array(z.string()).optional(),
     paths: z.array(routePath).min(1).optional(),
-    headers: z.record(z.string(), z.array(z.string())).optional(),
+    headers: z.record(routeHeaderName, routeHeaderValues).optional(),
     https_redirect_status_code: z
       .union([z.literal(426), z.literal(301), z.literal(302), z.literal(307), z.literal(308)])
       .optional(),

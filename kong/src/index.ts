@@ -33,6 +33,7 @@ export {
 } from './jwt-consumers.ts';
 export { kongYamlDigest, toKongYaml } from './kong-yaml.ts';
 export {
+  API_KEY_HEADER_PATTERN,
   FUNCTIONS,
   type FunctionName,
   type HttpMethod,

@@ -1,13 +1,15 @@
 // Every route that zerochat exposes through Kong. Anything not listed here (`/admin/events`,
 // `/healthz`, `/readyz`, `/metrics`, unknown paths) gets Kong's 404 and never wakes a function.
 
+import { API_KEY_PATTERN } from '@zerochat/data';
+
 export const FUNCTIONS = ['auth', 'chat', 'admin', 'web'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** Which rate limit applies beyond the default one. */
-export type RateLimitTier = 'login' | 'register' | 'messages';
+export type RateLimitTier = 'login' | 'register' | 'messages' | 'openai';
 
 export interface PublicRoute {
   /** Kong route name; unique. */
@@ -16,8 +18,12 @@ export interface PublicRoute {
   methods: readonly HttpMethod[];
   /** OpenAPI-style path; `{param}` matches one path segment. */
   path: string;
-  /** `token`: Kong checks the access token before the request can wake the function. */
-  access: 'public' | 'token';
+  /**
+   * `token`: Kong checks the access token before the request can wake the function.
+   * `token-or-key`: an access token (checked as for `token`) or an API key, whose form Kong
+   * checks and the function the key itself (the OpenAI-compatible /v1).
+   */
+  access: 'public' | 'token' | 'token-or-key';
   rateLimit?: RateLimitTier;
   /** The reply is streamed (Server-Sent Events): Kong must not buffer it. */
   streaming?: true;
@@ -58,6 +64,14 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
     rateLimit: 'login',
   },
   { name: 'auth-jwks', function: 'auth', methods: ['GET'], path: '/auth/.well-known/jwks.json', access: 'public' },
+  { name: 'auth-api-keys', function: 'auth', methods: ['GET', 'POST'], path: '/auth/api-keys', access: 'token' },
+  {
+    name: 'auth-api-key',
+    function: 'auth',
+    methods: ['PATCH', 'DELETE'],
+    path: '/auth/api-keys/{id}',
+    access: 'token',
+  },
   ...docs('auth'),
   { name: 'chat-models', function: 'chat', methods: ['GET'], path: '/chat/models', access: 'token' },
   {
@@ -83,6 +97,32 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
     rateLimit: 'messages',
     streaming: true,
   },
+  // The OpenAI-compatible API; its rate limit counts per credential.
+  {
+    name: 'v1-models',
+    function: 'chat',
+    methods: ['GET'],
+    path: '/v1/models',
+    access: 'token-or-key',
+    rateLimit: 'openai',
+  },
+  {
+    name: 'v1-model',
+    function: 'chat',
+    methods: ['GET'],
+    path: '/v1/models/{model}',
+    access: 'token-or-key',
+    rateLimit: 'openai',
+  },
+  {
+    name: 'v1-chat-completions',
+    function: 'chat',
+    methods: ['POST'],
+    path: '/v1/chat/completions',
+    access: 'token-or-key',
+    rateLimit: 'openai',
+    streaming: true,
+  },
   ...docs('chat'),
   { name: 'admin-bootstrap', function: 'admin', methods: ['POST'], path: '/admin/bootstrap', access: 'token' },
   { name: 'admin-status', function: 'admin', methods: ['GET'], path: '/admin/status', access: 'token' },
@@ -95,6 +135,20 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
     path: '/admin/users/{id}/password-reset',
     access: 'token',
   },
+  {
+    name: 'admin-user-api-keys',
+    function: 'admin',
+    methods: ['GET'],
+    path: '/admin/users/{id}/api-keys',
+    access: 'token',
+  },
+  {
+    name: 'admin-user-api-key',
+    function: 'admin',
+    methods: ['DELETE'],
+    path: '/admin/users/{id}/api-keys/{keyId}',
+    access: 'token',
+  },
   ...docs('admin'),
   // The page: index.html at each of its own paths (functions/web/src/page-paths.ts; a test keeps
   // the two in step) and its hashed assets. Nothing under /auth, /chat, /admin or /v1 is among them.
@@ -104,6 +158,12 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { name: 'web-console', function: 'web', methods: ['GET'], path: '/console', access: 'public' },
   { name: 'web-assets', function: 'web', methods: ['GET'], path: '/assets/{file}', access: 'public' },
 ];
+
+/**
+ * An Authorization header that carries an API key's form ("Bearer zc-" and 43 characters), as
+ * a Kong header regex (`~*`: case-insensitive, as the scheme name is). Kong checks only the form.
+ */
+export const API_KEY_HEADER_PATTERN = `~*^Bearer +${API_KEY_PATTERN.source.slice(1)}`;
 
 /** Paths a function serves that must never be reachable through Kong. */
 export const INTERNAL_PATHS: readonly string[] = ['/admin/events', '/healthz', '/readyz', '/metrics'];

@@ -6,7 +6,7 @@ import { signAccessToken, testSigningKey } from '../../test/support/keys.ts';
 import { matchRoute } from '../../test/support/kong-routing.ts';
 import { COMMITTED_KONG_FILES, renderCommittedFile } from './committed-files.ts';
 import { type KongDeclarativeConfig, KongDeclarativeConfigSchema } from './declarative-schema.ts';
-import { INTERNAL_PATHS, PUBLIC_ROUTES } from './public-routes.ts';
+import { API_KEY_HEADER_PATTERN, INTERNAL_PATHS, PUBLIC_ROUTES } from './public-routes.ts';
 import {
   CONFIG_DIGEST_TAG_PREFIX,
   DEFAULT_RATE_LIMITS,
@@ -64,7 +64,11 @@ describe('renderKongConfig', () => {
 
   it('streams the message route unbuffered and buffers everything else', () => {
     const streaming = routes(compose).filter((route) => route.response_buffering === false);
-    expect(streaming.map((route) => route.name)).toEqual(['chat-messages']);
+    expect(streaming.map((route) => route.name)).toEqual([
+      'chat-messages',
+      'v1-chat-completions',
+      'v1-chat-completions-key',
+    ]);
     expect(matchRoute(compose, 'POST', samplePath('/chat/conversations/{id}/messages'))?.response_buffering).toBe(
       false,
     );
@@ -74,7 +78,7 @@ describe('renderKongConfig', () => {
     for (const route of PUBLIC_ROUTES) {
       const plugins = routeNamed(compose, route.name)?.plugins ?? [];
       const jwt = plugins.find((plugin) => plugin.name === 'jwt');
-      if (route.access === 'token') {
+      if (route.access !== 'public') {
         expect(jwt?.config, route.name).toMatchObject({
           key_claim_name: 'kid',
           claims_to_verify: ['exp'],
@@ -91,6 +95,38 @@ describe('renderKongConfig', () => {
     expect(PUBLIC_ROUTES.filter((route) => route.access === 'token').map((route) => route.name)).toEqual(
       expect.arrayContaining(['auth-me', 'auth-password', 'chat-messages', 'admin-status', 'admin-user']),
     );
+  });
+
+  it('lets /v1 take an access token (checked by the jwt plugin) or a key of the right form, and nothing else', () => {
+    const key = `zc-${'Ab1_-'.repeat(8)}Ab1`;
+    expect(key).toHaveLength(46);
+    const edge = (authorization?: string) =>
+      matchRoute(compose, 'POST', '/v1/chat/completions', authorization ? { authorization } : {});
+    const jwtOf = (route: ReturnType<typeof edge>) => route?.plugins?.find((plugin) => plugin.name === 'jwt');
+
+    expect(edge(`Bearer ${key}`)?.name).toBe('v1-chat-completions-key');
+    expect(jwtOf(edge(`Bearer ${key}`))).toBeUndefined();
+    expect(edge(`bearer  ${key}`)?.name).toBe('v1-chat-completions-key');
+    for (const refused of [undefined, 'Bearer zc-short', `Bearer ${key}x`, `Basic ${key}`, `Bearer ${key} extra`]) {
+      // The jwt plugin answers 401 for anything but a valid access token: nothing wakes chat.
+      expect(edge(refused)?.name, String(refused)).toBe('v1-chat-completions');
+      expect(jwtOf(edge(refused)), String(refused)).toBeDefined();
+    }
+    const keyRoutes = routes(compose).filter((route) => route.headers);
+    expect(keyRoutes.map((route) => route.name)).toEqual(['v1-models-key', 'v1-model-key', 'v1-chat-completions-key']);
+    for (const route of keyRoutes) expect(route.headers).toEqual({ authorization: [API_KEY_HEADER_PATTERN] });
+  });
+
+  it('limits /v1 per credential: by the Authorization header, on both of its routes', () => {
+    for (const name of ['v1-chat-completions', 'v1-chat-completions-key', 'v1-models', 'v1-models-key']) {
+      const plugin = routeNamed(compose, name)?.plugins?.find((candidate) => candidate.name === 'rate-limiting');
+      expect(plugin?.config, name).toMatchObject({
+        ...DEFAULT_RATE_LIMITS.openai,
+        limit_by: 'header',
+        header_name: 'authorization',
+        policy: 'local',
+      });
+    }
   });
 
   it('limits login and register more strictly than everything else', () => {

@@ -8,7 +8,15 @@ import {
   type KongUpstream,
 } from './declarative-schema.ts';
 import { jwtConsumers, type PublicSigningKey } from './jwt-consumers.ts';
-import { FUNCTIONS, type FunctionName, kongPath, PUBLIC_ROUTES, type RateLimitTier } from './public-routes.ts';
+import {
+  API_KEY_HEADER_PATTERN,
+  FUNCTIONS,
+  type FunctionName,
+  kongPath,
+  PUBLIC_ROUTES,
+  type PublicRoute,
+  type RateLimitTier,
+} from './public-routes.ts';
 import type { FunctionUpstreams } from './upstreams.ts';
 
 /** Requests per period and client address; longer periods must allow at least as many. */
@@ -37,7 +45,13 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<'default' | RateLimitTier, Rat
   login: { minute: 10, hour: 60 },
   register: { minute: 5, hour: 20 },
   messages: { minute: 30, hour: 600 },
+  // Per credential (each API key, each access token), not per address: a tool may send many
+  // completions from one address on behalf of many people, each with their own key.
+  openai: { second: 5, minute: 120, hour: 2400 },
 };
+
+/** Tiers counted per credential (the Authorization header) instead of per client address. */
+const PER_CREDENTIAL: ReadonlySet<RateLimitTier> = new Set(['openai']);
 
 /** Per function: how long Kong waits for the first byte of a reply (and between two reads). */
 const READ_TIMEOUT_MS: Readonly<Record<FunctionName, number>> = {
@@ -72,11 +86,14 @@ const JWT_PLUGIN: KongPlugin = {
   tags: [KONG_TAG],
 };
 
-function rateLimitPlugin(limit: RateLimit, instance?: string): KongPlugin {
+function rateLimitPlugin(limit: RateLimit, instance?: string, perCredential = false): KongPlugin {
+  const by = perCredential
+    ? { limit_by: 'header' as const, header_name: 'authorization' }
+    : { limit_by: 'ip' as const };
   return {
     name: 'rate-limiting',
     ...(instance ? { instance_name: instance } : {}),
-    config: { ...limit, limit_by: 'ip', policy: 'local', fault_tolerant: true, hide_client_headers: false },
+    config: { ...limit, ...by, policy: 'local', fault_tolerant: true, hide_client_headers: false },
     tags: [KONG_TAG],
   };
 }
@@ -134,26 +151,48 @@ function globalPlugins(options: RenderKongConfigOptions, limits: Record<'default
   return plugins;
 }
 
-function routesOf(fn: FunctionName, limits: Record<'default' | RateLimitTier, RateLimit>): KongRoute[] {
-  return PUBLIC_ROUTES.filter((route) => route.function === fn).map((route) => {
-    const plugins: KongPlugin[] = [];
-    if (route.access === 'token') plugins.push(JWT_PLUGIN);
-    if (route.rateLimit) plugins.push(rateLimitPlugin(limits[route.rateLimit], `${route.name}-rate-limit`));
-    return {
-      name: route.name,
-      protocols: ['http', 'https'],
-      // OPTIONS too, so that a browser's preflight matches and the cors plugin can answer it.
-      methods: [...route.methods, 'OPTIONS'],
-      paths: [kongPath(route.path)],
-      strip_path: false,
-      preserve_host: false,
-      request_buffering: true,
-      // A buffered stream would reach the client only when the reply is complete.
-      response_buffering: !route.streaming,
-      tags: [KONG_TAG],
-      ...(plugins.length ? { plugins } : {}),
-    };
+/**
+ * The Kong routes of one public route. A `token-or-key` route becomes two: one for requests
+ * whose Authorization has an API key's form (matched by a header regex, which Kong's router
+ * prefers to a route without headers; the function checks the key), and one with the jwt
+ * plugin for everything else, so a request with neither credential is refused at the edge.
+ */
+function kongRoutesOf(route: PublicRoute, limits: Record<'default' | RateLimitTier, RateLimit>): KongRoute[] {
+  const rateLimit = (suffix = '') =>
+    route.rateLimit
+      ? [
+          rateLimitPlugin(
+            limits[route.rateLimit],
+            `${route.name}${suffix}-rate-limit`,
+            PER_CREDENTIAL.has(route.rateLimit),
+          ),
+        ]
+      : [];
+  const kongRoute = (name: string, plugins: KongPlugin[], headers?: Record<string, string[]>): KongRoute => ({
+    name,
+    protocols: ['http', 'https'],
+    // OPTIONS too, so that a browser's preflight matches and the cors plugin can answer it.
+    methods: [...route.methods, 'OPTIONS'],
+    paths: [kongPath(route.path)],
+    ...(headers ? { headers } : {}),
+    strip_path: false,
+    preserve_host: false,
+    request_buffering: true,
+    // A buffered stream would reach the client only when the reply is complete.
+    response_buffering: !route.streaming,
+    tags: [KONG_TAG],
+    ...(plugins.length ? { plugins } : {}),
   });
+  const checked = route.access === 'public' ? rateLimit() : [JWT_PLUGIN, ...rateLimit()];
+  const routes = [kongRoute(route.name, checked)];
+  if (route.access === 'token-or-key') {
+    routes.push(kongRoute(`${route.name}-key`, rateLimit('-key'), { authorization: [API_KEY_HEADER_PATTERN] }));
+  }
+  return routes;
+}
+
+function routesOf(fn: FunctionName, limits: Record<'default' | RateLimitTier, RateLimit>): KongRoute[] {
+  return PUBLIC_ROUTES.filter((route) => route.function === fn).flatMap((route) => kongRoutesOf(route, limits));
 }
 
 function serviceAndUpstream(

@@ -30,11 +30,14 @@ describe('mountFunctions', () => {
     ['/auth', 'auth'],
     ['/chat/conversations/6650c3f4a1b2c3d4e5f60718/messages', 'chat'],
     ['/admin/docs', 'admin'],
+    ['/v1/chat/completions', 'chat'],
+    ['/v1/models/zerochat:latest', 'chat'],
     ['/', 'web'],
     ['/c/6650c3f4a1b2c3d4e5f60718', 'web'],
     ['/assets/main-ABC.js', 'web'],
     ['/authorize', 'web'],
     ['/chatty', 'web'],
+    ['/v1x', 'web'],
     ['/nowhere', 'web'],
   ])('hands %s to %s, path unchanged', async (path, name) => {
     expect(await (await get(mounted, path)).json()).toEqual({ served: name, path });

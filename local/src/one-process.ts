@@ -4,8 +4,16 @@ import { mergeExpositions } from './metrics-exposition.ts';
 export const FUNCTION_NAMES = ['web', 'auth', 'chat', 'admin'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
-/** The functions with an API, each under its own path prefix; web answers every other path. */
-const API_FUNCTIONS = ['auth', 'chat', 'admin'] as const satisfies readonly FunctionName[];
+/**
+ * The path prefixes of the functions with an API: each its own, and chat also the
+ * OpenAI-compatible `/v1`. Web answers every other path.
+ */
+const API_PREFIXES: ReadonlyArray<readonly [prefix: string, owner: FunctionName]> = [
+  ['/auth', 'auth'],
+  ['/chat', 'chat'],
+  ['/admin', 'admin'],
+  ['/v1', 'chat'],
+];
 
 /**
  * What a function app offers the process: Hono's `fetch`. `env` is what @hono/node-server
@@ -19,7 +27,7 @@ const NOT_SERVED = new Set(['/admin/events']);
 
 /**
  * One `fetch` for the four function apps in one process. Each API app keeps its own middleware
- * and answers its own prefix (`/auth/...`, `/chat/...`, `/admin/...`), so every URL is the
+ * and answers its own prefix (`/auth/...`, `/chat/...` and `/v1/...`, `/admin/...`), so every URL is the
  * one Kong routes; web answers the rest (the page, its assets, and 404 for unknown paths); the
  * root health endpoints speak for the whole process.
  */
@@ -56,7 +64,7 @@ export function mountFunctions(functions: Readonly<Record<FunctionName, Function
     if (NOT_SERVED.has(pathname)) {
       return problemResponse(notFound(`No route for ${request.method} ${pathname}.`), crypto.randomUUID());
     }
-    const owner = API_FUNCTIONS.find((name) => pathname === `/${name}` || pathname.startsWith(`/${name}/`));
+    const owner = API_PREFIXES.find(([prefix]) => pathname === prefix || pathname.startsWith(`${prefix}/`))?.[1];
     if (owner) return functions[owner](request, env);
     if (ROOT_HEALTH.has(pathname)) {
       if (request.method !== 'GET') {

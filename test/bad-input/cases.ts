@@ -57,6 +57,19 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { fn: 'auth', name: 'a common new password', request: 'POST /auth/password', token: 'valid', body: { currentPassword: password, newPassword: 'qwerty123' }, status: 400, code: 'validation_failed' },
   { fn: 'auth', name: 'a login whose new password is the old one', request: 'POST /auth/login', body: { email: 'matrix@example.com', password, newPassword: password }, status: 400, code: 'validation_failed' },
   { fn: 'auth', name: 'an unknown field at depth', request: 'POST /auth/password', token: 'valid', body: { currentPassword: password, newPassword: `${password}!`, extra: { deep: true } }, status: 400, code: 'validation_failed' },
+  // auth: API keys
+  { fn: 'auth', name: 'an API key without a name', request: 'POST /auth/api-keys', token: 'valid', body: {}, status: 400, code: 'validation_failed' },
+  { fn: 'auth', name: 'an API key with a scope of its own choosing', request: 'POST /auth/api-keys', token: 'valid', body: { name: 'k', scopes: ['admin'] }, status: 400, code: 'validation_failed' },
+  { fn: 'auth', name: 'an API key with a key of its own choosing', request: 'POST /auth/api-keys', token: 'valid', body: { name: 'k', key: 'zc-mine' }, status: 400, code: 'validation_failed' },
+  { fn: 'auth', name: 'an API key expiring in 0 days', request: 'POST /auth/api-keys', token: 'valid', body: { name: 'k', expiresInDays: 0 }, status: 400, code: 'validation_failed' },
+  { fn: 'auth', name: 'an API key expiring in 1.5 days', request: 'POST /auth/api-keys', token: 'valid', body: { name: 'k', expiresInDays: 1.5 }, status: 400, code: 'validation_failed' },
+  { fn: 'auth', name: 'a blank API key name', request: 'POST /auth/api-keys', token: 'valid', body: { name: '   ' }, status: 400, code: 'validation_failed' },
+  { fn: 'auth', name: 'API keys without a token', request: 'GET /auth/api-keys', status: 401, code: 'token_missing' },
+  { fn: 'auth', name: 'an API key made by an ended session', request: 'POST /auth/api-keys', token: 'endedSession', body: { name: 'k' }, status: 401, code: 'session_ended' },
+  { fn: 'auth', name: '$ne as an API key name', request: 'PATCH /auth/api-keys/0123456789abcdef01234567', token: 'valid', body: { name: { $ne: '' } }, status: 400, code: 'validation_failed' },
+  { fn: 'auth', name: 'a revoke of a bad key id', request: 'DELETE /auth/api-keys/..%2Fx', token: 'valid', status: 400, code: 'validation_failed' },
+  { fn: 'auth', name: 'a revoke of a key nobody has', request: 'DELETE /auth/api-keys/0123456789abcdef01234567', token: 'valid', status: 404, code: 'api_key_not_found' },
+  { fn: 'auth', name: 'a rename of a key nobody has', request: 'PATCH /auth/api-keys/0123456789abcdef01234567', token: 'valid', body: { name: 'k' }, status: 404, code: 'api_key_not_found' },
   // auth: tokens
   { fn: 'auth', name: 'no token', request: 'GET /auth/me', status: 401, code: 'token_missing' },
   { fn: 'auth', name: 'alg: none', request: 'GET /auth/me', token: 'algNone', status: 401, code: 'token_algorithm_invalid' },
@@ -134,5 +147,12 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { fn: 'admin', name: 'a delete of an id nobody has', request: 'DELETE /admin/users/0123456789abcdef01234567', token: 'admin', status: 404, code: 'not_found' },
   { fn: 'admin', name: 'a delete of your own account', request: 'DELETE /admin/users/{admin}', token: 'admin', status: 403, code: 'own_account' },
   { fn: 'admin', name: 'a delete by an ended session', request: 'DELETE /admin/users/{user}', token: 'endedSession', status: 401, code: 'session_ended' },
+  // admin: users' API keys
+  { fn: 'admin', name: "a user's keys listed by a user", request: 'GET /admin/users/{user}/api-keys', token: 'valid', status: 403, code: 'forbidden' },
+  { fn: 'admin', name: 'the keys of an id nobody has', request: 'GET /admin/users/0123456789abcdef01234567/api-keys', token: 'admin', status: 404, code: 'not_found' },
+  { fn: 'admin', name: 'the keys of a bad id', request: 'GET /admin/users/%24ne/api-keys', token: 'admin', status: 400, code: 'validation_failed' },
+  { fn: 'admin', name: 'a revoke of a key nobody has', request: 'DELETE /admin/users/{user}/api-keys/0123456789abcdef01234567', token: 'admin', status: 404, code: 'not_found' },
+  { fn: 'admin', name: 'a revoke of a bad key id', request: 'DELETE /admin/users/{user}/api-keys/..%2Fx', token: 'admin', status: 400, code: 'validation_failed' },
+  { fn: 'admin', name: 'a revoke by a user', request: 'DELETE /admin/users/{user}/api-keys/0123456789abcdef01234567', token: 'selfPromoted', status: 403, code: 'forbidden' },
   { fn: 'admin', name: 'headers over 16 KiB', request: 'GET /admin/status', headers: huge, status: 431, code: 'headers_too_large' },
 ];

@@ -64,3 +64,25 @@ export async function childProcesses(pid: number): Promise<Array<{ pid: number; 
   }
   return children;
 }
+
+/**
+ * A short reply of the tiny model straight from the Ollama at `host`, bypassing zerochat;
+ * resolves with how long it took, in ms. On an Ollama that runs one generation at a time, it
+ * waits for the one in progress: how long it takes tells whether a generation still runs.
+ */
+export async function askOllamaDirectly(host: string, tokens: number, signal?: AbortSignal): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(`${host}/api/chat`, {
+    method: 'POST',
+    body: JSON.stringify({
+      model: testServices().tinyModel,
+      messages: [{ role: 'user', content: 'ping' }],
+      stream: false,
+      options: { num_predict: tokens },
+    }),
+    ...(signal ? { signal } : {}),
+  });
+  if (response.status !== 200) throw new Error(`Ollama answered ${response.status}`);
+  await response.json();
+  return performance.now() - started;
+}

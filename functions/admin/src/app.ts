@@ -1,4 +1,5 @@
 import {
+  type ApiKeyStore,
   createAccounts,
   createPasswordHasher,
   DEFAULT_PASSWORD_HASH_PARAMS,
@@ -34,6 +35,7 @@ import { createKongAdmin } from './kong/kong-admin.ts';
 import { kubernetesStartConfigStore } from './kong/start-config.ts';
 import { type OllamaClients, ollamaClients } from './ollama-client.ts';
 import { requireAdmin } from './routes/admin-access.ts';
+import { addApiKeyRoutes } from './routes/api-keys.ts';
 import { addBootstrapRoutes } from './routes/bootstrap.ts';
 import { addEventRoutes } from './routes/events.ts';
 import { addStatusRoutes } from './routes/status.ts';
@@ -64,6 +66,7 @@ export interface AdminServices {
   bootstrap: Bootstrap;
   users: UserStore;
   sessions: SessionStore;
+  apiKeys: ApiKeyStore;
   processedEvents: Collection<ProcessedEventDocument>;
   requireAdmin: MiddlewareHandler<{ Variables: PrincipalVariables }>[];
   /** Guards every change that takes admin rights away: the last enabled admin stays. */
@@ -154,6 +157,7 @@ export function createApp(deps: AdminDeps): FunctionApp {
     bootstrap,
     users: accounts.users,
     sessions: accounts.sessions,
+    apiKeys: accounts.apiKeys,
     processedEvents: mongo.db.collection<ProcessedEventDocument>(COLLECTIONS.processedEvents),
     requireAdmin: requireAdmin(verifyAccessToken, accounts.users),
     roster: createAdminRoster({ db: mongo.db, now }),
@@ -196,5 +200,6 @@ export function createApp(deps: AdminDeps): FunctionApp {
   addBootstrapRoutes(app, services);
   addStatusRoutes(app, services);
   addUserRoutes(app, services);
+  addApiKeyRoutes(app, services);
   return app;
 }

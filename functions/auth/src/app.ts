@@ -14,6 +14,7 @@ import type { ClientAddressSource } from './client-address.ts';
 import type { AuthConfig } from './config.ts';
 import { createLoginThrottle, type LoginThrottle } from './login-throttle.ts';
 import { addAccountRoutes } from './routes/accounts.ts';
+import { addApiKeyRoutes } from './routes/api-keys.ts';
 import { addKeyRoutes } from './routes/keys.ts';
 import { addSessionRoutes } from './routes/sessions.ts';
 import { createSessionCookies, type SessionCookies } from './session-cookie.ts';
@@ -111,6 +112,7 @@ export function createApp(deps: AuthDeps): FunctionApp {
   });
   addSessionRoutes(app, services);
   addAccountRoutes(app, services);
+  addApiKeyRoutes(app, services, now);
   addKeyRoutes(app, keys);
   return app;
 }

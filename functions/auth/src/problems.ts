@@ -90,3 +90,22 @@ export function refreshTokenRejected(reason: RefreshTokenRejection): AppError {
   const { code, detail } = REFRESH_TOKEN_PROBLEMS[reason];
   return new AppError({ code, status: 401, title: 'Refresh token rejected', detail });
 }
+
+/** Also another user's key: it is not found, not forbidden. */
+export function apiKeyNotFound(): AppError {
+  return new AppError({
+    code: 'api_key_not_found',
+    status: 404,
+    title: 'API key not found',
+    detail: 'No such API key of yours.',
+  });
+}
+
+export function apiKeyLimitReached(limit: number): AppError {
+  return new AppError({
+    code: 'api_key_limit_reached',
+    status: 409,
+    title: 'API key limit reached',
+    detail: `You hold ${limit} API keys, the most allowed. Revoke one you no longer use first.`,
+  });
+}

@@ -18,6 +18,7 @@ import type { ChatConfig, ChatSettings } from './config.ts';
 import { createGenerationSlots } from './generation-slots.ts';
 import { createModelCatalog } from './model-catalog.ts';
 import type { ModelServer } from './model-server.ts';
+import { addOpenAiRoutes, OPENAI_PATH_PREFIX, openAiErrorResponse } from './openai/index.ts';
 import { createReplyMetrics } from './reply-metrics.ts';
 import { addConversationRoutes } from './routes/conversations.ts';
 import { addMessageRoutes } from './routes/messages.ts';
@@ -56,6 +57,11 @@ export function createApp(deps: ChatDeps): FunctionApp {
     readiness: { mongodb: () => deps.mongo.ping() },
     bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
     metrics,
+    // The OpenAI-compatible API answers errors as OpenAI does, so that its clients understand them.
+    answerError: (error, c) =>
+      c.req.path.startsWith(OPENAI_PATH_PREFIX)
+        ? openAiErrorResponse(error, c.get('requestId') ?? 'unknown')
+        : undefined,
   });
 
   const chat: ChatContext = {
@@ -78,15 +84,24 @@ export function createApp(deps: ChatDeps): FunctionApp {
     now,
   };
 
-  // Every API route needs a valid access token; the API docs stay public.
-  const authenticated = requireAccessToken(
-    configuredVerifier(deps.config, { db: deps.mongo.db, now, ...(deps.sessions ? { sessions: deps.sessions } : {}) }),
-  );
+  // Every API route needs a valid access token (/v1 an API key or one); the API docs stay public.
+  const verifyAccessToken = configuredVerifier(deps.config, {
+    db: deps.mongo.db,
+    now,
+    ...(deps.sessions ? { sessions: deps.sessions } : {}),
+  });
+  const authenticated = requireAccessToken(verifyAccessToken);
   app.use('/chat/models', authenticated);
   app.use('/chat/conversations/*', authenticated);
 
   addModelRoutes(app, chat);
   addConversationRoutes(app, chat);
   addMessageRoutes(app, chat);
+  addOpenAiRoutes(app, chat, {
+    db: deps.mongo.db,
+    verifyAccessToken,
+    sessionCacheMs: deps.config.AUTH_SESSION_CACHE_MS,
+    log: deps.log,
+  });
   return app;
 }

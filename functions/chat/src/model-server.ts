@@ -3,8 +3,24 @@
 import { canonicalModelName, ollamaFetch } from '@zerochat/ollama';
 import { type ChatResponse, Ollama, type Options } from 'ollama/browser';
 
-/** The model options a request may set (DESIGN §3); everything else stays Ollama's default. */
-export type ModelOptions = Partial<Pick<Options, 'temperature' | 'top_p' | 'num_ctx' | 'seed' | 'num_predict'>>;
+/**
+ * The model options a request may set (DESIGN §3; the OpenAI-compatible API adds stop and the
+ * penalties); everything else stays Ollama's default.
+ */
+export type ModelOptions = Partial<
+  Pick<
+    Options,
+    'temperature' | 'top_p' | 'num_ctx' | 'seed' | 'num_predict' | 'stop' | 'presence_penalty' | 'frequency_penalty'
+  >
+>;
+
+/** A reply's request to Ollama; `format` constrains it to JSON ("json") or to a JSON schema. */
+export interface ChatRequest {
+  model: string;
+  messages: ChatMessage[];
+  options: ModelOptions;
+  format?: 'json' | Record<string, unknown>;
+}
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -31,10 +47,7 @@ export interface ModelServer {
    * follows the model load and the prompt evaluation). Aborting `signal` aborts the HTTP
    * request, which makes Ollama stop generating, before or during the stream.
    */
-  chat(
-    request: { model: string; messages: ChatMessage[]; options: ModelOptions },
-    signal: AbortSignal,
-  ): Promise<AsyncIterable<ChatResponse>>;
+  chat(request: ChatRequest, signal: AbortSignal): Promise<AsyncIterable<ChatResponse>>;
 }
 
 /** Why Ollama could not do what was asked; `upstreamMessage` is for logs, never for clients. */

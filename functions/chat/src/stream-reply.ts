@@ -1,6 +1,6 @@
 import type { MessageUsage } from '@zerochat/data';
 import type { ChatResponse } from 'ollama/browser';
-import { type ChatMessage, type ModelOptions, type ModelServer, ModelServerError } from './model-server.ts';
+import { type ChatRequest, type ModelServer, ModelServerError } from './model-server.ts';
 
 /** Why a reply ended: the model stopped, hit `num_predict`, the client left, or time ran out. */
 export type FinishReason = 'stop' | 'length' | 'cancelled' | 'timeout';
@@ -19,11 +19,7 @@ export interface OpenReply {
  * before any text exists (unreachable, unknown model, slow load) happens before the client is
  * answered. Rejects with what ollama-js or the model server threw, or with the abort.
  */
-export async function openReply(
-  models: ModelServer,
-  request: { model: string; messages: ChatMessage[]; options: ModelOptions },
-  signal: AbortSignal,
-): Promise<OpenReply> {
+export async function openReply(models: ModelServer, request: ChatRequest, signal: AbortSignal): Promise<OpenReply> {
   const chunks = await models.chat(request, signal);
   const rest = chunks[Symbol.asyncIterator]();
   const first = await rest.next();

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import {
+  type ApiKeyDocument,
   COLLECTIONS,
   ensureIndexes,
   INDEXES,
@@ -8,6 +9,7 @@ import {
   type UserDocument,
 } from '@zerochat/data';
 import type { Db } from 'mongodb';
+import { type ApiKeyStore, createApiKeyStore } from './api-keys.ts';
 import type { PasswordHasher } from './password-hash.ts';
 import { createSessionStore, type SessionLifetimes, type SessionStore } from './sessions.ts';
 import { createUserStore, type UserStore } from './users.ts';
@@ -23,10 +25,12 @@ export interface AccountsOptions {
 export interface Accounts {
   users: UserStore;
   sessions: SessionStore;
+  /** The users' API keys for the OpenAI-compatible API. */
+  apiKeys: ApiKeyStore;
   passwords: PasswordHasher;
   /**
    * Resolves once the account indexes exist: registration relies on the unique email index,
-   * refresh on the unique parentHash index. Made on first use rather than at start (a cold
+   * refresh on the unique parentHash index, API keys on the unique keyHash index. Made on first use rather than at start (a cold
    * login need not wait), once per process; a failure is tried again next time.
    */
   indexesReady(): Promise<void>;
@@ -54,6 +58,7 @@ export function createAccounts(options: AccountsOptions): Accounts {
       hasher: passwords,
       now,
     }),
+    apiKeys: createApiKeyStore({ collection: options.db.collection<ApiKeyDocument>(COLLECTIONS.apiKeys), now }),
     sessions: createSessionStore({
       collection: options.db.collection<RefreshTokenDocument>(COLLECTIONS.refreshTokens),
       ...options.sessions,
@@ -65,6 +70,7 @@ export function createAccounts(options: AccountsOptions): Accounts {
 const ACCOUNT_COLLECTIONS: ReadonlySet<string> = new Set([
   COLLECTIONS.users,
   COLLECTIONS.refreshTokens,
+  COLLECTIONS.apiKeys,
   COLLECTIONS.loginThrottle,
 ]);
 

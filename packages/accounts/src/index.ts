@@ -8,6 +8,17 @@ export {
   userView,
 } from './accounts.ts';
 export {
+  API_KEY_SCOPES,
+  type ApiKeyStore,
+  type ApiKeyView,
+  ApiKeyViewSchema,
+  apiKeyView,
+  createApiKeyStore,
+  type IssuedApiKey,
+  MAX_API_KEYS_PER_USER,
+  type NewApiKey,
+} from './api-keys.ts';
+export {
   EMAIL_MAX_LENGTH,
   normalizeEmail,
   PASSWORD_MAX_LENGTH,
@@ -15,7 +26,7 @@ export {
   passwordLength,
   passwordLengthViolation,
 } from './credentials.ts';
-export { Email, NewEmail, NewPassword, Password } from './input-schemas.ts';
+export { Email, IdString, NewEmail, NewPassword, Password } from './input-schemas.ts';
 export {
   assertPasswordHashParams,
   createPasswordHasher,

@@ -35,3 +35,9 @@ function passwordOf(minLength: number) {
 export const NewPassword = passwordOf(PASSWORD_MIN_LENGTH);
 /** A password to check, not to set: any length a stored one can have. */
 export const Password = passwordOf(1);
+
+/** An id in a path, as the API writes ObjectIds (parseObjectId reads it). */
+export const IdString = z
+  .string()
+  .regex(/^[0-9a-fA-F]{24}$/, 'must be a 24-character hex id')
+  .openapi({ example: '6650c0ffee0123456789abcd' });

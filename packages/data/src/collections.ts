@@ -6,6 +6,7 @@ import type { ObjectId } from 'mongodb';
 export const COLLECTIONS = {
   users: 'users',
   refreshTokens: 'refresh_tokens',
+  apiKeys: 'api_keys',
   loginThrottle: 'login_throttle',
   conversations: 'conversations',
   messages: 'messages',
@@ -62,6 +63,32 @@ export interface RefreshTokenDocument {
   /** Not written by the auth function: a token is spent once a successor names it as parent. */
   usedAt?: Date;
   revokedAt?: Date;
+}
+
+/** What an API key was used for; shown on the key. */
+export interface ApiKeyUsage {
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/**
+ * A user's API key for the OpenAI-compatible API (`/v1`): it reaches chat completions and the
+ * model list, nothing else. The key itself is shown once at creation and never stored.
+ */
+export interface ApiKeyDocument {
+  _id: ObjectId;
+  userId: ObjectId;
+  name: string;
+  /** SHA-256 of the whole key (prefix included), hex. */
+  keyHash: string;
+  /** The key's first and last characters ("zc-AbCd…wxyz"), so its owner can tell keys apart. */
+  preview: string;
+  createdAt: Date;
+  /** After this the key is refused; null: it never expires. */
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  usage: ApiKeyUsage;
 }
 
 /**

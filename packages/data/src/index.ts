@@ -1,4 +1,7 @@
+export { API_KEY_PATTERN, API_KEY_PREFIX, apiKeyPreview, generateApiKey, hashApiKey } from './api-key-format.ts';
 export {
+  type ApiKeyDocument,
+  type ApiKeyUsage,
   COLLECTIONS,
   type CollectionName,
   type ConversationDocument,

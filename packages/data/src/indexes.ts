@@ -32,6 +32,8 @@ export const INDEXES: readonly IndexDefinition[] = [
     key: { parentHash: 1 },
     options: { unique: true },
   },
+  { collection: COLLECTIONS.apiKeys, name: 'keyHash_unique', key: { keyHash: 1 }, options: { unique: true } },
+  { collection: COLLECTIONS.apiKeys, name: 'userId_createdAt', key: { userId: 1, createdAt: -1 } },
   { collection: COLLECTIONS.loginThrottle, name: 'key_at', key: { key: 1, at: 1 } },
   {
     collection: COLLECTIONS.loginThrottle,

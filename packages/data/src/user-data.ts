@@ -10,6 +10,7 @@ import { COLLECTIONS, type CollectionName } from './collections.ts';
 export const USER_DATA: Readonly<Record<CollectionName, '_id' | 'userId' | null>> = {
   [COLLECTIONS.users]: '_id',
   [COLLECTIONS.refreshTokens]: 'userId',
+  [COLLECTIONS.apiKeys]: 'userId',
   [COLLECTIONS.conversations]: 'userId',
   [COLLECTIONS.messages]: 'userId',
   [COLLECTIONS.generationSlots]: 'userId',
@@ -24,14 +25,15 @@ export type RemovedUserData = Partial<Record<CollectionName, number>>;
 
 /**
  * Deletes everything of a user's, collection by collection as USER_DATA says: the sessions
- * first (so the account is logged out before anything else goes), the account itself last (so
+ * and API keys first (so the account is logged out before anything else goes), the account itself last (so
  * that a run cut short can be run again and finish). Answers what it removed.
  */
 export async function deleteUserData(db: Db, userId: ObjectId): Promise<RemovedUserData> {
   const owned = (Object.entries(USER_DATA) as Array<[CollectionName, '_id' | 'userId' | null]>).filter(
     (entry): entry is [CollectionName, '_id' | 'userId'] => entry[1] !== null,
   );
-  const order = (name: CollectionName) => (name === COLLECTIONS.refreshTokens ? 0 : name === COLLECTIONS.users ? 2 : 1);
+  const credentials: ReadonlySet<CollectionName> = new Set([COLLECTIONS.refreshTokens, COLLECTIONS.apiKeys]);
+  const order = (name: CollectionName) => (credentials.has(name) ? 0 : name === COLLECTIONS.users ? 2 : 1);
   const removed: RemovedUserData = {};
   for (const [name, field] of owned.sort(([a], [b]) => order(a) - order(b))) {
     const { deletedCount } = await db.collection(name).deleteMany({ [field]: userId });

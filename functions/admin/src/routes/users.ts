@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import {
   EMAIL_MAX_LENGTH,
   generatePassword,
+  IdString,
   NewEmail,
   NewPassword,
   USER_CURSOR,
@@ -24,12 +25,7 @@ import type { AdminServices } from '../app.ts';
 import { ownAccount } from '../problems.ts';
 import { adminAuthProblems, NO_STORE, secured } from './schemas.ts';
 
-const IdParam = z.strictObject({
-  id: z
-    .string()
-    .regex(/^[0-9a-fA-F]{24}$/, 'must be a 24-character hex id')
-    .openapi({ param: { name: 'id', in: 'path' }, example: '6650c0ffee0123456789abcd' }),
-});
+export const IdParam = z.strictObject({ id: IdString.openapi({ param: { name: 'id', in: 'path' } }) });
 
 const ListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: 'Users per page (1 to 100).' }),

@@ -7,8 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { COLLECTIONS, type MessageDocument } from '@zerochat/data';
 import { ObjectId } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useOwnOllama } from '../../../../test/support/own-ollama.ts';
-import { testServices, useTestDatabase } from '../../../../test/support/test-services.ts';
+import { askOllamaDirectly, useOwnOllama } from '../../../../test/support/own-ollama.ts';
+import { useTestDatabase } from '../../../../test/support/test-services.ts';
 import { type ChatHarness, chatHarness, request, sseEvents, type TestUser, waitFor } from '../../test/harness.ts';
 
 const database = useTestDatabase();
@@ -28,23 +28,7 @@ beforeAll(async () => {
   await askOllama(4); // Loads the model, so the timings below measure generation only.
 });
 
-/** A short reply straight from this file's Ollama; resolves with how long it took, in ms. */
-async function askOllama(tokens: number, signal?: AbortSignal): Promise<number> {
-  const started = performance.now();
-  const response = await fetch(`${ollama.server.host}/api/chat`, {
-    method: 'POST',
-    body: JSON.stringify({
-      model: testServices().tinyModel,
-      messages: [{ role: 'user', content: 'ping' }],
-      stream: false,
-      options: { num_predict: tokens },
-    }),
-    ...(signal ? { signal } : {}),
-  });
-  expect(response.status).toBe(200);
-  await response.json();
-  return performance.now() - started;
-}
+const askOllama = (tokens: number, signal?: AbortSignal) => askOllamaDirectly(ollama.server.host, tokens, signal);
 
 const slotsTaken = () => database.db.collection(COLLECTIONS.generationSlots).countDocuments();
 

@@ -14,13 +14,15 @@ import type { SessionCheck } from './session-check.ts';
 export const ROLES = ['user', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Who is calling, as proven by a verified access token. */
+/** Who is calling, as proven by a verified access token (or, at /v1, an API key). */
 export interface Principal {
   userId: string;
   role: Role;
   tokenId: string;
   /** The session (refresh-token family) the token was issued for: its `sid`. */
   sessionId: string;
+  /** The API key the request came with, when it came with one (only /v1 accepts keys). */
+  apiKeyId?: string;
 }
 
 export type AccessTokenKeys = { jwks: JSONWebKeySet } | { jwksUrl: URL };

@@ -1,6 +1,8 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { PrincipalVariables } from '../auth/access-token.ts';
+import type { AppError } from '../errors/app-error.ts';
 import { problemResponse, toAppError } from '../errors/problem-response.ts';
 import { notFound } from '../errors/problems.ts';
 import type { Logger } from '../log/logger.ts';
@@ -26,6 +28,11 @@ export interface FunctionAppOptions {
   metrics?: MetricsRegistry;
   readiness: Readonly<Record<string, ReadinessCheck>>;
   bodyLimitBytes: number;
+  /**
+   * Answers an error in another shape than problem+json where an API must (the chat
+   * function's OpenAI-compatible /v1); undefined leaves it to problem+json.
+   */
+  answerError?: (error: AppError, c: Context<FunctionEnv>) => Response | undefined;
 }
 
 /**
@@ -48,9 +55,12 @@ export function createFunctionApp(options: FunctionAppOptions): FunctionApp {
     const log = c.get('log') ?? options.log;
     if (appError.status >= 500) log.error('request failed', { code: appError.code, err: appError.cause ?? error });
     else log.debug('request rejected', { code: appError.code, detail: appError.detail });
-    return problemResponse(appError, c.get('requestId') ?? 'unknown');
+    return options.answerError?.(appError, c) ?? problemResponse(appError, c.get('requestId') ?? 'unknown');
   });
-  app.notFound((c) => problemResponse(notFound(`No route for ${c.req.method} ${c.req.path}.`), c.get('requestId')));
+  app.notFound((c) => {
+    const missing = notFound(`No route for ${c.req.method} ${c.req.path}.`);
+    return options.answerError?.(missing, c) ?? problemResponse(missing, c.get('requestId'));
+  });
 
   addHealthRoutes(app, { lifecycle: options.lifecycle, metrics: metrics.registry, readiness: options.readiness });
   if (options.api) addApiDocs(app, { prefix: `/${options.name}`, ...options.api });

@@ -1,0 +1,161 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { AppError, type FunctionApp, jsonBody, toAppError } from '@zerochat/runtime';
+import { streamSSE } from 'hono/streaming';
+import { ObjectId } from 'mongodb';
+import type { ChatContext } from '../chat-context.ts';
+import type { ReplyOutcome } from '../reply-metrics.ts';
+import { type OpenReply, openReply, type ReplyResult, type StopReason, streamReply } from '../stream-reply.ts';
+import { credentialErrors, keyOrToken, openAiErrorResponse } from './api-schemas.ts';
+import { completionBody, completionChunk, completionFrame, openAiFinishReason, usageChunk } from './completion-body.ts';
+import { CompletionRequest, planCompletion } from './completion-request.ts';
+import type { KeyUsage } from './key-usage.ts';
+import { modelNotFound, toOpenAiError } from './openai-errors.ts';
+import { midReplyFailure, startFailure } from './reply-failures.ts';
+
+const STREAM_DESCRIPTION = `With \`stream: true\`, Server-Sent Events as OpenAI sends them: \`data: <chat.completion.chunk>\` lines (the role first, then the text, then the finish reason; with \`stream_options.include_usage\` a last chunk without choices carries the usage), then \`data: [DONE]\`. A failure after the first chunk is a \`data: {"error": {…}}\` line, and the stream ends without [DONE].`;
+
+const createCompletion = createRoute({
+  method: 'post',
+  path: '/v1/chat/completions',
+  tags: ['openai'],
+  summary: 'A chat completion (OpenAI-compatible), whole or streamed; not stored',
+  ...keyOrToken,
+  request: { body: jsonBody(CompletionRequest) },
+  responses: {
+    200: {
+      description: 'The completion: a chat.completion object, or with `stream: true` an event stream',
+      content: {
+        'application/json': { schema: z.object({ object: z.literal('chat.completion') }).passthrough() },
+        'text/event-stream': { schema: z.string().openapi({ description: STREAM_DESCRIPTION }) },
+      },
+    },
+    400: openAiErrorResponse(
+      'A bad or unknown parameter (invalid_value, unknown_parameter), or one zerochat does not offer: tools, images, n ≠ 1, logprobs, store: true (unsupported_parameter)',
+    ),
+    ...credentialErrors,
+    404: openAiErrorResponse('No such model, or not one you may use (model_not_found)'),
+    413: openAiErrorResponse('Body too large (payload_too_large)'),
+    429: openAiErrorResponse('Too many completions in progress for you (rate_limit_exceeded); see Retry-After'),
+    502: openAiErrorResponse('Ollama failed (upstream_error)'),
+    503: openAiErrorResponse('Ollama cannot be reached (upstream_unavailable)'),
+    504: openAiErrorResponse('The model did not start replying in time (upstream_timeout)'),
+  },
+});
+
+export function addCompletionRoute(app: FunctionApp, chat: ChatContext, usage: KeyUsage): void {
+  const { settings } = chat;
+
+  app.openapi(createCompletion, async (c) => {
+    const log = c.get('log');
+    const principal = c.get('principal');
+    const plan = planCompletion(c.req.valid('json'), settings.CHAT_MAX_NUM_PREDICT);
+    const model = await chat.catalog.resolve(plan.model, log).catch((error: unknown) => {
+      throw error instanceof AppError && error.code === 'model_not_found' ? modelNotFound(plan.model) : error;
+    });
+    const slot = await chat.slots.acquire(new ObjectId(principal.userId));
+    const run = superviseCompletion(chat, model, c.req.raw.signal);
+
+    /** Frees the slot, ends the metrics and counts the request on its key. */
+    const finish = async (outcome: ReplyOutcome, result?: ReplyResult) => {
+      const counts = result && 'usage' in result ? result.usage : null;
+      await slot.release().catch((error: unknown) => log.warn('releasing a generation slot failed', { err: error }));
+      run.end(outcome, counts?.completionTokens);
+      if (principal.apiKeyId) {
+        await usage.record(principal.apiKeyId, {
+          prompt: counts?.promptTokens ?? 0,
+          completion: counts?.completionTokens ?? 0,
+        });
+      }
+    };
+
+    let reply: OpenReply;
+    try {
+      reply = await openReply(chat.models, { model, ...plan.ollama }, run.signal);
+      run.firstTokenArrived();
+    } catch (error) {
+      const waited = Math.min(settings.CHAT_FIRST_TOKEN_TIMEOUT_MS, settings.CHAT_GENERATION_TIMEOUT_MS);
+      const failure = startFailure(error, run.signal, model, waited, log);
+      run.cancel();
+      await finish('not_started');
+      if (failure) throw failure;
+      log.info('the client left before the completion started');
+      // nginx's "client closed request": nobody reads it, but logs and metrics tell it apart.
+      return new Response(null, { status: 499 });
+    }
+    const frame = completionFrame(model, chat.now());
+
+    if (!plan.stream) {
+      const result = await streamReply(reply, { signal: run.signal, onDelta: () => undefined });
+      await finish('failure' in result ? 'error' : result.finishReason, result);
+      if ('failure' in result) throw midReplyFailure(result.failure, log);
+      if (result.finishReason === 'cancelled') return new Response(null, { status: 499 });
+      return c.json(completionBody(frame, result), 200);
+    }
+
+    c.header('x-accel-buffering', 'no');
+    return streamSSE(c, async (sse) => {
+      sse.onAbort(run.cancel);
+      // Chunks go out in order, one write at a time, while the reply is read at the model's
+      // pace: a slow reader gets them late, but never slows the model down.
+      let delivered = Promise.resolve();
+      const send = (data: object | '[DONE]') => {
+        delivered = delivered
+          .then(() => sse.writeSSE({ data: typeof data === 'string' ? data : JSON.stringify(data) }))
+          // A client that left: the abort above ends the reply; nothing more can reach it.
+          .catch(() => undefined);
+      };
+      const chunk = (delta: { role?: 'assistant'; content?: string }, reason: 'stop' | 'length' | null = null) =>
+        send(completionChunk(frame, delta, reason, plan.includeUsage));
+
+      let result: ReplyResult = { content: '', failure: new Error('the completion did not run') };
+      try {
+        chunk({ role: 'assistant', content: '' });
+        result = await streamReply(reply, { signal: run.signal, onDelta: (content) => chunk({ content }) });
+      } catch (error) {
+        log.error('streaming a completion failed', { err: error });
+      }
+      await finish('failure' in result ? 'error' : result.finishReason, result);
+      if ('failure' in result) {
+        send({ error: toOpenAiError(toAppError(midReplyFailure(result.failure, log))) });
+      } else if (result.finishReason !== 'cancelled') {
+        chunk({}, openAiFinishReason(result.finishReason));
+        if (plan.includeUsage) send(usageChunk(frame, result.usage));
+        send('[DONE]');
+      }
+      await delivered;
+    });
+  });
+}
+
+/**
+ * What ends a completion early (the client leaving, the time limits), its metrics, and its
+ * lifetime: tracked from the start, so a shutdown waits for it.
+ */
+function superviseCompletion(chat: ChatContext, model: string, disconnected: AbortSignal) {
+  const stop = new AbortController();
+  const stopWith = (reason: StopReason) => () => stop.abort(reason);
+  const total = setTimeout(stopWith('timeout'), chat.settings.CHAT_GENERATION_TIMEOUT_MS);
+  const firstToken = setTimeout(stopWith('first_token_timeout'), chat.settings.CHAT_FIRST_TOKEN_TIMEOUT_MS);
+  const cancel = stopWith('cancelled');
+  // An OpenAI client cannot resume a completion: one that goes away stops the generation at once.
+  disconnected.addEventListener('abort', cancel, { once: true });
+  if (disconnected.aborted) cancel();
+  const ended = Promise.withResolvers<void>();
+  void chat.lifecycle.track(ended.promise);
+  const measured = chat.metrics.begin(model);
+  return {
+    signal: stop.signal,
+    cancel,
+    firstTokenArrived() {
+      clearTimeout(firstToken);
+      measured.firstToken();
+    },
+    end(outcome: ReplyOutcome, completionTokens?: number) {
+      clearTimeout(total);
+      clearTimeout(firstToken);
+      disconnected.removeEventListener('abort', cancel);
+      measured.end(outcome, completionTokens);
+      ended.resolve();
+    },
+  };
+}
