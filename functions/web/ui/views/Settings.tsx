@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { NewPasswordField } from '../components/NewPasswordField.tsx';
 import { useWorkspace } from '../context.ts';
+import { ApiKeys } from './ApiKeys.tsx';
 
 function ChangePassword() {
   const { session } = useWorkspace();
@@ -96,6 +97,7 @@ export default function Settings() {
         </dl>
       </section>
       <ChangePassword />
+      <ApiKeys />
     </section>
   );
 }
