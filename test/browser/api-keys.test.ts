@@ -75,7 +75,7 @@ describe('API keys in Settings', () => {
       const rename = section.getByRole('textbox', { name: 'New name for “My script”' });
       await rename.fill('Nightly job');
       await rename.press('Enter');
-      await eventually(() => item.getByText('Nightly job').isVisible()).toBe(true);
+      await eventually(() => item.textContent()).toContain('Nightly job');
       expect(await page.evaluate('document.activeElement.getAttribute("aria-label")')).toBe('Rename key “Nightly job”');
       expect((await keysOf(email)).map((listed) => listed.name)).toEqual(['Nightly job']);
 

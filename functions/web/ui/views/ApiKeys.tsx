@@ -120,10 +120,18 @@ function KeyItem({
   }, [renaming]);
   const expired = apiKey.expiresAt !== null && Date.parse(apiKey.expiresAt) <= Date.now();
 
-  async function rename(name: string) {
+  // Enter and leaving the field both save; Escape cancels. Only the first of them counts.
+  const editing = useRef(false);
+  function startRenaming() {
+    editing.current = true;
+    setRenaming(true);
+  }
+  async function finishRenaming(name: string | null) {
+    if (!editing.current) return;
+    editing.current = false;
     setRenaming(false);
     renameButton.current?.focus();
-    if (!name.trim() || name.trim() === apiKey.name) return;
+    if (name === null || !name.trim() || name.trim() === apiKey.name) return;
     try {
       setError(null);
       onChanged(await api.rename(apiKey.id, name.trim()));
@@ -152,13 +160,12 @@ function KeyItem({
             maxLength={100}
             defaultValue={apiKey.name}
             onKeyDown={(event) => {
-              if (event.key === 'Enter') void rename(event.currentTarget.value);
-              if (event.key === 'Escape') {
-                setRenaming(false);
-                renameButton.current?.focus();
-              }
+              // Handled here: the key must not go on to press the Rename button, which has the focus next.
+              if (event.key === 'Enter' || event.key === 'Escape') event.preventDefault();
+              if (event.key === 'Enter') void finishRenaming(event.currentTarget.value);
+              if (event.key === 'Escape') void finishRenaming(null);
             }}
-            onBlur={(event) => void rename(event.currentTarget.value)}
+            onBlur={(event) => void finishRenaming(event.currentTarget.value)}
           />
         ) : (
           <strong>{apiKey.name}</strong>
@@ -176,7 +183,7 @@ function KeyItem({
           type="button"
           ref={renameButton}
           aria-label={`Rename key “${apiKey.name}”`}
-          onClick={() => setRenaming(true)}
+          onClick={startRenaming}
         >
           Rename
         </button>{' '}
