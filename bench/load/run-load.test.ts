@@ -20,6 +20,7 @@ describe('bench:load', () => {
       readConnections: 2,
       streamConnections: 2,
       replyTokens: 4,
+      realModelReplies: 1,
       warmUpSeconds: 1,
       env: { MONGODB_URI: mongoUri, OLLAMA_HOST: ollamaHost },
       progress: () => undefined,
@@ -32,6 +33,10 @@ describe('bench:load', () => {
       'read function',
       'stream reference',
       'stream function',
+      'stream reference',
+      'stream function',
+      'real-model reference',
+      'real-model function',
     ]);
     for (const scenario of report.scenarios) {
       expect(scenario.requests, scenario.name).toBeGreaterThan(0);
@@ -39,5 +44,5 @@ describe('bench:load', () => {
       expect(scenario.requestsPerSecondByRound).toHaveLength(1);
       expect(scenario.ratioToBaseline).toBeGreaterThan(0);
     }
-  }, 60_000);
+  }, 180_000);
 });

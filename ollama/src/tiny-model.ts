@@ -70,10 +70,14 @@ function random(seed: number): () => number {
   };
 }
 
-/** Builds the model file image; the same bytes every time. */
-export function tinyModelGguf(): Buffer {
+/**
+ * Builds the model file image; the same bytes for the same seed. Another seed gives other
+ * weights, for a test that needs a model Ollama runs apart: it shares one runner among the
+ * models made from the same file, and lists that runner under the name that loaded it first.
+ */
+export function tinyModelGguf(seed = SEED): Buffer {
   const vocab = vocabulary();
-  const next = random(SEED);
+  const next = random(seed);
   const noise = (count: number, scale: number) => Float32Array.from({ length: count }, () => (next() * 2 - 1) * scale);
   const ones = (count: number) => new Float32Array(count).fill(1);
   const headDim = EMBEDDING / HEADS;

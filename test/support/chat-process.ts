@@ -3,15 +3,22 @@ import { afterAll, beforeAll } from 'vitest';
 import { functionBundle } from './bundles.ts';
 import { type FunctionProcess, startFunctionProcess } from './function-process.ts';
 import { type ApiClient, apiClient } from './http-client.ts';
-import { liveTestSession, signAccessToken, TEST_AUDIENCE, TEST_ISSUER, testSigningKey } from './keys.ts';
+import {
+  liveTestSession,
+  signAccessToken,
+  TEST_AUDIENCE,
+  TEST_ISSUER,
+  type TestSigningKey,
+  testSigningKey,
+} from './keys.ts';
 import { type OwnOllama, useOwnOllama } from './own-ollama.ts';
 import { type TestDatabase, testServices, useTestDatabase } from './test-services.ts';
 
 export interface ChatProcess {
   process: FunctionProcess;
   client: ApiClient;
-  /** A new user id with a valid access token, signed by the key the process trusts. */
-  user(): Promise<{ id: string; token: string }>;
+  /** A new user id (or `id`) with a valid access token, signed by the key the process trusts. */
+  user(id?: string): Promise<{ id: string; token: string }>;
 }
 
 /**
@@ -22,8 +29,10 @@ export async function startChatProcess(options: {
   mongoUri: string;
   dbName: string;
   env?: Record<string, string>;
-}): Promise<ChatProcess> {
-  const key = await testSigningKey();
+  /** The key its tokens are signed with; another process's, for instances that share users. */
+  key?: TestSigningKey;
+}): Promise<ChatProcess & { key: TestSigningKey }> {
+  const key = options.key ?? (await testSigningKey());
   const { ollamaHost, tinyModel } = testServices();
   const client = new MongoClient(options.mongoUri);
   try {
@@ -47,8 +56,8 @@ export async function startChatProcess(options: {
   return {
     process,
     client: apiClient(process.baseUrl),
-    async user() {
-      const id = new ObjectId().toHexString();
+    key,
+    async user(id = new ObjectId().toHexString()) {
       return { id, token: await signAccessToken(key, { claims: { sub: id } }) };
     },
   };

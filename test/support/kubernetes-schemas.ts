@@ -18,6 +18,7 @@ const MODEL_MODULES: Readonly<Record<string, string>> = {
   'rbac.authorization.k8s.io/v1': 'kubernetes-models/rbac.authorization.k8s.io/v1',
   'serving.knative.dev/v1': '@kubernetes-models/knative/serving.knative.dev/v1',
   'eventing.knative.dev/v1': '@kubernetes-models/knative/eventing.knative.dev/v1',
+  'eventing.knative.dev/v1alpha1': '@kubernetes-models/knative/eventing.knative.dev/v1alpha1',
   'sources.knative.dev/v1': '@kubernetes-models/knative/sources.knative.dev/v1',
   'monitoring.coreos.com/v1': '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1',
 };

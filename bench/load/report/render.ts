@@ -42,6 +42,6 @@ export function renderLoadTable(report: LoadReport): string {
 
 export function renderLoadMarkdown(report: LoadReport): string {
   return renderMarkdownTable(table(report), [
-    `Baseline of the read path: the floor; of the streaming path: Ollama alone. Replies: ${report.replyTokens} tokens of the tiny test model. Machine: ${report.machine.cpuModel}, ${report.machine.os}. Measured ${report.createdAt}.`,
+    `Baseline of the read path: the floor; of the streaming path: Ollama alone, and for chat /v1 Ollama's own /v1/chat/completions. Replies: ${report.replyTokens} tokens of the tiny test model, and of SmolLM2 135M on the real-model path. Machine: ${report.machine.cpuModel}, ${report.machine.os}. Measured ${report.createdAt}.`,
   ]);
 }

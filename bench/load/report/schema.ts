@@ -19,8 +19,11 @@ export interface LoadReport {
 }
 
 export interface ScenarioReport {
-  /** `read`: the authenticated read path; `stream`: a message and its streamed reply. */
-  path: 'read' | 'stream';
+  /**
+   * `read`: the authenticated read path; `stream`: a message and its streamed reply (the tiny
+   * test model); `real-model`: the same with SmolLM2 135M, a real model's pace.
+   */
+  path: 'read' | 'stream' | 'real-model';
   name: string;
   /** `floor`: the least the same work can cost; `reference`: the model server alone. */
   kind: 'floor' | 'function' | 'reference';
@@ -37,6 +40,9 @@ export interface ScenarioReport {
   failures: number;
   /** Connection errors and timeouts. */
   errors: number;
-  /** Requests per second divided by those of the floor (or reference) of the same path. */
+  /**
+   * Requests per second divided by those of the floor (or reference) of the same path: for a
+   * function the one listed just before it, for a reference the path's first.
+   */
   ratioToBaseline: number | null;
 }

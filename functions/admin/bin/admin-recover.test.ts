@@ -3,23 +3,26 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createAccounts, createPasswordHasher, DEFAULT_SESSION_LIFETIMES } from '@zerochat/accounts';
 import { COLLECTIONS, type UserDocument } from '@zerochat/data';
-import { ObjectId } from 'mongodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { type Db, ObjectId } from 'mongodb';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../../test/support/test-services.ts';
 
 const database = useTestDatabase();
-const users = () => database.db.collection<UserDocument>(COLLECTIONS.users);
+let db: Db;
+const users = () => db.collection<UserDocument>(COLLECTIONS.users);
 const CLI = join(import.meta.dirname, 'admin-recover.ts');
 let accounts: ReturnType<typeof createAccounts>;
 
-beforeAll(async () => {
-  accounts = createAccounts({ db: database.db, hasher: createPasswordHasher(), sessions: DEFAULT_SESSION_LIFETIMES });
+// Recovery looks at every account: each test starts from an installation of its own.
+beforeEach(async () => {
+  db = database.fresh();
+  accounts = createAccounts({ db, hasher: createPasswordHasher(), sessions: DEFAULT_SESSION_LIFETIMES });
   await accounts.indexesReady();
 });
 
 function recover(...args: string[]) {
   return promisify(execFile)(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env.PATH ?? '', MONGODB_URI: database.uri, MONGODB_DB: database.name },
+    env: { PATH: process.env.PATH ?? '', MONGODB_URI: database.uri, MONGODB_DB: db.databaseName },
   });
 }
 

@@ -3,7 +3,7 @@
 // SinkBinding sets). Exits 0 once the sink accepted it, 1 when it did not after the retries.
 import { parseArgs } from 'node:util';
 import { describeFailure } from '../src/bootstrap/failure.ts';
-import { DeliveryError, sendBootstrapEvent } from '../src/bootstrap-sender.ts';
+import { DeliveryError, SINK_BINDING_TOKEN_FILE, sendBootstrapEvent, tokenFile } from '../src/bootstrap-sender.ts';
 
 const USAGE = `usage: npm run bootstrap -- [--sink URL] [options]
   --sink URL           where to send the event: a Knative Broker, or the admin function's
@@ -13,7 +13,11 @@ const USAGE = `usage: npm run bootstrap -- [--sink URL] [options]
   --timeout SECONDS    how long one attempt may take (default 900: a first bootstrap pulls a model)
   --attempts N         tries before giving up (default 10)
   --retry-delay SECONDS  between tries (default 5)
-The admin function's events secret is presented from $ADMIN_EVENTS_SECRET when it is set.`;
+  --token-file PATH    a bearer token to present, read at each attempt, when the file exists
+                       (default /oidc/token: where a SinkBinding mounts Knative Eventing's
+                       OIDC token for the Broker)
+The admin function's events secret is presented from $ADMIN_EVENTS_SECRET when it is set,
+instead of the token file.`;
 
 const write = (line: string) => process.stdout.write(`${line}\n`);
 function fail(message: string): never {
@@ -31,6 +35,7 @@ const { values } = (() => {
         timeout: { type: 'string', default: '900' },
         attempts: { type: 'string', default: '10' },
         'retry-delay': { type: 'string', default: '5' },
+        'token-file': { type: 'string', default: SINK_BINDING_TOKEN_FILE },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -57,7 +62,7 @@ try {
   const delivery = await sendBootstrapEvent({
     sink,
     source: values.source ?? process.env.BOOTSTRAP_EVENT_SOURCE ?? '/zerochat/bootstrap',
-    credential: process.env.ADMIN_EVENTS_SECRET || undefined,
+    credential: process.env.ADMIN_EVENTS_SECRET || tokenFile(values['token-file']),
     mode: values.structured ? 'structured' : 'binary',
     timeoutMs: number('timeout', values.timeout) * 1000,
     attempts: Math.floor(number('attempts', values.attempts)),

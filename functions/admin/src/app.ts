@@ -30,6 +30,9 @@ import { mongodbIndexesStep } from './bootstrap/mongodb-indexes.ts';
 import { type BaseModelSource, ollamaModelsStep, pullFrom } from './bootstrap/ollama-models.ts';
 import type { AdminSettings } from './config.ts';
 import { type EventSenderVerifier, sharedSecretVerifier, unauthenticatedSender } from './events/event-senders.ts';
+import { oidcIssuer } from './events/oidc-issuer.ts';
+import { oidcSenderVerifier } from './events/oidc-sender.ts';
+import { serviceAccountFetch } from './events/service-account-fetch.ts';
 import { type Gateway, gatewayConfigRenderer } from './kong/gateway-config.ts';
 import { createKongAdmin } from './kong/kong-admin.ts';
 import { kubernetesStartConfigStore } from './kong/start-config.ts';
@@ -86,10 +89,23 @@ export interface AdminServices {
   now: () => Date;
 }
 
-function eventSenderVerifiers(config: AdminSettings, log: Logger): EventSenderVerifier[] {
+function eventSenderVerifiers(config: AdminSettings, log: Logger, now: () => Date): EventSenderVerifier[] {
   if (config.ADMIN_EVENTS_AUTH === 'none') {
     log.warn('ADMIN_EVENTS_AUTH=none: anyone who reaches /admin/events can request a bootstrap');
     return [unauthenticatedSender];
+  }
+  if (config.ADMIN_EVENTS_AUTH === 'oidc') {
+    return [
+      oidcSenderVerifier({
+        issuer: oidcIssuer({
+          baseUrl: config.ADMIN_EVENTS_OIDC_DISCOVERY_URL,
+          fetch: serviceAccountFetch(config.ADMIN_EVENTS_OIDC_SERVICE_ACCOUNT_DIR),
+        }),
+        audience: config.ADMIN_EVENTS_OIDC_AUDIENCE ?? '',
+        subjects: config.ADMIN_EVENTS_OIDC_SUBJECTS ?? [],
+        now,
+      }),
+    ];
   }
   return [sharedSecretVerifier(config.ADMIN_EVENTS_SECRET ?? '')];
 }
@@ -178,7 +194,7 @@ export function createApp(deps: AdminDeps): FunctionApp {
       }),
     metrics,
     namespace: config.KUBERNETES_NAMESPACE,
-    eventSenders: eventSenderVerifiers(config, deps.log),
+    eventSenders: eventSenderVerifiers(config, deps.log, now),
     eventSources: config.ADMIN_EVENT_SOURCES,
     now,
   };

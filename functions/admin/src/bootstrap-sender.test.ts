@@ -1,12 +1,15 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createLifecycle, serveFunction } from '@zerochat/runtime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { captureLog } from '../../../test/support/capture-log.ts';
 import { testSigningKey } from '../../../test/support/keys.ts';
 import { testServices, useTestDatabase } from '../../../test/support/test-services.ts';
 import type { BootstrapReport } from './bootstrap/bootstrap.ts';
-import { DeliveryError, sendBootstrapEvent } from './bootstrap-sender.ts';
+import { DeliveryError, sendBootstrapEvent, tokenFile } from './bootstrap-sender.ts';
 import { adminTestApp, tinyBaseModel, uniqueModelNames } from './testing/admin-harness.ts';
 import { TEST_EVENTS_SECRET } from './testing/admin-settings.ts';
 
@@ -92,6 +95,42 @@ describe('sendBootstrapEvent', () => {
     } finally {
       broker.close();
     }
+  });
+
+  it("presents the token file's token (a SinkBinding's OIDC token), read afresh at each attempt, and none without the file", async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'zerochat-oidc-'));
+    onTestFinished(() => rm(folder, { recursive: true, force: true }));
+    const path = join(folder, 'token');
+    const seen: Array<string | undefined> = [];
+    let renewed = false;
+    const broker: typeof fetch = async (_url, init) => {
+      seen.push(new Headers(init?.headers).get('authorization') ?? undefined);
+      // The first attempt fails; Eventing renews the token before the second.
+      if (!renewed) {
+        renewed = true;
+        await writeFile(path, 'renewed.token.value\n');
+        return new Response('', { status: 503 });
+      }
+      return new Response('', { status: 202 });
+    };
+    await writeFile(path, 'first.token.value\n');
+    await sendBootstrapEvent({
+      sink: 'http://broker.invalid',
+      source: '/s',
+      fetch: broker,
+      credential: tokenFile(path),
+      retryDelayMs: 1,
+    });
+    expect(seen).toEqual(['Bearer first.token.value', 'Bearer renewed.token.value']);
+
+    seen.length = 0;
+    await sendBootstrapEvent({
+      sink: 'http://broker.invalid',
+      source: '/s',
+      fetch: broker,
+      credential: tokenFile(join(folder, 'absent')),
+    });
+    expect(seen).toEqual([undefined]);
   });
 
   it('does not retry an event the sink refuses as malformed', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudEvent, emitterFor, HTTP, type Message, Mode, type TransportFunction } from 'cloudevents';
 import { describeFailure } from './bootstrap/failure.ts';
@@ -27,11 +28,12 @@ export interface Delivery {
  */
 export function fetchTransport(
   sink: string,
-  options: { fetch?: typeof fetch; timeoutMs: number; credential?: string | undefined },
+  options: { fetch?: typeof fetch; timeoutMs: number; credential?: Credential | undefined },
 ): TransportFunction {
   const doFetch = options.fetch ?? fetch;
-  const authorization = options.credential ? { authorization: `Bearer ${options.credential}` } : {};
   return async (message: Message) => {
+    const credential = typeof options.credential === 'function' ? await options.credential() : options.credential;
+    const authorization = credential ? { authorization: `Bearer ${credential}` } : {};
     const response = await doFetch(sink, {
       method: 'POST',
       headers: { ...(message.headers as Record<string, string>), ...authorization },
@@ -44,12 +46,36 @@ export function fetchTransport(
   };
 }
 
+/**
+ * A bearer token, or where to read one at each attempt: a token that its issuer renews (the OIDC
+ * token a SinkBinding mounts) is read fresh every time. Undefined: no Authorization header.
+ */
+export type Credential = string | (() => Promise<string | undefined>);
+
+/** Where a Knative SinkBinding mounts the OIDC token its subject presents to the sink. */
+export const SINK_BINDING_TOKEN_FILE = '/oidc/token';
+
+/** The token in `path`, read at each call; undefined while there is no such file. */
+export function tokenFile(path: string): () => Promise<string | undefined> {
+  return async () => {
+    try {
+      return (await readFile(path, 'utf8')).trim() || undefined;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  };
+}
+
 export interface SendBootstrapOptions {
   /** Where to send it: a Broker (K_SINK under a SinkBinding) or the admin function's /admin/events. */
   sink: string;
   source: string;
-  /** Presented as a bearer token: the admin function's ADMIN_EVENTS_SECRET. */
-  credential?: string | undefined;
+  /**
+   * Presented as a bearer token: the admin function's ADMIN_EVENTS_SECRET, or the Knative
+   * Eventing OIDC token a SinkBinding mounts (for the Broker, which checks it).
+   */
+  credential?: Credential | undefined;
   mode?: 'binary' | 'structured';
   fetch?: typeof fetch;
   /** Bound for one attempt; a bootstrap that pulls the base model takes minutes. */

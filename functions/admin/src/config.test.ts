@@ -16,6 +16,10 @@ const env = (overrides: Record<string, string | undefined> = {}) => ({
   ADMIN_EVENTS_SECRET: 'an events secret of 32 characters',
   ...overrides,
 });
+const OIDC = {
+  ADMIN_EVENTS_OIDC_AUDIENCE: 'zerochat-admin-events',
+  ADMIN_EVENTS_OIDC_SUBJECTS: 'system:serviceaccount:zerochat:a, system:serviceaccount:zerochat:b',
+};
 const failure = (overrides: Record<string, string | undefined>) => configFailure(adminConfigSchema, env(overrides));
 
 describe('the admin configuration', () => {
@@ -75,10 +79,43 @@ describe('the admin configuration', () => {
       /at least 8/,
     ],
     ['KUBERNETES_NAMESPACE', { KUBERNETES_NAMESPACE: 'Zerochat' }, /namespace/],
+    [
+      'ADMIN_EVENTS_OIDC_AUDIENCE',
+      { ADMIN_EVENTS_AUTH: 'oidc', ...OIDC, ADMIN_EVENTS_OIDC_AUDIENCE: undefined },
+      /is required with ADMIN_EVENTS_AUTH=oidc/,
+    ],
+    [
+      'ADMIN_EVENTS_OIDC_SUBJECTS',
+      { ADMIN_EVENTS_AUTH: 'oidc', ...OIDC, ADMIN_EVENTS_OIDC_SUBJECTS: undefined },
+      /is required with ADMIN_EVENTS_AUTH=oidc/,
+    ],
+    [
+      'ADMIN_EVENTS_OIDC_SUBJECTS',
+      { ADMIN_EVENTS_AUTH: 'oidc', ...OIDC, ADMIN_EVENTS_OIDC_SUBJECTS: 'admin-bootstrap' },
+      /system:serviceaccount:<namespace>:<name>/,
+    ],
+    [
+      'ADMIN_EVENTS_OIDC_DISCOVERY_URL',
+      { ADMIN_EVENTS_AUTH: 'oidc', ...OIDC, ADMIN_EVENTS_OIDC_DISCOVERY_URL: 'ftp://x' },
+      /http\(s\) URL/,
+    ],
   ])('names %s when it is wrong', (variable, overrides, message) => {
     const error = failure(overrides);
     expect(error.variable).toBe(variable);
     expect(error.message).toMatch(message);
+  });
+
+  it("reads Knative Eventing's sender identity settings, the cluster's discovery by default", () => {
+    const config = parseConfig(
+      adminConfigSchema,
+      env({ ADMIN_EVENTS_AUTH: 'oidc', ADMIN_EVENTS_SECRET: undefined, ...OIDC }),
+    );
+    expect(config).toMatchObject({
+      ADMIN_EVENTS_OIDC_AUDIENCE: 'zerochat-admin-events',
+      ADMIN_EVENTS_OIDC_SUBJECTS: ['system:serviceaccount:zerochat:a', 'system:serviceaccount:zerochat:b'],
+      ADMIN_EVENTS_OIDC_DISCOVERY_URL: 'https://kubernetes.default.svc',
+      ADMIN_EVENTS_OIDC_SERVICE_ACCOUNT_DIR: '/var/run/secrets/kubernetes.io/serviceaccount',
+    });
   });
 
   it('never echoes the admin password in its error', () => {

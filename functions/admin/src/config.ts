@@ -47,15 +47,30 @@ export const adminEnv = {
     .optional(),
   /**
    * How /admin/events proves who sent an event: `secret` (ADMIN_EVENTS_SECRET as a bearer
-   * token: compose, npm start) or `none` (anyone who reaches the route; only where nothing but
-   * the event broker can).
+   * token: compose, npm start), `oidc` (Knative Eventing's sender identity: a service-account
+   * token of the cluster's issuer) or `none` (anyone who reaches the route).
    */
-  ADMIN_EVENTS_AUTH: z.enum(['secret', 'none']).default('secret'),
+  ADMIN_EVENTS_AUTH: z.enum(['secret', 'oidc', 'none']).default('secret'),
   /** The bearer token event senders present with ADMIN_EVENTS_AUTH=secret. Secret. */
   ADMIN_EVENTS_SECRET: z
     .string()
     .min(32, 'must be at least 32 characters (npm run compose:secrets makes one)')
     .optional(),
+  /** With oidc: the audience the Triggers delivering to admin ask for (their `subscriber.audience`). */
+  ADMIN_EVENTS_OIDC_AUDIENCE: z.string().trim().min(1).max(256).optional(),
+  /** With oidc: the token `sub`s accepted, the service accounts of those Triggers. */
+  ADMIN_EVENTS_OIDC_SUBJECTS: commaList(
+    z
+      .string()
+      .regex(/^system:serviceaccount:[a-z0-9-]+:[a-z0-9.-]+$/, 'must be system:serviceaccount:<namespace>:<name>'),
+    'subject',
+  ).optional(),
+  /** With oidc: where the issuer's discovery document is (`<url>/.well-known/openid-configuration`). */
+  ADMIN_EVENTS_OIDC_DISCOVERY_URL: envHttpUrl('https://kubernetes.default.svc').default(
+    'https://kubernetes.default.svc',
+  ),
+  /** With oidc: the service-account folder whose `ca.crt` and `token` reach the discovery. */
+  ADMIN_EVENTS_OIDC_SERVICE_ACCOUNT_DIR: z.string().min(1).default('/var/run/secrets/kubernetes.io/serviceaccount'),
   /** The `source`s a bootstrap request may come from; others are refused (403). */
   ADMIN_EVENT_SOURCES: commaList(z.string().max(256), 'source').default([
     '/zerochat/install',
@@ -91,6 +106,13 @@ export const adminConfigSchema = z
         path: ['ADMIN_EVENTS_SECRET'],
         message: 'is required with ADMIN_EVENTS_AUTH=secret (npm run compose:secrets makes one)',
       });
+    }
+    if (config.ADMIN_EVENTS_AUTH === 'oidc') {
+      for (const variable of ['ADMIN_EVENTS_OIDC_AUDIENCE', 'ADMIN_EVENTS_OIDC_SUBJECTS'] as const) {
+        if (!config[variable]) {
+          ctx.addIssue({ code: 'custom', path: [variable], message: 'is required with ADMIN_EVENTS_AUTH=oidc' });
+        }
+      }
     }
     if (config.BOOTSTRAP_ADMIN_PASSWORD && !config.BOOTSTRAP_ADMIN_EMAIL) {
       ctx.addIssue({

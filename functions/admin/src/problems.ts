@@ -24,6 +24,16 @@ export function eventSourceRefused(source: string): AppError {
   });
 }
 
+/** A proven sender that is not one of the event senders this function takes events from: 403. */
+export function eventSenderForbidden(subject: string): AppError {
+  return new AppError({
+    code: 'event_sender_refused',
+    status: 403,
+    title: 'Event sender refused',
+    detail: `Events are taken from the senders in ADMIN_EVENTS_OIDC_SUBJECTS only, not from "${subject.slice(0, 256)}".`,
+  });
+}
+
 /** A bootstrap step failed: 503, so a Broker retries the event (and the repeat runs again). */
 export function bootstrapFailed(report: BootstrapReport): AppError {
   const failed = report.steps.filter((step) => step.outcome === 'failed').map((step) => step.step);

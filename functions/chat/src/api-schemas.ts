@@ -54,6 +54,8 @@ export const Conversation = z
     title: z.string(),
     model: z.string(),
     systemPrompt: z.string().nullable(),
+    pinned: z.boolean().openapi({ description: 'Listed before the others.' }),
+    archived: z.boolean().openapi({ description: 'Left out of the list unless `archived` asks for it.' }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
@@ -69,6 +71,8 @@ export function conversationJson(conversation: ConversationDocument): z.infer<ty
     title: conversation.title,
     model: conversation.model,
     systemPrompt: conversation.systemPrompt,
+    pinned: conversation.pinned === true,
+    archived: conversation.archived === true,
     createdAt: conversation.createdAt.toISOString(),
     updatedAt: conversation.updatedAt.toISOString(),
   };

@@ -15,6 +15,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import type { ChatContext } from './chat-context.ts';
 import { createChatStore } from './chat-store.ts';
 import type { ChatConfig, ChatSettings } from './config.ts';
+import { createConversationList } from './conversation-list.ts';
 import { createGenerationSlots } from './generation-slots.ts';
 import { createModelCatalog } from './model-catalog.ts';
 import type { ModelServer } from './model-server.ts';
@@ -23,6 +24,10 @@ import { createReplyMetrics } from './reply-metrics.ts';
 import { addConversationRoutes } from './routes/conversations.ts';
 import { addMessageRoutes } from './routes/messages.ts';
 import { addModelRoutes } from './routes/models.ts';
+import { addUserSettingsRoutes } from './routes/user-settings.ts';
+import { withSearchIndex } from './search/indexed-store.ts';
+import { createSearchIndex } from './search/search-index.ts';
+import { createUserSettings } from './user-settings.ts';
 
 /** Where the access tokens' keys come from, and who must have issued them for whom. */
 type AccessTokenSettings = Pick<ChatConfig, keyof AccessTokenConfig>;
@@ -64,9 +69,13 @@ export function createApp(deps: ChatDeps): FunctionApp {
         : undefined,
   });
 
+  const search = createSearchIndex({ db: deps.mongo.db, lifecycle: deps.lifecycle, log: deps.log, now });
   const chat: ChatContext = {
     settings: deps.config,
-    store: createChatStore(deps.mongo.db, now),
+    store: withSearchIndex(createChatStore(deps.mongo.db, now), search, deps.log),
+    list: createConversationList(deps.mongo.db),
+    search,
+    userSettings: createUserSettings(deps.mongo.db, deps.config, now),
     slots: createGenerationSlots({
       collection: deps.mongo.db.collection<GenerationSlotDocument>(COLLECTIONS.generationSlots),
       limit: deps.config.CHAT_MAX_CONCURRENT_PER_USER,
@@ -93,6 +102,7 @@ export function createApp(deps: ChatDeps): FunctionApp {
   const authenticated = requireAccessToken(verifyAccessToken);
   app.use('/chat/models', authenticated);
   app.use('/chat/conversations/*', authenticated);
+  app.use('/chat/settings', authenticated);
 
   addModelRoutes(app, chat);
   addConversationRoutes(app, chat);
@@ -103,5 +113,6 @@ export function createApp(deps: ChatDeps): FunctionApp {
     sessionCacheMs: deps.config.AUTH_SESSION_CACHE_MS,
     log: deps.log,
   });
+  addUserSettingsRoutes(app, chat);
   return app;
 }

@@ -5,17 +5,11 @@ import {
   type MessageStatus,
   type MessageUsage,
 } from '@zerochat/data';
-import { type Db, type Filter, ObjectId } from 'mongodb';
+import { type Db, ObjectId } from 'mongodb';
 import type { EarlierMessage } from './trim-history.ts';
 
 export const DEFAULT_TITLE = 'New conversation';
 const TITLE_FROM_MESSAGE_CHARS = 60;
-
-/** Where a page of conversations starts: after this (updatedAt, _id) position. */
-export interface ConversationPosition {
-  updatedAt: Date;
-  id: ObjectId;
-}
 
 export interface Exchange {
   userMessage: MessageDocument;
@@ -34,22 +28,6 @@ export function createChatStore(db: Db, now: () => Date) {
   return {
     findConversation(userId: ObjectId, id: ObjectId) {
       return conversations.findOne({ _id: id, userId });
-    },
-
-    /** Newest activity first; `limit + 1` are read to tell whether another page follows. */
-    async listConversations(userId: ObjectId, limit: number, after?: ConversationPosition) {
-      const filter: Filter<ConversationDocument> = after
-        ? {
-            userId,
-            $or: [{ updatedAt: { $lt: after.updatedAt } }, { updatedAt: after.updatedAt, _id: { $lt: after.id } }],
-          }
-        : { userId };
-      const page = await conversations
-        .find(filter)
-        .sort({ updatedAt: -1, _id: -1 })
-        .limit(limit + 1)
-        .toArray();
-      return { items: page.slice(0, limit), more: page.length > limit };
     },
 
     async createConversation(fields: Pick<ConversationDocument, 'userId' | 'title' | 'model' | 'systemPrompt'>) {

@@ -4,13 +4,23 @@ import { canonicalModelName, ollamaFetch } from '@zerochat/ollama';
 import { type ChatResponse, Ollama, type Options } from 'ollama/browser';
 
 /**
- * The model options a request may set (DESIGN §3; the OpenAI-compatible API adds stop and the
+ * The model options a request may set (DESIGN §3; the OpenAI-compatible API adds the
  * penalties); everything else stays Ollama's default.
  */
 export type ModelOptions = Partial<
   Pick<
     Options,
-    'temperature' | 'top_p' | 'num_ctx' | 'seed' | 'num_predict' | 'stop' | 'presence_penalty' | 'frequency_penalty'
+    | 'temperature'
+    | 'top_p'
+    | 'top_k'
+    | 'min_p'
+    | 'repeat_penalty'
+    | 'stop'
+    | 'num_ctx'
+    | 'seed'
+    | 'num_predict'
+    | 'presence_penalty'
+    | 'frequency_penalty'
   >
 >;
 

@@ -1,4 +1,4 @@
-import type { ObjectId } from 'mongodb';
+import type { Binary, ObjectId } from 'mongodb';
 
 // The documents zerochat stores (docs/data.md). Ids are ObjectIds in MongoDB and their hex
 // strings in the API. Every timestamp is a Date.
@@ -13,6 +13,9 @@ export const COLLECTIONS = {
   generationSlots: 'generation_slots',
   processedEvents: 'processed_events',
   locks: 'locks',
+  searchIndex: 'search_index',
+  searchLog: 'search_log',
+  userSettings: 'user_settings',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
@@ -114,6 +117,10 @@ export interface ConversationDocument {
   title: string;
   model: string;
   systemPrompt: string | null;
+  /** Listed before the others. Absent means false. */
+  pinned?: boolean;
+  /** Left out of the list unless asked for. Absent means false. */
+  archived?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -170,4 +177,53 @@ export interface LockDocument {
   _id: string;
   holder: string;
   expiresAt: Date;
+}
+
+/**
+ * A user's searchable message text in one document (`_id` is the user's id), one line per
+ * message: its id, its conversation's id (24 hex digits each), `u` or `a`, then its content on
+ * one line; gzip-compressed, since reading it is what a search costs. FerretDB answers a lookup
+ * by `_id` from its primary key and scans the whole collection for any other filter, so search
+ * reads this one document instead of the messages.
+ */
+export interface SearchIndexDocument {
+  _id: ObjectId;
+  /** The lines, oldest first, as gzip-compressed UTF-8. */
+  lines: Binary;
+  updatedAt: Date;
+}
+
+/**
+ * A change not yet folded into the user's SearchIndexDocument: inserted (never updated, so
+ * concurrent writers lose nothing), folded in and deleted right after, so the collection stays
+ * small and is read whole by a search.
+ */
+export type SearchLogDocument = { _id: ObjectId; userId: ObjectId } & (
+  | { op: 'put'; conversationId: ObjectId; messageId: ObjectId; role: 'user' | 'assistant'; text: string }
+  | { op: 'drop-messages'; messageIds: ObjectId[] }
+  | { op: 'drop-conversation'; conversationId: ObjectId }
+);
+
+/** Bounded Ollama options a user sets once, for every reply that does not set its own. */
+export interface GenerationOptions {
+  temperature?: number;
+  top_p?: number;
+  top_k?: number;
+  min_p?: number;
+  repeat_penalty?: number;
+  seed?: number;
+  num_ctx?: number;
+  num_predict?: number;
+  stop?: string[];
+}
+
+/** A user's defaults for new conversations and replies (`_id` is the user's id). */
+export interface UserSettingsDocument {
+  _id: ObjectId;
+  /** The model of new conversations; null: the configured default. */
+  model: string | null;
+  /** The system prompt of new conversations; null: none. */
+  systemPrompt: string | null;
+  options: GenerationOptions;
+  updatedAt: Date;
 }

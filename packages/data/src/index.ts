@@ -5,6 +5,7 @@ export {
   COLLECTIONS,
   type CollectionName,
   type ConversationDocument,
+  type GenerationOptions,
   type GenerationSlotDocument,
   type LockDocument,
   type LoginFailureDocument,
@@ -14,8 +15,11 @@ export {
   type MessageUsage,
   type ProcessedEventDocument,
   type RefreshTokenDocument,
+  type SearchIndexDocument,
+  type SearchLogDocument,
   type UserDocument,
   type UserRole,
+  type UserSettingsDocument,
 } from './collections.ts';
 export { ensureIndexes, INDEXES, type IndexDefinition, type IndexOutcome } from './indexes.ts';
 export { isDuplicateKey } from './mongo-errors.ts';

@@ -7,6 +7,7 @@ describe('ensureIndexes', () => {
   const database = useTestDatabase();
 
   it('creates every index once, then reports them all ok', async () => {
+    await database.db.dropDatabase(); // whatever tests ran before in this file
     const first = await ensureIndexes(database.db);
     expect(first.map((result) => result.outcome)).toEqual(INDEXES.map(() => 'changed'));
     const second = await ensureIndexes(database.db);

@@ -14,6 +14,9 @@ export const USER_DATA: Readonly<Record<CollectionName, '_id' | 'userId' | null>
   [COLLECTIONS.conversations]: 'userId',
   [COLLECTIONS.messages]: 'userId',
   [COLLECTIONS.generationSlots]: 'userId',
+  [COLLECTIONS.searchIndex]: '_id',
+  [COLLECTIONS.searchLog]: 'userId',
+  [COLLECTIONS.userSettings]: '_id',
   // Failed logins are counted per hashed email and per address, and expire within the window.
   [COLLECTIONS.loginThrottle]: null,
   [COLLECTIONS.processedEvents]: null,

@@ -16,6 +16,7 @@ export interface FerretDb {
   readonly uri: string;
   readonly port: number;
   readonly pid: number | undefined;
+  /** Starts it and waits until it answers; does nothing while it runs. */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -30,6 +31,8 @@ export async function createFerretDb(options: FerretDbOptions): Promise<FerretDb
       return process?.pid;
     },
     async start() {
+      // A second process would find the port taken, and stop() would then miss the first.
+      if (process?.running) return;
       await mkdir(options.dataDir, { recursive: true });
       process = await startServiceProcess({
         name: 'FerretDB',

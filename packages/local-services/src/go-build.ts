@@ -50,7 +50,8 @@ export async function go(args: string[], options: { cwd?: string; env?: NodeJS.P
   }
 }
 
-async function downloadModule(module: string): Promise<string> {
+/** The folder of a Go module in Go's module cache (downloaded first if need be). */
+export async function downloadModule(module: string): Promise<string> {
   const { Dir } = JSON.parse(await go(['mod', 'download', '-json', module])) as { Dir: string };
   return Dir;
 }

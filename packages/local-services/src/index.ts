@@ -4,6 +4,7 @@ export { findOnPath } from './find-binary.ts';
 export { acceptsConnections, freePort } from './free-port.ts';
 export {
   type BuildOptions,
+  downloadModule,
   ensureFerretDb,
   ensureOllama,
   FERRETDB_VERSION,
@@ -11,6 +12,14 @@ export {
   OLLAMA_VERSION,
 } from './go-build.ts';
 export { ensureGoProgram } from './go-program.ts';
+export {
+  ETCD_VERSION,
+  ensureControlPlane,
+  KUBERNETES_VERSION,
+  type KubernetesApiServer,
+  type KubernetesApiServerOptions,
+  startKubernetesApiServer,
+} from './kubernetes-api-server.ts';
 export { createOllamaServer, type OllamaServer, type OllamaServerOptions } from './ollama-server.ts';
 export {
   type ProvidedService,
@@ -19,6 +28,7 @@ export {
   provideMongo,
   provideOllama,
   provideServices,
+  registerSmolLm2,
   registerTinyModel,
 } from './provide-services.ts';
 export {
@@ -27,3 +37,4 @@ export {
   type ServiceProcessOptions,
   startServiceProcess,
 } from './service-process.ts';
+export { ensureSmolLm2, SMOLLM2, type SmolLm2Options, smolLm2Path } from './smollm2.ts';

@@ -16,6 +16,7 @@ export interface OllamaServerOptions {
 export interface OllamaServer {
   readonly host: string;
   readonly pid: number | undefined;
+  /** Starts it and waits until it answers; does nothing while it runs. */
   start(): Promise<void>;
   /** SIGTERM and wait. */
   stop(): Promise<void>;
@@ -33,6 +34,8 @@ export async function createOllamaServer(options: OllamaServerOptions): Promise<
       return process?.pid;
     },
     async start() {
+      // A second process would find the port taken, and stop() would then miss the first.
+      if (process?.running) return;
       const models = join(options.dataDir, 'models');
       await mkdir(models, { recursive: true });
       process = await startServiceProcess({

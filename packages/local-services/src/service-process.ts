@@ -22,6 +22,8 @@ export interface ServiceProcess {
   readonly name: string;
   readonly pid: number;
   readonly exited: Promise<void>;
+  /** False once the process has exited, whoever ended it. */
+  readonly running: boolean;
   /** SIGTERM, then SIGKILL after `graceMs`; the whole process group, so helpers go too. */
   stop(graceMs?: number): Promise<void>;
   /** SIGKILL to the whole process group at once, as a crash would. */
@@ -91,6 +93,9 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     name: options.name,
     pid,
     exited,
+    get running() {
+      return !hasExited;
+    },
     async stop(graceMs = 10_000) {
       if (hasExited) return;
       signalGroup(pid, 'SIGTERM');

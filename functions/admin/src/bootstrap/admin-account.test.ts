@@ -1,18 +1,24 @@
 import { createPasswordHasher, createUserStore, ensureAccountIndexes, PASSWORD_HASH_FLOOR } from '@zerochat/accounts';
 import { COLLECTIONS, type UserDocument } from '@zerochat/data';
-import { beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from 'mongodb';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { captureLog } from '../../../../test/support/capture-log.ts';
 import { useTestDatabase } from '../../../../test/support/test-services.ts';
 import { adminAccountStep } from './admin-account.ts';
 
 const database = useTestDatabase();
-const users = () => database.db.collection<UserDocument>(COLLECTIONS.users);
+let db: Db;
+const users = () => db.collection<UserDocument>(COLLECTIONS.users);
 const store = () =>
   createUserStore({ collection: users(), hasher: createPasswordHasher(PASSWORD_HASH_FLOOR), now: () => new Date() });
 const run = (email: string | undefined, password: string | undefined, promoteExisting = false) =>
   adminAccountStep({ users: store(), email, password, promoteExisting }).run(captureLog().log);
 
-beforeAll(() => ensureAccountIndexes(database.db));
+// The step looks at every account: each test starts from an installation of its own.
+beforeEach(async () => {
+  db = database.fresh();
+  await ensureAccountIndexes(db);
+});
 
 describe('the first-admin step', () => {
   it('creates the admin (changed), then finds it (ok), and the password logs in', async () => {

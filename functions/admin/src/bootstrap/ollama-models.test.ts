@@ -1,7 +1,7 @@
 import { freePort } from '@zerochat/local-services';
 import { parseModelfile } from '@zerochat/ollama';
 import { Ollama } from 'ollama/browser';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { captureLog } from '../../../../test/support/capture-log.ts';
 import { testServices } from '../../../../test/support/test-services.ts';
 import { ollamaClients } from '../ollama-client.ts';
@@ -17,7 +17,8 @@ const ollama = new Ollama({ host: ollamaHost });
 let names: ReturnType<typeof uniqueModelNames>;
 let source: ReturnType<typeof tinyBaseModel>;
 
-beforeAll(() => {
+// Each test starts with models of its own that do not exist yet.
+beforeEach(() => {
   names = uniqueModelNames();
   source = tinyBaseModel(ollamaHost);
 });
@@ -54,6 +55,7 @@ describe('the Ollama step', () => {
   });
 
   it("gives the model the Modelfile's system prompt and parameters", async () => {
+    expect((await step().run(captureLog().log)).outcome).toBe('changed');
     const shown = await ollama.show({ model: names.ZEROCHAT_MODEL });
     const modelfile = zerochatModelfile();
     expect(shown.system).toBe(modelfile.system);
@@ -76,6 +78,7 @@ describe('the Ollama step', () => {
 
   it('recreates the model when the Modelfile changes, and only then', async () => {
     const { log } = captureLog();
+    expect((await step().run(log)).outcome).toBe('changed');
     const changed = parseModelfile(
       'FROM base\nSYSTEM """You are a pirate."""\nPARAMETER temperature 0.2\nPARAMETER stop "user:"\nPARAMETER stop "system:"',
     );

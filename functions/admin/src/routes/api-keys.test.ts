@@ -55,6 +55,15 @@ describe("an admin and a user's API keys", () => {
     expect((await call('DELETE', keyPath(user._id))).status).toBe(404);
   });
 
+  it('never takes an API key, not even an admin’s', async () => {
+    const { user } = await admin.userWithToken('admin');
+    const issued = await keys().create(user._id, { name: 'admin key', expiresAt: null });
+    if (issued === 'limit_reached') throw new Error('no key made');
+    for (const path of ['/admin/users', '/admin/status', `/admin/users/${user._id.toHexString()}/api-keys`]) {
+      expect((await call('GET', path, issued.key)).status, path).toBe(401);
+    }
+  });
+
   it('is for admins only, and needs a user that exists', async () => {
     const { user, token } = await admin.userWithToken('user');
     expect((await call('GET', `/admin/users/${user._id.toHexString()}/api-keys`, token)).status).toBe(403);

@@ -1,3 +1,4 @@
+import { ensureIndexes } from '@zerochat/data';
 import { freePort } from '@zerochat/local-services';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestSigningKey, testSigningKey } from '../../../../test/support/keys.ts';
@@ -40,6 +41,7 @@ describe('POST /admin/bootstrap', () => {
   });
 
   it('answers 503 bootstrap_failed with the report when a step fails', async () => {
+    await ensureIndexes(database.db); // an install whose indexes are in place: that step is ok
     const response = await bootstrapAs({ OLLAMA_HOST: `http://127.0.0.1:${await freePort()}` });
     expect(response.status).toBe(503);
     expect(response.headers.get('content-type')).toBe('application/problem+json');

@@ -4,49 +4,86 @@ import { type CloudEvent, HTTP } from 'cloudevents';
 import { Ollama } from 'ollama/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestSigningKey, testSigningKey } from '../../../../test/support/keys.ts';
-import { testServices, useTestDatabase } from '../../../../test/support/test-services.ts';
+import { type TestDatabase, testServices, useTestDatabase } from '../../../../test/support/test-services.ts';
 import { startAuthServer } from '../../../auth/src/testing/auth-server.ts';
 import { testAuthSettings } from '../../../auth/src/testing/auth-settings.ts';
 import type { BootstrapReport } from '../bootstrap/bootstrap.ts';
-import { adminTestApp, tinyBaseModel, uniqueModelNames } from '../testing/admin-harness.ts';
+import { type AdminTestApp, adminTestApp, tinyBaseModel, uniqueModelNames } from '../testing/admin-harness.ts';
 import { TEST_EVENTS_SECRET } from '../testing/admin-settings.ts';
 import { type KongAdminStandIn, startKongAdminStandIn } from '../testing/kong-admin-stand-in.ts';
 
 // A bootstrap over CloudEvents against real FerretDB and real Ollama (the tiny model as the
 // base model), with a stand-in of Kong's admin API (Kong cannot run here).
 
-const database = useTestDatabase();
 const { ollamaHost } = testServices();
 const ADMIN = { email: 'root@example.com', password: 'first admin password' };
 let key: TestSigningKey;
-let kong: KongAdminStandIn;
-let admin: ReturnType<typeof adminTestApp>;
-let names: ReturnType<typeof uniqueModelNames>;
 
 beforeAll(async () => {
   key = await testSigningKey('install-key');
-  kong = await startKongAdminStandIn();
-  names = uniqueModelNames();
-  admin = adminTestApp(
-    database.db,
-    key,
-    {
-      ...names,
-      OLLAMA_HOST: ollamaHost,
-      KONG_ADMIN_URL: kong.url,
-      KONG_UPSTREAMS: 'knative:zerochat',
-      BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
-      BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
-      ADMIN_EVENT_SOURCES: '/zerochat/test,/zerochat/elsewhere,/zerochat/structured',
-    },
-    { baseModelSource: tinyBaseModel(ollamaHost) },
-  );
 });
-afterAll(() => kong.stop());
 
+interface Install {
+  readonly database: TestDatabase;
+  readonly kong: KongAdminStandIn;
+  readonly admin: AdminTestApp;
+  readonly names: ReturnType<typeof uniqueModelNames>;
+}
+
+/**
+ * An admin with a database, a Kong stand-in and model names of its own, set up by hooks in the
+ * calling scope: the file's, and one for the tests that need an install nothing ran on yet.
+ */
+function useInstall(): Install {
+  const database = useTestDatabase();
+  let parts: Omit<Install, 'database'> | undefined;
+  beforeAll(async () => {
+    const kong = await startKongAdminStandIn();
+    const names = uniqueModelNames();
+    const admin = adminTestApp(
+      database.db,
+      key,
+      {
+        ...names,
+        OLLAMA_HOST: ollamaHost,
+        KONG_ADMIN_URL: kong.url,
+        KONG_UPSTREAMS: 'knative:zerochat',
+        BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
+        BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+        ADMIN_EVENT_SOURCES: '/zerochat/test,/zerochat/elsewhere,/zerochat/structured',
+      },
+      { baseModelSource: tinyBaseModel(ollamaHost) },
+    );
+    parts = { kong, names, admin };
+  });
+  afterAll(() => parts?.kong.stop());
+  const part = <K extends 'kong' | 'admin' | 'names'>(name: K): Omit<Install, 'database'>[K] => {
+    if (!parts) throw new Error('useInstall: the install is set up in beforeAll');
+    return parts[name];
+  };
+  return {
+    database,
+    get kong() {
+      return part('kong');
+    },
+    get admin() {
+      return part('admin');
+    },
+    get names() {
+      return part('names');
+    },
+  };
+}
+
+const install = useInstall();
+const { database } = install;
 let sequence = 0;
 const BOOTSTRAP = 'dev.zerochat.admin.bootstrap.requested';
 const SENDER = `Bearer ${TEST_EVENTS_SECRET}`;
+// The file's install is bootstrapped before its tests, which see an installed system.
+beforeAll(async () => {
+  expect((await send(binaryEvent({ 'ce-id': 'install' }))).status).toBe(200);
+});
 
 function binaryEvent(overrides: Record<string, string> = {}, body = '{}'): RequestInit {
   sequence++;
@@ -73,31 +110,37 @@ function structuredEvent(event: Record<string, unknown>): RequestInit {
   };
 }
 
-const send = (init: RequestInit) => admin.app.request('/admin/events', init);
+const send = (init: RequestInit, to: Install = install) => to.admin.app.request('/admin/events', init);
 
 async function replyOf(response: Response): Promise<CloudEvent<BootstrapReport>> {
   const event = HTTP.toEvent({ headers: Object.fromEntries(response.headers), body: await response.text() });
   return event as CloudEvent<BootstrapReport>;
 }
 
-const processed = () => database.db.collection(COLLECTIONS.processedEvents);
+const processed = (of: Install = install) => of.database.db.collection(COLLECTIONS.processedEvents);
 const outcomes = (report: BootstrapReport) => Object.fromEntries(report.steps.map((step) => [step.step, step.outcome]));
 
 describe('a bootstrap CloudEvent on a fresh system', () => {
+  // An install of its own, bootstrapped once here: the other describes bootstrap the file's.
+  const fresh = useInstall();
+  let response: Response;
+  let reply: CloudEvent<BootstrapReport>;
   let first: BootstrapReport;
+  beforeAll(async () => {
+    response = await send(binaryEvent({ 'ce-id': 'fresh-install' }), fresh);
+    reply = await replyOf(response);
+    first = reply.data as BootstrapReport;
+  });
 
-  it('runs every step and answers a bootstrap.completed event (binary mode) carrying the report', async () => {
-    const response = await send(binaryEvent({ 'ce-id': 'fresh-install' }));
+  it('runs every step and answers a bootstrap.completed event (binary mode) carrying the report', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('ce-specversion')).toBe('1.0');
-    const reply = await replyOf(response);
     expect(reply).toMatchObject({
       type: 'dev.zerochat.admin.bootstrap.completed',
       source: '/zerochat/admin',
       subject: 'fresh-install',
       datacontenttype: 'application/json',
     });
-    first = reply.data as BootstrapReport;
     expect(first.status).toBe('changed');
     expect(first.trigger).toEqual({ kind: 'event', type: BOOTSTRAP, source: '/zerochat/test', id: 'fresh-install' });
     expect(outcomes(first)).toEqual({
@@ -110,37 +153,37 @@ describe('a bootstrap CloudEvent on a fresh system', () => {
 
   it('leaves MongoDB indexed', async () => {
     for (const index of INDEXES) {
-      const existing = (await database.db.collection(index.collection).indexes()).map((entry) => entry.name);
+      const existing = (await fresh.database.db.collection(index.collection).indexes()).map((entry) => entry.name);
       expect(existing, `${index.collection}.${index.name}`).toContain(index.name);
     }
   });
 
   it('leaves an admin who can log in (through the auth function)', async () => {
-    const auth = await startAuthServer(database.db, { config: await testAuthSettings() });
+    const auth = await startAuthServer(fresh.database.db, { config: await testAuthSettings() });
     const login = await auth.post('/auth/login', ADMIN);
     expect(login.status).toBe(200);
     expect(login.body.user).toMatchObject({ email: ADMIN.email, role: 'admin', disabled: false });
   });
 
   it('leaves the zerochat model in Ollama, made from the Modelfile', async () => {
-    const shown = await new Ollama({ host: ollamaHost }).show({ model: names.ZEROCHAT_MODEL });
+    const shown = await new Ollama({ host: ollamaHost }).show({ model: fresh.names.ZEROCHAT_MODEL });
     expect(shown.system).toMatch(/^You are zerochat/);
     expect(shown.parameters).toMatch(/num_ctx\s+4096/);
   });
 
   it('leaves Kong with a config that passes the schema and carries the signing key', async () => {
-    expect(kong.rejected).toEqual([]);
-    const config = kong.config();
+    expect(fresh.kong.rejected).toEqual([]);
+    const config = fresh.kong.config();
     expect(KongDeclarativeConfigSchema.safeParse(config).success).toBe(true);
     expect(config?.consumers?.map((consumer) => consumer.custom_id)).toEqual(['install-key']);
   });
 
   it('changes nothing when a new bootstrap event comes', async () => {
-    const posts = kong.requests.filter((request) => request.method !== 'GET').length;
+    const posts = fresh.kong.requests.filter((request) => request.method !== 'GET').length;
     const modified = (await new Ollama({ host: ollamaHost }).list()).models.find(
-      (model) => model.name === names.ZEROCHAT_MODEL,
+      (model) => model.name === fresh.names.ZEROCHAT_MODEL,
     )?.modified_at;
-    const response = await send(binaryEvent({ 'ce-id': 'second-install' }));
+    const response = await send(binaryEvent({ 'ce-id': 'second-install' }), fresh);
     expect(response.status).toBe(200);
     const report = (await replyOf(response)).data as BootstrapReport;
     expect(report.status).toBe('ok');
@@ -150,9 +193,9 @@ describe('a bootstrap CloudEvent on a fresh system', () => {
       'ollama-models': 'ok',
       'kong-config': 'ok',
     });
-    expect(kong.requests.filter((request) => request.method !== 'GET')).toHaveLength(posts);
+    expect(fresh.kong.requests.filter((request) => request.method !== 'GET')).toHaveLength(posts);
     const after = (await new Ollama({ host: ollamaHost }).list()).models.find(
-      (model) => model.name === names.ZEROCHAT_MODEL,
+      (model) => model.name === fresh.names.ZEROCHAT_MODEL,
     );
     expect(after?.modified_at).toEqual(modified);
   });
@@ -170,23 +213,26 @@ describe('delivery at least once', () => {
     expect(
       await processed().countDocuments({ _id: JSON.stringify(['/zerochat/test', 'delivered-twice']) } as never),
     ).toBe(1);
-    const runs = admin.lines.filter(
+    const runs = install.admin.lines.filter(
       (line) => line.msg === 'bootstrap started' && JSON.stringify(line).includes('delivered-twice'),
     );
     expect(runs).toHaveLength(1);
-    expect(admin.lines).toContainEqual(
+    expect(install.admin.lines).toContainEqual(
       expect.objectContaining({ msg: 'CloudEvent handled before: answering as then' }),
     );
   });
 
   it('treats the same id from another source as another event', async () => {
-    const response = await send(binaryEvent({ 'ce-id': 'delivered-twice', 'ce-source': '/zerochat/elsewhere' }));
-    expect((await replyOf(response)).data?.trigger).toMatchObject({ source: '/zerochat/elsewhere' });
+    const here = await replyOf(await send(binaryEvent({ 'ce-id': 'one-id-two-sources' })));
+    const response = await send(binaryEvent({ 'ce-id': 'one-id-two-sources', 'ce-source': '/zerochat/elsewhere' }));
+    const elsewhere = await replyOf(response);
+    expect(elsewhere.data?.trigger).toMatchObject({ source: '/zerochat/elsewhere' });
+    expect(elsewhere.id).not.toBe(here.id);
   });
 
   it('answers 503 when a step fails, records nothing, and runs again on the retry', async () => {
     await database.db.collection(COLLECTIONS.processedEvents).deleteMany({});
-    kong.failWith(500);
+    install.kong.failWith(500);
     const init = binaryEvent({ 'ce-id': 'retried' });
     const failed = await send(init);
     expect(failed.status).toBe(503);
@@ -195,11 +241,11 @@ describe('delivery at least once', () => {
     expect(problem.detail).toContain('kong-config failed');
     expect(problem.report.steps.find((step) => step.step === 'kong-config')).toMatchObject({
       outcome: 'failed',
-      reason: `Kong at ${kong.url}: GET /: 500 An unexpected error occurred`,
+      reason: `Kong at ${install.kong.url}: GET /: 500 An unexpected error occurred`,
     });
     expect(await processed().countDocuments()).toBe(0);
 
-    kong.failWith(undefined);
+    install.kong.failWith(undefined);
     const retried = await send(init);
     expect(retried.status).toBe(200);
     expect(((await replyOf(retried)).data as BootstrapReport).status).toBe('ok');
@@ -248,12 +294,12 @@ describe('the two modes and the event sources', () => {
     expect(await response.text()).toBe('');
     expect(response.headers.get('ce-id')).toBeNull();
     expect(await processed().countDocuments()).toBe(before);
-    expect(admin.lines.at(-2)).toMatchObject({
+    expect(install.admin.lines.at(-2)).toMatchObject({
       level: 'warn',
       msg: 'CloudEvent not handled here: acknowledged and dropped',
       type: headers['ce-type'],
     });
-    const metrics = await (await admin.app.request('/metrics')).text();
+    const metrics = await (await install.admin.app.request('/metrics')).text();
     expect(metrics).toMatch(
       /zerochat_admin_events_total\{type="(other|dev\.knative\.sources\.ping)",outcome="ignored"\} [1-9]/,
     );
@@ -332,15 +378,15 @@ describe('malformed events', () => {
   ];
 
   it.each(cases)('refuses %s, and writes nothing', async (_name, init, status, code) => {
-    const before = { processed: await processed().countDocuments(), requests: kong.requests.length };
-    const started = admin.lines.filter((line) => line.msg === 'bootstrap started').length;
+    const before = { processed: await processed().countDocuments(), requests: install.kong.requests.length };
+    const started = install.admin.lines.filter((line) => line.msg === 'bootstrap started').length;
     const response = await send(init);
     expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(((await response.json()) as { code: string }).code).toBe(code);
     expect(await processed().countDocuments()).toBe(before.processed);
-    expect(kong.requests.length).toBe(before.requests);
-    expect(admin.lines.filter((line) => line.msg === 'bootstrap started')).toHaveLength(started);
+    expect(install.kong.requests.length).toBe(before.requests);
+    expect(install.admin.lines.filter((line) => line.msg === 'bootstrap started')).toHaveLength(started);
   });
 
   it('names what is wrong', async () => {
@@ -367,15 +413,15 @@ describe('who may send events', () => {
     ['the secret as Basic', `Basic ${Buffer.from(`x:${TEST_EVENTS_SECRET}`).toString('base64')}`],
     ['an access token', 'Bearer eyJhbGciOiJFUzI1NiIsInR5cCI6ImF0K2p3dCJ9.e30.sig'],
   ])('refuses %s with 401, before reading the event, and runs nothing', async (_name, authorization) => {
-    const before = { processed: await processed().countDocuments(), requests: kong.requests.length };
-    const started = admin.lines.filter((line) => line.msg === 'bootstrap started').length;
+    const before = { processed: await processed().countDocuments(), requests: install.kong.requests.length };
+    const started = install.admin.lines.filter((line) => line.msg === 'bootstrap started').length;
     const response = await send(forged(authorization));
     expect(response.status).toBe(401);
     expect(((await response.json()) as { code: string }).code).toBe('event_sender_unauthenticated');
     expect(await processed().countDocuments()).toBe(before.processed);
-    expect(kong.requests.length).toBe(before.requests);
-    expect(admin.lines.filter((line) => line.msg === 'bootstrap started')).toHaveLength(started);
-    const metrics = await (await admin.app.request('/metrics')).text();
+    expect(install.kong.requests.length).toBe(before.requests);
+    expect(install.admin.lines.filter((line) => line.msg === 'bootstrap started')).toHaveLength(started);
+    const metrics = await (await install.admin.app.request('/metrics')).text();
     expect(metrics).toMatch(/zerochat_admin_events_total\{type="other",outcome="unauthenticated"\} [1-9]/);
   });
 
@@ -389,7 +435,7 @@ describe('who may send events', () => {
 
   it('takes every event from anyone who reaches it with ADMIN_EVENTS_AUTH=none (a deployment that guards the route otherwise)', async () => {
     const open = adminTestApp(database.db, key, {
-      ...names,
+      ...install.names,
       OLLAMA_HOST: ollamaHost,
       ADMIN_EVENTS_AUTH: 'none',
       ADMIN_EVENT_SOURCES: '/zerochat/test',

@@ -1,14 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { isDuplicateKey } from '@zerochat/data';
 import type { FunctionApp } from '@zerochat/runtime';
-import { problem } from '@zerochat/runtime';
+import { ProblemSchema, problem } from '@zerochat/runtime';
 import type { AdminServices } from '../app.ts';
 import type { BootstrapReport } from '../bootstrap/bootstrap.ts';
 import { bootstrapCompleted, readCloudEvent, requestsBootstrap } from '../events/cloud-events.ts';
 import { authenticateEventSender } from '../events/event-senders.ts';
 import { BOOTSTRAP_COMPLETED, BOOTSTRAP_REQUESTED, PING } from '../events/event-types.ts';
 import { bootstrapFailed, eventSourceRefused } from '../problems.ts';
-import { BootstrapReportSchema, bootstrapFailedResponse } from './schemas.ts';
+import { BootstrapFailedSchema, BootstrapReportSchema } from './schemas.ts';
 
 const receive = createRoute({
   method: 'post',
@@ -31,10 +31,16 @@ const receive = createRoute({
     202: { description: 'Not an event this function handles: acknowledged (so not redelivered), logged and counted' },
     400: problem('Not a CloudEvent 1.0, or an attribute over 256 characters (malformed_event)'),
     401: problem('No sender credential, or not one this function accepts (event_sender_unauthenticated)'),
-    403: problem('A bootstrap request from a source not in ADMIN_EVENT_SOURCES (event_source_refused)'),
+    403: problem(
+      'A sender whose token is valid but not one of ADMIN_EVENTS_OIDC_SUBJECTS (event_sender_refused), or a bootstrap request from a source not in ADMIN_EVENT_SOURCES (event_source_refused)',
+    ),
     413: problem('Body too large'),
     415: problem('Data that is not JSON'),
-    503: bootstrapFailedResponse,
+    503: {
+      description:
+        "A step failed (bootstrap_failed; the report says which and why), or the cluster's OIDC issuer could not be read (upstream_unavailable); the Broker retries either",
+      content: { 'application/problem+json': { schema: z.union([BootstrapFailedSchema, ProblemSchema]) } },
+    },
   },
 });
 
@@ -44,7 +50,9 @@ export function addEventRoutes(app: FunctionApp, services: AdminServices): void 
   app.openAPIRegistry.registerComponent('securitySchemes', 'eventSender', {
     type: 'http',
     scheme: 'bearer',
-    description: 'The events credential: ADMIN_EVENTS_SECRET (with ADMIN_EVENTS_AUTH=secret).',
+    description:
+      "The events credential: ADMIN_EVENTS_SECRET (with ADMIN_EVENTS_AUTH=secret), or Knative Eventing's OIDC token for ADMIN_EVENTS_OIDC_AUDIENCE (with ADMIN_EVENTS_AUTH=oidc).",
+    bearerFormat: 'JWT with ADMIN_EVENTS_AUTH=oidc',
   });
   const events = services.metrics.counter(
     'zerochat_admin_events_total',

@@ -1,4 +1,5 @@
-import { freePort } from '@zerochat/local-services';
+import { randomInt } from 'node:crypto';
+import { freePort, registerTinyModel } from '@zerochat/local-services';
 import { canonicalModelName } from '@zerochat/ollama';
 import { Ollama } from 'ollama/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ import { testServices, useTestDatabase } from '../../../../test/support/test-ser
 import type { AdminDeps } from '../app.ts';
 import { kubernetesKnativeApi, summariseServices } from '../status/knative-services.ts';
 import type { StatusDocument } from '../status/status.ts';
-import { adminTestApp } from '../testing/admin-harness.ts';
+import { adminTestApp, uniqueModelNames } from '../testing/admin-harness.ts';
 import { knativeObjects, startKubernetesApiStandIn } from '../testing/knative-stand-in.ts';
 import { type KongAdminStandIn, startKongAdminStandIn } from '../testing/kong-admin-stand-in.ts';
 
@@ -34,8 +35,8 @@ const knativeStandIn = {
   listRevisions: async () => knativeObjects().revisions,
 };
 
-async function statusOf(env: Record<string, string>, deps: Partial<AdminDeps> = {}) {
-  const admin = adminTestApp(database.db, key, { OLLAMA_HOST: ollamaHost, ...models, ...env }, deps);
+async function statusOf(env: Record<string, string>, deps: Partial<AdminDeps> = {}, db = database.db) {
+  const admin = adminTestApp(db, key, { OLLAMA_HOST: ollamaHost, ...models, ...env }, deps);
   const { token } = await admin.userWithToken('admin');
   const response = await admin.app.request('/admin/status', { headers: { authorization: `Bearer ${token}` } });
   expect(response.status).toBe(200);
@@ -44,28 +45,39 @@ async function statusOf(env: Record<string, string>, deps: Partial<AdminDeps> = 
 
 describe('GET /admin/status', () => {
   it('reports every dependency ok when all are', async () => {
-    const kongEnv = { KONG_ADMIN_URL: kong.url, KONG_UPSTREAMS: 'compose' };
+    // Models of this test's own, with weights of their own: Ollama lists a runner under the
+    // name that loaded it first, which for the shared tiny model's weights may be any file's.
+    const { ZEROCHAT_MODEL: model, ZEROCHAT_BASE_MODEL: base } = uniqueModelNames();
+    await registerTinyModel(ollamaHost, base, randomInt(2 ** 31));
+    const env = {
+      KONG_ADMIN_URL: kong.url,
+      KONG_UPSTREAMS: 'compose',
+      ZEROCHAT_MODEL: model,
+      ZEROCHAT_BASE_MODEL: base,
+    };
+    // A database of this test's own: the admins counted below are the two it makes.
+    const db = database.fresh();
     // Kong in sync: the bootstrap posts the config first.
-    const setup = adminTestApp(database.db, key, { OLLAMA_HOST: ollamaHost, ...models, ...kongEnv });
+    const setup = adminTestApp(db, key, { OLLAMA_HOST: ollamaHost, ...models, ...env });
     const { token } = await setup.userWithToken('admin');
     const bootstrap = await setup.app.request('/admin/bootstrap', {
       method: 'POST',
       headers: { authorization: `Bearer ${token}` },
     });
     expect(bootstrap.status).toBe(200);
-    await new Ollama({ host: ollamaHost }).generate({ model: tinyModel, prompt: 'hi', options: { num_predict: 1 } });
+    await new Ollama({ host: ollamaHost }).generate({ model, prompt: 'hi', options: { num_predict: 1 } });
 
-    const { status } = await statusOf(kongEnv, { knative: knativeStandIn });
+    const { status } = await statusOf(env, { knative: knativeStandIn }, db);
     expect(status.status).toBe('degraded'); // the admin Knative service is not ready
     expect(status.mongodb).toMatchObject({ status: 'ok', latencyMs: expect.any(Number), users: { admins: 2 } });
     expect(status.ollama).toMatchObject({
       status: 'ok',
       host: ollamaHost,
       version: expect.stringMatching(/^\d+\.\d+/),
-      zerochatModel: { name: tinyModel, installed: true },
+      zerochatModel: { name: model, installed: true },
     });
-    expect(status.ollama.models?.find((model) => model.name === tinyModel)).toMatchObject({ loaded: true });
-    expect(status.ollama.loaded?.map((model) => model.name)).toContain(tinyModel);
+    expect(status.ollama.models?.find((entry) => entry.name === model)).toMatchObject({ loaded: true });
+    expect(status.ollama.loaded?.map((entry) => entry.name)).toContain(model);
     expect(status.kong).toMatchObject({
       status: 'ok',
       adminUrl: kong.url,

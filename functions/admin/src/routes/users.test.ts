@@ -103,9 +103,11 @@ describe('GET /admin/users', () => {
   });
 
   it('finds one user by email', async () => {
-    const response = await get('/admin/users?email=%20Page-1@Example.com');
+    await admin.userWithToken('user', 'find-me@example.com');
+    await admin.userWithToken('user', 'find-me-not@example.com');
+    const response = await get('/admin/users?email=%20Find-Me@Example.com');
     expect(((await response.json()) as { users: Array<{ email: string }> }).users.map((user) => user.email)).toEqual([
-      'page-1@example.com',
+      'find-me@example.com',
     ]);
     const none = await get('/admin/users?email=nobody@example.com');
     expect(await none.json()).toEqual({ users: [], nextCursor: null });
@@ -288,10 +290,25 @@ describe('DELETE /admin/users/:id', () => {
       createdAt: new Date(),
       expiresAt: new Date(Date.now() + 3_600_000),
     });
+    await database.db.collection(COLLECTIONS.apiKeys).insertOne({ _id: new ObjectId(), userId: user._id });
+    // Chat's per-user documents: defaults, the search index and a change not yet folded into it.
+    await database.db.collection(COLLECTIONS.userSettings).insertOne({ _id: user._id });
+    await database.db.collection(COLLECTIONS.searchIndex).insertOne({ _id: user._id });
+    await database.db.collection(COLLECTIONS.searchLog).insertOne({ _id: new ObjectId(), userId: user._id });
     const response = await send('DELETE', `/admin/users/${user._id.toHexString()}`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
-      removed: { refresh_tokens: 1, conversations: 1, messages: 3, generation_slots: 0, users: 1 },
+      removed: {
+        refresh_tokens: 1,
+        api_keys: 1,
+        conversations: 1,
+        messages: 3,
+        generation_slots: 0,
+        search_index: 1,
+        search_log: 1,
+        user_settings: 1,
+        users: 1,
+      },
     });
     expect(await users().findOne({ _id: user._id })).toBeNull();
     expect(await database.db.collection(COLLECTIONS.messages).countDocuments({ userId: user._id })).toBe(0);

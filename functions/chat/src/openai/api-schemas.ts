@@ -29,3 +29,26 @@ export const credentialErrors = {
 export const keyOrToken: { security: Array<Record<string, string[]>> } = {
   security: [{ apiKey: [] }, { bearerAuth: [] }],
 };
+
+const Usage = z
+  .object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int(), total_tokens: z.number().int() })
+  .openapi('CompletionUsage');
+
+export const ChatCompletionSchema = z
+  .object({
+    id: z.string().openapi({ example: 'chatcmpl-3f1c0e0d9a8b7c6d5e4f3a2b' }),
+    object: z.literal('chat.completion'),
+    created: z.number().int().openapi({ description: 'Unix seconds.' }),
+    model: z.string(),
+    system_fingerprint: z.null(),
+    choices: z.array(
+      z.object({
+        index: z.literal(0),
+        message: z.object({ role: z.literal('assistant'), content: z.string(), refusal: z.null() }),
+        logprobs: z.null(),
+        finish_reason: z.enum(['stop', 'length']),
+      }),
+    ),
+    usage: Usage,
+  })
+  .openapi('ChatCompletion');

@@ -55,6 +55,10 @@ const cases: Case[] = [
   ['logprobs', { ...valid(), logprobs: true }, 400, 'unsupported_parameter', 'logprobs'],
   ['a logit_bias', { ...valid(), logit_bias: { '50256': -100 } }, 400, 'unsupported_parameter', 'logit_bias'],
   ['store: true', { ...valid(), store: true }, 400, 'unsupported_parameter', 'store'],
+  ['reasoning_effort', { ...valid(), reasoning_effort: 'high' }, 400, 'unsupported_parameter', 'reasoning_effort'],
+  ['audio output', { ...valid(), modalities: ['text', 'audio'] }, 400, 'unsupported_parameter', 'modalities'],
+  ['a predicted output', { ...valid(), prediction: { type: 'content', content: 'x' } }, 400, 'unsupported_parameter', 'prediction'],
+  ['a service tier that does not exist', { ...valid(), service_tier: 'gold' }, 400, 'invalid_value', 'service_tier'],
   ['stream_options without stream', { ...valid(), stream_options: { include_usage: true } }, 400, 'invalid_value', 'stream_options'],
   ['max_tokens and max_completion_tokens that differ', { ...valid(), max_tokens: 5, max_completion_tokens: 6 }, 400, 'invalid_value', 'max_tokens'],
   ['max_completion_tokens above the configured most', { ...valid(), max_completion_tokens: 40_001 }, 400, 'invalid_value', 'max_completion_tokens'],
@@ -109,6 +113,14 @@ describe('the /v1 bad-input matrix', () => {
       code,
       type: 'invalid_request_error',
     });
+  });
+
+  it('a key outside /v1: not an access token, so no conversation is reached (401 problem+json)', async () => {
+    for (const path of ['/chat/conversations', '/chat/models']) {
+      const response = await chat.app.request(path, { headers: { authorization: `Bearer ${key}` } });
+      expect(response.status, path).toBe(401);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+    }
   });
 
   it('an unknown /v1 path: 404 in OpenAI’s shape', async () => {

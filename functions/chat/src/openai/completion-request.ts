@@ -74,6 +74,17 @@ export const CompletionRequest = z
     logprobs: nullable(z.boolean()).openapi({ description: 'Only false.' }),
     top_logprobs: nullable(z.int()).openapi({ description: 'Not supported.' }),
     logit_bias: nullable(z.record(z.string(), z.number())).openapi({ description: 'Only an empty map.' }),
+    service_tier: nullable(z.enum(['auto', 'default', 'flex', 'scale', 'priority'])).openapi({
+      description: 'Accepted and ignored: there is one tier.',
+    }),
+    prompt_cache_key: z.string().max(1024).optional().openapi({ description: 'Accepted and ignored.' }),
+    modalities: nullable(z.array(z.enum(['text', 'audio']))).openapi({ description: 'Only ["text"].' }),
+    // OpenAI parameters zerochat does not offer: refused by name below, not as unknown.
+    reasoning_effort: z.unknown().optional().openapi({ description: 'Not supported.' }),
+    verbosity: z.unknown().optional().openapi({ description: 'Not supported.' }),
+    audio: z.unknown().optional().openapi({ description: 'Not supported.' }),
+    prediction: z.unknown().optional().openapi({ description: 'Not supported.' }),
+    web_search_options: z.unknown().optional().openapi({ description: 'Not supported.' }),
   })
   .openapi('ChatCompletionRequest');
 
@@ -111,6 +122,10 @@ export function planCompletion(body: CompletionRequest, maxTokens: number): Comp
       'store: true is not supported: completions are not stored. Use /chat/conversations to keep a conversation.',
     );
   }
+  for (const param of ['reasoning_effort', 'verbosity', 'audio', 'prediction', 'web_search_options'] as const) {
+    if (body[param] != null) throw unsupportedParameter(param, `${param} is not supported by zerochat.`);
+  }
+  if (body.modalities?.includes('audio')) throw unsupportedParameter('modalities', 'Only text output is supported.');
   if (body.stream_options && !body.stream) {
     throw invalidValue('stream_options', "The 'stream_options' parameter is only allowed when 'stream' is enabled.");
   }

@@ -5,7 +5,7 @@ import { ObjectId } from 'mongodb';
 import type { ChatContext } from '../chat-context.ts';
 import type { ReplyOutcome } from '../reply-metrics.ts';
 import { type OpenReply, openReply, type ReplyResult, type StopReason, streamReply } from '../stream-reply.ts';
-import { credentialErrors, keyOrToken, openAiErrorResponse } from './api-schemas.ts';
+import { ChatCompletionSchema, credentialErrors, keyOrToken, openAiErrorResponse } from './api-schemas.ts';
 import { completionBody, completionChunk, completionFrame, openAiFinishReason, usageChunk } from './completion-body.ts';
 import { CompletionRequest, planCompletion } from './completion-request.ts';
 import type { KeyUsage } from './key-usage.ts';
@@ -25,7 +25,7 @@ const createCompletion = createRoute({
     200: {
       description: 'The completion: a chat.completion object, or with `stream: true` an event stream',
       content: {
-        'application/json': { schema: z.object({ object: z.literal('chat.completion') }).passthrough() },
+        'application/json': { schema: ChatCompletionSchema },
         'text/event-stream': { schema: z.string().openapi({ description: STREAM_DESCRIPTION }) },
       },
     },

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../../../test/support/test-services.ts';
 import { type ChatHarness, chatHarness, tinyModelName, waitFor } from '../../test/harness.ts';
 import { apiKeyStore, keyOwner as newKeyOwner } from '../../test/key-owner.ts';
+import { ChatCompletionSchema } from './api-schemas.ts';
 
 const database = useTestDatabase();
 let chat: ChatHarness;
@@ -58,6 +59,8 @@ describe('the openai client at /v1', () => {
       usage: { completion_tokens: 5, prompt_tokens: expect.any(Number), total_tokens: expect.any(Number) },
     });
     expect(completion.choices[0]?.message.content?.length).toBeGreaterThan(0);
+    // As the OpenAPI document describes it.
+    expect(ChatCompletionSchema.safeParse(completion).success).toBe(true);
     expect(completion.usage?.total_tokens).toBe((completion.usage?.prompt_tokens ?? 0) + 5);
 
     await waitFor(async () => (await keyDocuments().findOne({ _id: issued.document._id }))?.usage.requests === 1);

@@ -91,6 +91,9 @@ describe('what reaches Ollama', () => {
       n: 1,
       tools: [],
       logprobs: false,
+      service_tier: 'auto',
+      prompt_cache_key: 'k',
+      modalities: ['text'],
     });
     expect(request).toEqual({
       model: tinyModelName(),

@@ -45,6 +45,8 @@ describe('conversations', () => {
       title: 'New conversation',
       model: tinyModelName(),
       systemPrompt: null,
+      pinned: false,
+      archived: false,
       createdAt: clock.toISOString(),
       updatedAt: clock.toISOString(),
     });

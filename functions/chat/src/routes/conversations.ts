@@ -17,19 +17,58 @@ import {
 import type { ChatContext } from '../chat-context.ts';
 import { DEFAULT_TITLE } from '../chat-store.ts';
 import { conversationNotFound } from '../problems.ts';
+import { literalPattern } from '../search/search-text.ts';
 
 /** A reply pending this long past the generation limit was orphaned by a dead instance. */
 const STALE_MARGIN_MS = 60_000;
 
 const ModelName = z.string().min(1).max(200).openapi({ example: 'llama3.2:1b' });
-const Position = z.strictObject({ u: z.number().int(), i: objectIdString });
+/** A page's last position: pinned (1 or 0), updatedAt in ms, id. */
+const Position = z.strictObject({
+  p: z.union([z.literal(0), z.literal(1)]).default(0),
+  u: z.number().int(),
+  i: objectIdString,
+});
+
+const SearchMatch = z
+  .object({
+    messageId: z.string(),
+    role: z.enum(['user', 'assistant']),
+    snippet: z.string().openapi({ description: 'The message around the first match, on one line.' }),
+  })
+  .openapi('SearchMatch');
+
+const ListedConversation = Conversation.extend({
+  match: SearchMatch.nullable().optional().openapi({
+    description:
+      'With `q`: the newest message that holds the query, or null when only the title does. Absent without `q`.',
+  }),
+}).openapi('ListedConversation');
 
 const ConversationPage = z
   .object({
-    items: z.array(Conversation),
+    items: z.array(ListedConversation),
     nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last.' }),
   })
   .openapi('ConversationPage');
+
+const booleanParam = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+const ListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: cursorParam(Position).optional(),
+  q: z.string().trim().min(1, 'must not be blank').max(200).optional().openapi({
+    description:
+      'Search: conversations whose title or any message holds this text, matched literally (no patterns) and without regard to case.',
+  }),
+  archived: z
+    .enum(['false', 'true', 'all'])
+    .default('false')
+    .openapi({ description: '`false`: not archived (the default); `true`: the archive only; `all`: both.' }),
+  pinned: booleanParam.optional().openapi({ description: 'Only pinned (`true`) or only unpinned (`false`) ones.' }),
+});
+
+const ARCHIVED_FILTER = { false: 'exclude', true: 'only', all: 'include' } as const;
 
 export function addConversationRoutes(app: FunctionApp, chat: ChatContext): void {
   const SystemPrompt = boundedText(chat.settings.CHAT_MAX_MESSAGE_BYTES);
@@ -45,8 +84,12 @@ export function addConversationRoutes(app: FunctionApp, chat: ChatContext): void
         body: jsonBody(
           z.strictObject({
             title: Title.optional().openapi({ description: `Default: "${DEFAULT_TITLE}", then the first message.` }),
-            model: ModelName.optional().openapi({ description: 'Default: the configured default model.' }),
-            systemPrompt: SystemPrompt.optional(),
+            model: ModelName.optional().openapi({
+              description: 'Default: yours (GET /chat/settings), else the configured default model.',
+            }),
+            systemPrompt: SystemPrompt.optional().openapi({
+              description: 'Default: yours (GET /chat/settings); "" for none.',
+            }),
           }),
         ),
       },
@@ -60,12 +103,22 @@ export function addConversationRoutes(app: FunctionApp, chat: ChatContext): void
     async (c) => {
       const userId = userIdOf(c.get('principal'));
       const body = c.req.valid('json');
-      const model = await chat.catalog.resolve(body.model, c.get('log'));
+      const log = c.get('log');
+      const defaults = await chat.userSettings.get(userId);
+      const model =
+        body.model !== undefined || defaults.model === null
+          ? await chat.catalog.resolve(body.model, log)
+          : await chat.catalog.resolve(defaults.model, log).catch((error: unknown) => {
+              // The user's default model was removed since they chose it: the server's default stands in.
+              if ((error as { code?: unknown }).code !== 'model_not_found') throw error;
+              log.info("the user's default model is gone; using the default", { model: defaults.model });
+              return chat.catalog.defaultModel;
+            });
       const conversation = await chat.store.createConversation({
         userId,
         title: body.title ?? DEFAULT_TITLE,
         model,
-        systemPrompt: body.systemPrompt || null,
+        systemPrompt: body.systemPrompt === undefined ? defaults.systemPrompt : body.systemPrompt || null,
       });
       return c.json(conversationJson(conversation), 201, {
         location: `/chat/conversations/${conversation._id.toHexString()}`,
@@ -78,24 +131,38 @@ export function addConversationRoutes(app: FunctionApp, chat: ChatContext): void
       method: 'get',
       path: '/chat/conversations',
       tags: ['conversations'],
-      summary: 'Your conversations, most recently active first',
+      summary: 'Your conversations, pinned ones first, then the most recently active; or those that match a search',
       ...secured,
-      request: {
-        query: z.strictObject({
-          limit: z.coerce.number().int().min(1).max(100).default(20),
-          cursor: cursorParam(Position).optional(),
-        }),
-      },
+      request: { query: ListQuery },
       responses: { 200: jsonResponse(ConversationPage, 'One page'), ...authProblems },
     }),
     async (c) => {
       const userId = userIdOf(c.get('principal'));
-      const { limit, cursor } = c.req.valid('query');
-      const after = cursor ? { updatedAt: new Date(cursor.u), id: toObjectId(cursor.i) } : undefined;
-      const { items, more } = await chat.store.listConversations(userId, limit, after);
+      const { limit, cursor, q, archived, pinned } = c.req.valid('query');
+      const after = cursor
+        ? { pinned: cursor.p === 1, updatedAt: new Date(cursor.u), id: toObjectId(cursor.i) }
+        : undefined;
+      const matches = q === undefined ? undefined : await chat.search.find(userId, literalPattern(q));
+      const { items, more } = await chat.list.page(
+        userId,
+        limit,
+        {
+          archived: ARCHIVED_FILTER[archived],
+          ...(pinned === undefined ? {} : { pinned }),
+          ...(q === undefined ? {} : { search: { query: q, ids: [...(matches?.keys() ?? [])].map(toObjectId) } }),
+        },
+        after,
+      );
       const last = items.at(-1);
-      const nextCursor = more && last ? encodeCursor({ u: last.updatedAt.getTime(), i: last._id.toHexString() }) : null;
-      return c.json({ items: items.map(conversationJson), nextCursor }, 200);
+      const nextCursor =
+        more && last
+          ? encodeCursor({ p: last.pinned ? 1 : 0, u: last.updatedAt.getTime(), i: last._id.toHexString() })
+          : null;
+      const listed = items.map((item) => ({
+        ...conversationJson(item),
+        ...(matches ? { match: matches.get(item._id.toHexString()) ?? null } : {}),
+      }));
+      return c.json({ items: listed, nextCursor }, 200);
     },
   );
 
@@ -134,7 +201,7 @@ export function addConversationRoutes(app: FunctionApp, chat: ChatContext): void
       method: 'patch',
       path: '/chat/conversations/{id}',
       tags: ['conversations'],
-      summary: 'Rename a conversation, change its system prompt or switch its model',
+      summary: 'Rename a conversation, change its system prompt, switch its model, pin or archive it',
       ...secured,
       request: {
         params: IdParam,
@@ -144,6 +211,8 @@ export function addConversationRoutes(app: FunctionApp, chat: ChatContext): void
               title: Title.optional(),
               systemPrompt: SystemPrompt.nullable().optional().openapi({ description: 'null or "" removes it.' }),
               model: ModelName.optional(),
+              pinned: z.boolean().optional(),
+              archived: z.boolean().optional(),
             })
             .refine((changes) => Object.keys(changes).length > 0, 'name at least one field to change'),
         ),
@@ -167,7 +236,13 @@ export function addConversationRoutes(app: FunctionApp, chat: ChatContext): void
         ...(body.systemPrompt === undefined ? {} : { systemPrompt: body.systemPrompt || null }),
         ...(body.model === undefined ? {} : { model: await chat.catalog.resolve(body.model, c.get('log')) }),
       };
-      const updated = await chat.store.updateConversation(userId, id, changes);
+      const flags = {
+        ...(body.pinned === undefined ? {} : { pinned: body.pinned }),
+        ...(body.archived === undefined ? {} : { archived: body.archived }),
+      };
+      // Pinning and archiving are not activity: they leave updatedAt, and so the list's order, alone.
+      let updated = Object.keys(flags).length ? await chat.list.setFlags(userId, id, flags) : null;
+      if (Object.keys(changes).length) updated = await chat.store.updateConversation(userId, id, changes);
       if (!updated) throw conversationNotFound();
       return c.json(conversationJson(updated), 200);
     },

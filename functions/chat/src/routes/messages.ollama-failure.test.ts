@@ -18,21 +18,31 @@ import {
 } from '../../test/harness.ts';
 
 const database = useTestDatabase();
-const ollama = useOwnOllama();
 const messages = () => database.db.collection<MessageDocument>(COLLECTIONS.messages);
 
-let chat: ChatHarness;
-let base: string;
-let user: TestUser;
-
-beforeAll(async () => {
-  chat = await chatHarness(database, { ollamaHost: ollama.server.host });
-  base = await chat.serve();
-  user = await chat.user();
-});
+/**
+ * A chat and an Ollama of the calling describe's own, so each failure starts from processes
+ * that nothing broke before, whatever ran first. (A chat process that saw Ollama killed
+ * mid-reply was seen to report a later runner crash as a dropped connection, not as Ollama's
+ * error line: a finding of its own, not what these tests are about.)
+ */
+function useChatOnBreakableOllama() {
+  const ollama = useOwnOllama();
+  const scene = {} as { chat: ChatHarness; base: string; user: TestUser };
+  beforeAll(async () => {
+    scene.chat = await chatHarness(database, { ollamaHost: ollama.server.host });
+    scene.base = await scene.chat.serve();
+    scene.user = await scene.chat.user();
+  });
+  return { ollama, scene };
+}
 
 /** Streams a long reply, runs `breakOllama` after some text arrived, and returns every event. */
-async function streamAndBreak(id: string, breakOllama: () => Promise<void>): Promise<SseEvent[]> {
+async function streamAndBreak(
+  { base, user }: { base: string; user: TestUser },
+  id: string,
+  breakOllama: () => Promise<void>,
+): Promise<SseEvent[]> {
   const response = await fetch(
     `${base}/chat/conversations/${id}/messages`,
     request('POST', user.token, { content: 'a long story please', options: { num_predict: 40_000 } }),
@@ -76,10 +86,13 @@ async function expectFailedReply(id: string, events: SseEvent[], code: string): 
   expect(await database.db.collection(COLLECTIONS.generationSlots).countDocuments()).toBe(0);
 }
 
-describe('when Ollama fails mid-reply', () => {
+describe('when the model runner crashes mid-reply', () => {
+  const { ollama, scene } = useChatOnBreakableOllama();
+
   it('a crashed model runner ({"error"} line) ends the stream with an upstream_error event', async () => {
+    const { chat, user } = scene;
     const id = await user.newConversation();
-    const events = await streamAndBreak(id, async () => {
+    const events = await streamAndBreak(scene, id, async () => {
       const runners = (await childProcesses(ollama.server.pid ?? 0)).filter((child) =>
         / runner /.test(`${child.command} `),
       );
@@ -97,10 +110,15 @@ describe('when Ollama fails mid-reply', () => {
     // Ollama starts a new runner for the next request.
     expect((await user.ask(id, 'again')).status).toBe(200);
   });
+});
+
+describe('when Ollama itself is killed mid-reply', () => {
+  const { ollama, scene } = useChatOnBreakableOllama();
 
   it('a killed Ollama gives an upstream_unavailable event; while it is down, 503; once back, replies work', async () => {
+    const { base, user } = scene;
     const id = await user.newConversation();
-    const events = await streamAndBreak(id, () => ollama.server.kill());
+    const events = await streamAndBreak(scene, id, () => ollama.server.kill());
     await expectFailedReply(id, events, 'upstream_unavailable');
 
     const before = await storedCounts(database);

@@ -26,6 +26,7 @@ import {
 import type { ChatContext } from '../chat-context.ts';
 import type { Exchange } from '../chat-store.ts';
 import type { ChatSettings } from '../config.ts';
+import { generationOptions } from '../generation-options.ts';
 import { type ModelOptions, ModelServerError, unreachableDetail } from '../model-server.ts';
 import { conversationNotFound, modelNotFound, upstreamError, upstreamTimeout } from '../problems.ts';
 import type { ReplyOutcome } from '../reply-metrics.ts';
@@ -47,21 +48,7 @@ function sendMessageBody(settings: ChatSettings) {
       .refine((text) => text.trim().length > 0, 'must not be empty')
       .openapi({ description: `The message: not blank, at most ${settings.CHAT_MAX_MESSAGE_BYTES} bytes in UTF-8.` }),
     stream: z.boolean().default(true).openapi({ description: 'false: the whole reply as one JSON body.' }),
-    options: z
-      .strictObject({
-        temperature: z.number().min(0).max(2).optional(),
-        top_p: z.number().gt(0).max(1).optional(),
-        num_ctx: z.int().min(256).max(settings.CHAT_MAX_NUM_CTX).optional(),
-        seed: z.int().min(0).max(4_294_967_295).optional(),
-        num_predict: z
-          .int()
-          .min(1)
-          .max(settings.CHAT_MAX_NUM_PREDICT)
-          .optional()
-          .openapi({ description: `Tokens at most; default ${settings.CHAT_MAX_NUM_PREDICT}.` }),
-      })
-      .optional()
-      .openapi({ description: 'Ollama model options, within the configured bounds.' }),
+    options: generationOptions(settings).optional(),
   });
 }
 
@@ -114,14 +101,16 @@ export function addMessageRoutes(app: FunctionApp, chat: ChatContext): void {
     const body = c.req.valid('json');
     const log = c.get('log');
     const id = toObjectId(c.req.valid('param').id);
-    const [conversation, earlier] = await Promise.all([
+    const [conversation, earlier, defaults] = await Promise.all([
       chat.store.findConversation(userId, id),
       chat.store.recentHistory(userId, id, settings.CHAT_HISTORY_BUDGET_CHARS),
+      chat.userSettings.get(userId),
     ]);
     if (!conversation) throw conversationNotFound();
 
     const model = conversation.model;
-    const options: ModelOptions = { num_predict: settings.CHAT_MAX_NUM_PREDICT, ...body.options };
+    // The message's own options over the user's defaults over the server's.
+    const options: ModelOptions = { num_predict: settings.CHAT_MAX_NUM_PREDICT, ...defaults.options, ...body.options };
     const messages = trimHistory({
       systemPrompt: conversation.systemPrompt,
       earlier,

@@ -79,7 +79,10 @@ export const accessTokenEnv = {
   AUTH_AUDIENCE: z.string().min(1).default('zerochat'),
   /** How long an access token lives; verifiers refuse one that claims to live longer. */
   AUTH_ACCESS_TOKEN_TTL_SECONDS: integer(60, 86_400).default(900),
-  /** How long a verifier trusts that a session is live before it asks the session store again. */
+  /**
+   * How long a verifier trusts that a session is live before it asks the session store again;
+   * chat's /v1 trusts an API key's answer as long.
+   */
   AUTH_SESSION_CACHE_MS: integer(0, 5000).default(2000),
   /** The public key set inline: preferred, a cold start needs no network fetch. */
   AUTH_PUBLIC_JWKS: publicJwks.optional(),

@@ -54,6 +54,10 @@ async function readyStatusEventually(app: ReturnType<typeof appOn>, status: numb
 describe('MongoDB readiness against a real server', () => {
   it('turns /readyz 503 when MongoDB stops and back to 200 when it returns', async () => {
     await ferretdb.start();
+    // Starting a running FerretDB again keeps the one process, so the stop below stops it.
+    const pid = ferretdb.pid;
+    await ferretdb.start();
+    expect(ferretdb.pid).toBe(pid);
     const mongo = mongoFor(ferretdb.uri);
     mongo.connectInBackground(() => undefined);
     const app = appOn(mongo);

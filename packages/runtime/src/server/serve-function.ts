@@ -64,7 +64,6 @@ export async function serveFunction(options: ServeFunctionOptions): Promise<Runn
   server.listen(options.port, options.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  log.info('listening', { port, startupMs: Math.round(performance.now()), ...options.startup });
 
   let stopping: Promise<void> | undefined;
   const shutdown = (reason: string) => {
@@ -102,6 +101,8 @@ export async function serveFunction(options: ServeFunctionOptions): Promise<Runn
   for (const signal of options.signals ?? ['SIGTERM', 'SIGINT']) {
     process.once(signal, () => void shutdown(signal).then(() => exit(0)));
   }
+  // Only now: whoever waits for this line may send SIGTERM at once, which must find the handler.
+  log.info('listening', { port, startupMs: Math.round(performance.now()), ...options.startup });
 
   return { server, port, shutdown };
 }

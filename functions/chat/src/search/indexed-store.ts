@@ -1,0 +1,36 @@
+import type { Logger } from '@zerochat/runtime';
+import type { ChatStore } from '../chat-store.ts';
+import type { SearchIndex } from './search-index.ts';
+
+/**
+ * The chat store, telling the search index about every message whose content is final and
+ * every deletion. A failure of the index is logged, never the request's: a message that could
+ * not be indexed is only harder to find.
+ */
+export function withSearchIndex(store: ChatStore, index: SearchIndex, log: Logger): ChatStore {
+  const indexing = (what: string) => (error: unknown) => log.warn(`indexing ${what} for search failed`, { err: error });
+
+  return {
+    ...store,
+    async insertExchange(conversation, content, model) {
+      const exchange = await store.insertExchange(conversation, content, model);
+      await index.put(exchange.userMessage).catch(indexing('a message'));
+      return exchange;
+    },
+    async discardExchange(exchange) {
+      await store.discardExchange(exchange);
+      await index
+        .dropMessages(exchange.userMessage.userId, [exchange.userMessage._id])
+        .catch(indexing('a discarded message'));
+    },
+    async finishReply(replyId, result) {
+      await store.finishReply(replyId, result);
+      await index.putReply(replyId, result.content).catch(indexing('a reply'));
+    },
+    async deleteConversation(userId, id) {
+      const deleted = await store.deleteConversation(userId, id);
+      if (deleted) await index.dropConversation(userId, id).catch(indexing('a deleted conversation'));
+      return deleted;
+    },
+  };
+}

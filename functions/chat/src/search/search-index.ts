@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import {
+  COLLECTIONS,
+  isDuplicateKey,
+  type LockDocument,
+  type MessageDocument,
+  type SearchIndexDocument,
+  type SearchLogDocument,
+} from '@zerochat/data';
+import type { Lifecycle, Logger } from '@zerochat/runtime';
+import { Binary, type Db, ObjectId } from 'mongodb';
+import { oneLine, snippetAround } from './search-text.ts';
+
+// A user's searchable text lives in one document per user (see SearchIndexDocument): FerretDB
+// 1.24 has no text index and scans a whole collection for any filter but `_id`, which for a
+// user with 10 000 messages takes seconds. Writers append small documents to a log; the log is
+// folded into the user's document right after, under a lease, and a search folds in what is
+// still in the log, so a search sees every write that finished before it.
+
+/** Where a query matched: the newest matching message of a conversation. */
+export interface SearchMatch {
+  messageId: string;
+  role: 'user' | 'assistant';
+  snippet: string;
+}
+
+export interface SearchIndex {
+  /** A message whose content is final (a user's message as stored). */
+  put(message: Pick<MessageDocument, '_id' | 'userId' | 'conversationId' | 'role' | 'content'>): Promise<void>;
+  /**
+   * A reply's final content, by the reply's id alone (read by `_id`, which FerretDB answers
+   * from its primary key): a new reply, a regeneration or a continuation alike.
+   */
+  putReply(replyId: ObjectId, content: string): Promise<void>;
+  dropMessages(userId: ObjectId, messageIds: ObjectId[]): Promise<void>;
+  dropConversation(userId: ObjectId, conversationId: ObjectId): Promise<void>;
+  /** The user's conversations (hex ids) with a message matching `pattern`, each with its newest match. */
+  find(userId: ObjectId, pattern: RegExp): Promise<Map<string, SearchMatch>>;
+}
+
+export interface SearchIndexOptions {
+  db: Db;
+  lifecycle: Lifecycle;
+  log: Logger;
+  now: () => Date;
+  /** Text kept per user; past it the oldest messages leave the index. */
+  maxBytes?: number;
+}
+
+const ID_CHARS = 24;
+/** A line: message id, conversation id, role letter, then the text. */
+const TEXT_AT = 2 * ID_CHARS + 1;
+const LEASE_MS = 60_000;
+/** Uncompressed; compressed it is well below MongoDB's 16 MiB document limit. */
+const DEFAULT_MAX_BYTES = 12 * 1024 * 1024;
+
+function lineOf(messageId: string, conversationId: string, role: 'user' | 'assistant', text: string): string {
+  return `${messageId}${conversationId}${role === 'user' ? 'u' : 'a'}${oneLine(text)}`;
+}
+
+/** Lines by message id, in the order of the ids (oldest first). */
+type Lines = Map<string, string>;
+
+function parse(stored: Binary): Lines {
+  const lines: Lines = new Map();
+  const text = gunzipSync(stored.buffer).toString('utf8');
+  if (!text) return lines;
+  for (const line of text.split('\n')) lines.set(line.slice(0, ID_CHARS), line);
+  return lines;
+}
+
+function fold(lines: Lines, entries: readonly SearchLogDocument[]): Lines {
+  for (const entry of entries) {
+    if (entry.op === 'put') {
+      const id = entry.messageId.toHexString();
+      lines.set(id, lineOf(id, entry.conversationId.toHexString(), entry.role, entry.text));
+    } else if (entry.op === 'drop-messages') {
+      for (const id of entry.messageIds) lines.delete(id.toHexString());
+    } else {
+      const conversation = entry.conversationId.toHexString();
+      for (const [id, line] of lines) if (line.slice(ID_CHARS, 2 * ID_CHARS) === conversation) lines.delete(id);
+    }
+  }
+  return lines;
+}
+
+/** The lines as stored: oldest first, the oldest left out when they exceed `maxBytes`, compressed. */
+function serialise(lines: Lines, maxBytes: number): Binary {
+  const ordered = [...lines.keys()].sort().map((id) => lines.get(id) as string);
+  let bytes = ordered.reduce((total, line) => total + Buffer.byteLength(line) + 1, 0);
+  let first = 0;
+  while (bytes > maxBytes && first < ordered.length) bytes -= Buffer.byteLength(ordered[first++] as string) + 1;
+  // Chat text shrinks to a third or less: FerretDB decodes that much less per search.
+  return new Binary(gzipSync(ordered.slice(first).join('\n')));
+}
+
+export function createSearchIndex(options: SearchIndexOptions): SearchIndex {
+  const index = options.db.collection<SearchIndexDocument>(COLLECTIONS.searchIndex);
+  const changes = options.db.collection<SearchLogDocument>(COLLECTIONS.searchLog);
+  const messages = options.db.collection<MessageDocument>(COLLECTIONS.messages);
+  const locks = options.db.collection<LockDocument>(COLLECTIONS.locks);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+
+  /** The index of a user who has none yet (data from before search, or a dropped index): one scan. */
+  async function linesFromMessages(userId: ObjectId): Promise<Lines> {
+    const lines: Lines = new Map();
+    const cursor = messages.find(
+      { userId, role: { $in: ['user', 'assistant'] }, status: { $in: ['complete', 'incomplete'] } },
+      { projection: { conversationId: 1, role: 1, content: 1 } },
+    );
+    for await (const message of cursor) {
+      if (!message.content) continue;
+      const id = message._id.toHexString();
+      lines.set(id, lineOf(id, message.conversationId.toHexString(), message.role as 'user', message.content));
+    }
+    return lines;
+  }
+
+  async function current(userId: ObjectId): Promise<{ lines: Lines; entries: SearchLogDocument[]; stored: boolean }> {
+    const [stored, entries] = await Promise.all([
+      index.findOne({ _id: userId }),
+      changes.find({ userId }).sort({ _id: 1 }).toArray(),
+    ]);
+    // A document of another shape (an older layout) is rebuilt like a missing one.
+    const usable = stored?.lines instanceof Binary ? stored : null;
+    const lines = usable ? parse(usable.lines) : await linesFromMessages(userId);
+    return { lines: fold(lines, entries), entries, stored: usable !== null };
+  }
+
+  /** Folds the user's log into their document, unless another instance is doing so right now. */
+  async function compact(userId: ObjectId): Promise<void> {
+    const lock = `search-index:${userId.toHexString()}`;
+    const holder = randomUUID();
+    try {
+      await locks.insertOne({ _id: lock, holder, expiresAt: new Date(options.now().getTime() + LEASE_MS) });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      // A holder that died leaves its lease behind; the next write or search tries again.
+      await locks.deleteOne({ _id: lock, expiresAt: { $lte: options.now() } });
+      return;
+    }
+    try {
+      const { lines, entries } = await current(userId);
+      await index.replaceOne(
+        { _id: userId },
+        { lines: serialise(lines, maxBytes), updatedAt: options.now() },
+        { upsert: true },
+      );
+      // Only what was folded: an entry written meanwhile stays for the next fold.
+      if (entries.length) await changes.deleteMany({ _id: { $in: entries.map((entry) => entry._id) } });
+    } finally {
+      await locks.deleteOne({ _id: lock, holder });
+    }
+  }
+
+  /** Users whose fold runs on this instance now: true when a write since asks for another. */
+  const folding = new Map<string, boolean>();
+
+  /** One fold per user at a time here; writes during it are folded by one more run after it. */
+  function compactSoon(userId: ObjectId): void {
+    const key = userId.toHexString();
+    if (folding.has(key)) {
+      folding.set(key, true);
+      return;
+    }
+    folding.set(key, false);
+    const run = async () => {
+      do {
+        folding.set(key, false);
+        await compact(userId).catch((error: unknown) =>
+          options.log.warn('folding the search log failed', { err: error }),
+        );
+      } while (folding.get(key));
+      folding.delete(key);
+    };
+    void options.lifecycle.track(run());
+  }
+
+  async function append(entry: SearchLogDocument): Promise<void> {
+    await changes.insertOne(entry);
+    compactSoon(entry.userId);
+  }
+
+  const put: SearchIndex['put'] = (message) =>
+    append({
+      _id: new ObjectId(),
+      op: 'put',
+      userId: message.userId,
+      conversationId: message.conversationId,
+      messageId: message._id,
+      role: message.role === 'user' ? 'user' : 'assistant',
+      text: message.content,
+    });
+
+  return {
+    put,
+    async putReply(replyId, content) {
+      const reply = await messages.findOne({ _id: replyId }, { projection: { userId: 1, conversationId: 1, role: 1 } });
+      if (!reply || !content) return;
+      await put({ ...reply, _id: replyId, content });
+    },
+    dropMessages: (userId, messageIds) => append({ _id: new ObjectId(), op: 'drop-messages', userId, messageIds }),
+    dropConversation: (userId, conversationId) =>
+      append({ _id: new ObjectId(), op: 'drop-conversation', userId, conversationId }),
+
+    async find(userId, pattern) {
+      const { lines, entries, stored } = await current(userId);
+      if (entries.length || !stored) compactSoon(userId);
+      const found = new Map<string, SearchMatch>();
+      // Newest first, so the first match of a conversation is its newest.
+      for (const id of [...lines.keys()].sort().reverse()) {
+        const line = lines.get(id) as string;
+        const conversation = line.slice(ID_CHARS, 2 * ID_CHARS);
+        if (found.has(conversation)) continue;
+        const text = line.slice(TEXT_AT);
+        if (!pattern.test(text)) continue;
+        found.set(conversation, {
+          messageId: id,
+          role: line[2 * ID_CHARS] === 'u' ? 'user' : 'assistant',
+          snippet: snippetAround(text, pattern),
+        });
+      }
+      return found;
+    },
+  };
+}
