@@ -30,16 +30,25 @@ export function chatApi(session: Session) {
   const path = (id: string) => `/chat/conversations/${encodeURIComponent(id)}`;
 
   return {
-    listConversations: (cursor?: string) =>
+    /** A page of conversations; `q` searches (where chat has search), `archived` lists the archive. */
+    listConversations: (options: { cursor?: string | undefined; q?: string | undefined; archived?: boolean } = {}) =>
       json<Page<Conversation>>({
         method: 'GET',
-        path: `/chat/conversations?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        path: `/chat/conversations?${new URLSearchParams({
+          limit: '50',
+          ...(options.cursor ? { cursor: options.cursor } : {}),
+          ...(options.q ? { q: options.q } : {}),
+          ...(options.archived ? { archived: 'true' } : {}),
+        })}`,
       }),
     getConversation: (id: string) => json<ConversationWithMessages>({ method: 'GET', path: path(id) }),
     createConversation: (body: { title?: string; model?: string; systemPrompt?: string }) =>
       json<Conversation>({ method: 'POST', path: '/chat/conversations', body }),
     renameConversation: (id: string, title: string) =>
       json<Conversation>({ method: 'PATCH', path: path(id), body: { title } }),
+    /** Pins or archives (or undoes either); only where chat lists conversations with these flags. */
+    organiseConversation: (id: string, change: { pinned?: boolean; archived?: boolean }) =>
+      json<Conversation>({ method: 'PATCH', path: path(id), body: change }),
     deleteConversation: (id: string) => json<void>({ method: 'DELETE', path: path(id) }),
     listModels: () => json<ModelList>({ method: 'GET', path: '/chat/models' }),
 

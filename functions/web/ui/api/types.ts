@@ -24,6 +24,11 @@ export interface Conversation {
   title: string;
   model: string;
   systemPrompt: string | null;
+  /** Absent where chat has no pins and archive (the page then offers neither). */
+  pinned?: boolean;
+  archived?: boolean;
+  /** In a search's answer: the newest message holding the text, or null when the title does. */
+  match?: { messageId: string; role: 'user' | 'assistant' | 'system'; snippet: string } | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -179,12 +179,7 @@ function KeyItem({
         {usageWords(apiKey)}
       </p>
       <div class="api-key-actions">
-        <button
-          type="button"
-          ref={renameButton}
-          aria-label={`Rename key “${apiKey.name}”`}
-          onClick={startRenaming}
-        >
+        <button type="button" ref={renameButton} aria-label={`Rename key “${apiKey.name}”`} onClick={startRenaming}>
           Rename
         </button>{' '}
         <button
