@@ -2,7 +2,7 @@ import { readJson } from './http.ts';
 import { ApiError } from './problem.ts';
 import type { Session } from './session.ts';
 import { readEvents } from './sse.ts';
-import type { Conversation, ConversationWithMessages, Message, ModelList, Page } from './types.ts';
+import type { ChatDefaults, Conversation, ConversationWithMessages, Message, ModelList, Page } from './types.ts';
 
 /** What a reply stream tells, event by event (docs/chat.md). */
 export type ReplyEvent =
@@ -51,6 +51,11 @@ export function chatApi(session: Session) {
       json<Conversation>({ method: 'PATCH', path: path(id), body: change }),
     deleteConversation: (id: string) => json<void>({ method: 'DELETE', path: path(id) }),
     listModels: () => json<ModelList>({ method: 'GET', path: '/chat/models' }),
+    /** The person's defaults; a 404 (isMissingRoute) where chat keeps none. */
+    getDefaults: () => json<ChatDefaults>({ method: 'GET', path: '/chat/settings' }),
+    /** Replaces the defaults whole: what is left out is reset. */
+    saveDefaults: (defaults: Omit<ChatDefaults, 'updatedAt'>) =>
+      json<ChatDefaults>({ method: 'PUT', path: '/chat/settings', body: defaults }),
 
     /** Sends a message and yields the reply's events as they arrive; abort the signal to stop. */
     async *sendMessage(id: string, content: string, signal: AbortSignal): AsyncGenerator<ReplyEvent> {

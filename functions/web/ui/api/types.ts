@@ -69,3 +69,16 @@ export interface ModelList {
   defaultModel: string;
   models: Model[];
 }
+
+/** A reply's model options that a person may set as their defaults (docs/chat.md). */
+export type ModelOptions = Partial<
+  Record<'temperature' | 'top_p' | 'top_k' | 'min_p' | 'repeat_penalty' | 'num_ctx' | 'seed' | 'num_predict', number>
+> & { stop?: string[] };
+
+/** GET /chat/settings: the person's defaults for new conversations and replies. */
+export interface ChatDefaults {
+  model: string | null;
+  systemPrompt: string | null;
+  options: ModelOptions;
+  updatedAt: string | null;
+}

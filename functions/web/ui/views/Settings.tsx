@@ -3,6 +3,7 @@ import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { NewPasswordField } from '../components/NewPasswordField.tsx';
 import { useWorkspace } from '../context.ts';
 import { ApiKeys } from './ApiKeys.tsx';
+import { ChatDefaults } from './ChatDefaults.tsx';
 
 function ChangePassword() {
   const { session } = useWorkspace();
@@ -96,6 +97,7 @@ export default function Settings() {
           <dd>{user.role === 'admin' ? 'Administrator' : 'User'}</dd>
         </dl>
       </section>
+      <ChatDefaults />
       <ChangePassword />
       <ApiKeys />
     </section>
