@@ -72,7 +72,14 @@ export function ConversationItem({ conversation, current }: { conversation: Conv
         />
       ) : (
         <a href={`/c/${conversation.id}`} onClick={followLink} aria-current={current ? 'page' : undefined}>
-          {conversation.pinned ? <span class="offscreen">Pinned: </span> : null}
+          {conversation.pinned ? (
+            <>
+              <span class="pin-mark">
+                <Icon name="pin" />
+              </span>
+              <span class="offscreen">Pinned: </span>
+            </>
+          ) : null}
           {conversation.title}
           {conversation.match ? <span class="snippet">{conversation.match.snippet}</span> : null}
         </a>
