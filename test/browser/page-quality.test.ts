@@ -3,7 +3,6 @@
 // highlighted code with copy buttons, no serious accessibility violation (axe-core) on any
 // view, light and dark themes, a phone-sized screen, and screenshots of each.
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { apiClient } from '../support/http-client.ts';
 import { conversationWithStoredReply } from '../support/stored-reply.ts';
 import { testServices } from '../support/test-services.ts';
 import {
+  accessibilityViolations,
   eventually,
   lastReply,
   messages,
@@ -27,14 +27,10 @@ const FIRST_LOAD_BUDGET_BYTES = 150 * 1024;
 
 const browser = useZerochatInChromium({ CHAT_MAX_NUM_PREDICT: '64' }, { ownOllama: true });
 const newContext = browser.newContext;
-let axeSource: string;
 let screenshots: string;
 
 beforeAll(async () => {
-  [axeSource, screenshots] = await Promise.all([
-    readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'),
-    mkdtemp(join(testServices().scratchDir, 'screenshots-')),
-  ]);
+  screenshots = await mkdtemp(join(testServices().scratchDir, 'screenshots-'));
 });
 
 /**
@@ -57,27 +53,6 @@ async function conversationWithReply(page: Page, reply: string, question = 'Show
   await page.goto(`${browser.zerochat.baseUrl}/c/${id}`);
   await eventually(() => lastReply(page).locator('.markdown').isVisible()).toBe(true);
   return id;
-}
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: unknown }>;
-}
-
-/** axe-core's serious and critical findings on the page as it is now (WCAG 2.x A and AA). */
-async function accessibilityViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const violations = (await page.evaluate(
-    "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }).then((result) => result.violations)",
-  )) as AxeViolation[];
-  return violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${violation.id} (${violation.impact}): ${violation.help} at ${JSON.stringify(violation.nodes.map((node) => node.target))}`,
-    );
 }
 
 describe('the first load', () => {

@@ -2,7 +2,7 @@ import { readJson } from './http.ts';
 import { ApiError } from './problem.ts';
 import type { Session } from './session.ts';
 import { readEvents } from './sse.ts';
-import type { Conversation, ConversationWithMessages, Message, ModelList, Page } from './types.ts';
+import type { ChatDefaults, Conversation, ConversationWithMessages, Message, ModelList, Page } from './types.ts';
 
 /** What a reply stream tells, event by event (docs/chat.md). */
 export type ReplyEvent =
@@ -30,18 +30,32 @@ export function chatApi(session: Session) {
   const path = (id: string) => `/chat/conversations/${encodeURIComponent(id)}`;
 
   return {
-    listConversations: (cursor?: string) =>
+    /** A page of conversations; `q` searches (where chat has search), `archived` lists the archive. */
+    listConversations: (options: { cursor?: string | undefined; q?: string | undefined; archived?: boolean } = {}) =>
       json<Page<Conversation>>({
         method: 'GET',
-        path: `/chat/conversations?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        path: `/chat/conversations?${new URLSearchParams({
+          limit: '50',
+          ...(options.cursor ? { cursor: options.cursor } : {}),
+          ...(options.q ? { q: options.q } : {}),
+          ...(options.archived ? { archived: 'true' } : {}),
+        })}`,
       }),
     getConversation: (id: string) => json<ConversationWithMessages>({ method: 'GET', path: path(id) }),
     createConversation: (body: { title?: string; model?: string; systemPrompt?: string }) =>
       json<Conversation>({ method: 'POST', path: '/chat/conversations', body }),
     renameConversation: (id: string, title: string) =>
       json<Conversation>({ method: 'PATCH', path: path(id), body: { title } }),
+    /** Pins or archives (or undoes either); only where chat lists conversations with these flags. */
+    organiseConversation: (id: string, change: { pinned?: boolean; archived?: boolean }) =>
+      json<Conversation>({ method: 'PATCH', path: path(id), body: change }),
     deleteConversation: (id: string) => json<void>({ method: 'DELETE', path: path(id) }),
     listModels: () => json<ModelList>({ method: 'GET', path: '/chat/models' }),
+    /** The person's defaults; a 404 (isMissingRoute) where chat keeps none. */
+    getDefaults: () => json<ChatDefaults>({ method: 'GET', path: '/chat/settings' }),
+    /** Replaces the defaults whole: what is left out is reset. */
+    saveDefaults: (defaults: Omit<ChatDefaults, 'updatedAt'>) =>
+      json<ChatDefaults>({ method: 'PUT', path: '/chat/settings', body: defaults }),
 
     /** Sends a message and yields the reply's events as they arrive; abort the signal to stop. */
     async *sendMessage(id: string, content: string, signal: AbortSignal): AsyncGenerator<ReplyEvent> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, describeError, OfflineError, retryAfterSeconds } from './problem.ts';
+import { ApiError, describeError, isMissingRoute, OfflineError, retryAfterSeconds } from './problem.ts';
 
 describe('describeError', () => {
   it('gives a 429 its waiting time in words', () => {
@@ -48,5 +48,15 @@ describe('retryAfterSeconds', () => {
     expect(retryAfterSeconds('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(10);
     expect(retryAfterSeconds('soon')).toBeUndefined();
     expect(retryAfterSeconds(null)).toBeUndefined();
+  });
+});
+
+describe('isMissingRoute', () => {
+  it("is a route's 404 (a function's not_found, or Kong's bare 404), not a named resource's or another failure", () => {
+    expect(isMissingRoute(new ApiError({ status: 404, code: 'not_found' }))).toBe(true);
+    expect(isMissingRoute(new ApiError({ status: 404 }))).toBe(true);
+    expect(isMissingRoute(new ApiError({ status: 404, code: 'api_key_not_found' }))).toBe(false);
+    expect(isMissingRoute(new ApiError({ status: 401, code: 'not_found' }))).toBe(false);
+    expect(isMissingRoute(new OfflineError('down'))).toBe(false);
   });
 });

@@ -129,3 +129,12 @@ export function describeError(error: unknown): ErrorWords {
   }
   return { title: error.title, detail: error.detail };
 }
+
+/**
+ * A 404 for a route as such: the zerochat this page talks to lacks the feature (an older
+ * function, or a path Kong does not route yet). Only meaningful for a path that names no
+ * resource, such as a list; there the page leaves the feature out instead of failing.
+ */
+export function isMissingRoute(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 404 && (error.code === 'not_found' || error.code === 'http_404');
+}

@@ -24,6 +24,11 @@ export interface Conversation {
   title: string;
   model: string;
   systemPrompt: string | null;
+  /** Absent where chat has no pins and archive (the page then offers neither). */
+  pinned?: boolean;
+  archived?: boolean;
+  /** In a search's answer: the newest message holding the text, or null when the title does. */
+  match?: { messageId: string; role: 'user' | 'assistant' | 'system'; snippet: string } | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -63,4 +68,17 @@ export interface Model {
 export interface ModelList {
   defaultModel: string;
   models: Model[];
+}
+
+/** A reply's model options that a person may set as their defaults (docs/chat.md). */
+export type ModelOptions = Partial<
+  Record<'temperature' | 'top_p' | 'top_k' | 'min_p' | 'repeat_penalty' | 'num_ctx' | 'seed' | 'num_predict', number>
+> & { stop?: string[] };
+
+/** GET /chat/settings: the person's defaults for new conversations and replies. */
+export interface ChatDefaults {
+  model: string | null;
+  systemPrompt: string | null;
+  options: ModelOptions;
+  updatedAt: string | null;
 }

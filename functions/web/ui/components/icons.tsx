@@ -9,6 +9,8 @@ const PATHS = {
   stop: 'M7 7h10v10H7z',
   copy: 'M9 9h10v11H9zM5 15V4h10',
   close: 'M6 6l12 12M18 6L6 18',
+  pin: 'M9 4h6l-1 6 3 3H7l3-3zM12 13v7',
+  archive: 'M4 5h16v4H4zM6 9v10h12V9M10 13h4',
 } as const;
 
 export type IconName = keyof typeof PATHS;

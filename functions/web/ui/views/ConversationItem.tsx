@@ -31,6 +31,15 @@ export function ConversationItem({ conversation, current }: { conversation: Conv
     actions.current?.focus();
   }
 
+  async function organise(action: () => Promise<void>) {
+    try {
+      setError(null);
+      await action();
+    } catch (caught) {
+      setError(caught);
+    }
+  }
+
   async function remove() {
     setDeleting(false);
     try {
@@ -63,10 +72,42 @@ export function ConversationItem({ conversation, current }: { conversation: Conv
         />
       ) : (
         <a href={`/c/${conversation.id}`} onClick={followLink} aria-current={current ? 'page' : undefined}>
+          {conversation.pinned ? (
+            <>
+              <span class="pin-mark">
+                <Icon name="pin" />
+              </span>
+              <span class="offscreen">Pinned: </span>
+            </>
+          ) : null}
           {conversation.title}
+          {conversation.match ? <span class="snippet">{conversation.match.snippet}</span> : null}
         </a>
       )}
       <span class="item-actions">
+        {typeof conversation.pinned === 'boolean' && !conversation.archived ? (
+          <button
+            type="button"
+            class={`icon${conversation.pinned ? ' pinned' : ''}`}
+            aria-label={`${conversation.pinned ? 'Unpin' : 'Pin'} “${conversation.title}”`}
+            aria-pressed={conversation.pinned}
+            title={conversation.pinned ? 'Unpin' : 'Pin'}
+            onClick={() => void organise(() => conversations.pin(conversation.id, !conversation.pinned))}
+          >
+            <Icon name="pin" />
+          </button>
+        ) : null}
+        {typeof conversation.archived === 'boolean' ? (
+          <button
+            type="button"
+            class="icon"
+            aria-label={`${conversation.archived ? 'Unarchive' : 'Archive'} “${conversation.title}”`}
+            title={conversation.archived ? 'Take out of the archive' : 'Archive'}
+            onClick={() => void organise(() => conversations.archive(conversation.id, !conversation.archived))}
+          >
+            <Icon name="archive" />
+          </button>
+        ) : null}
         <button
           type="button"
           class="icon"

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ModelList } from '../api/types.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { useWorkspace } from '../context.ts';
@@ -14,6 +14,20 @@ export function NewChat() {
   const [systemPrompt, setSystemPrompt] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // The person's own choice wins over their stored defaults, whenever those arrive.
+  const chosen = useRef(false);
+
+  useEffect(() => {
+    // Where chat keeps defaults: start from them. Without (404) or on a failure, from the server's.
+    chat.getDefaults().then(
+      (defaults) => {
+        if (chosen.current) return;
+        if (defaults.model) setModel(defaults.model);
+        if (defaults.systemPrompt) setSystemPrompt(defaults.systemPrompt);
+      },
+      () => undefined,
+    );
+  }, [chat]);
 
   useEffect(() => {
     const loadModels = () =>
@@ -64,7 +78,10 @@ export function NewChat() {
               <select
                 value={model}
                 disabled={!models}
-                onChange={(event) => setModel(event.currentTarget.value)}
+                onChange={(event) => {
+                  chosen.current = true;
+                  setModel(event.currentTarget.value);
+                }}
                 aria-describedby={modelsError ? 'models-error' : undefined}
               >
                 {models ? (
@@ -90,7 +107,10 @@ export function NewChat() {
                 rows={3}
                 placeholder="How the assistant should behave, e.g. “Answer briefly, in plain English.”"
                 value={systemPrompt}
-                onInput={(event) => setSystemPrompt(event.currentTarget.value)}
+                onInput={(event) => {
+                  chosen.current = true;
+                  setSystemPrompt(event.currentTarget.value);
+                }}
               />
             </details>
           </div>

@@ -2,6 +2,8 @@ import { useState } from 'preact/hooks';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { NewPasswordField } from '../components/NewPasswordField.tsx';
 import { useWorkspace } from '../context.ts';
+import { ApiKeys } from './ApiKeys.tsx';
+import { ChatDefaults } from './ChatDefaults.tsx';
 
 function ChangePassword() {
   const { session } = useWorkspace();
@@ -95,7 +97,9 @@ export default function Settings() {
           <dd>{user.role === 'admin' ? 'Administrator' : 'User'}</dd>
         </dl>
       </section>
+      <ChatDefaults />
       <ChangePassword />
+      <ApiKeys />
     </section>
   );
 }

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'preact/hooks';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Icon } from '../components/icons.tsx';
 import { useWorkspace } from '../context.ts';
@@ -10,6 +11,14 @@ export function Sidebar({ route, onClose }: { route: Route; onClose: () => void 
   const { conversations, session, user } = useWorkspace();
   const list = useStore(conversations.state);
   const currentId = route.name === 'conversation' ? route.id : undefined;
+  const [query, setQuery] = useState(list.query);
+  // A search per pause in typing, not per key.
+  useEffect(() => {
+    if (query.trim() === list.query) return;
+    const timer = setTimeout(() => void conversations.search(query), 250);
+    return () => clearTimeout(timer);
+  }, [query, list.query, conversations]);
+  const filtered = list.query !== '' || list.archive;
 
   return (
     <aside class="sidebar" id="sidebar" aria-label="Conversations and account">
@@ -26,9 +35,37 @@ export function Sidebar({ route, onClose }: { route: Route; onClose: () => void 
           <Icon name="close" />
         </button>
       </div>
-      <nav aria-label="Conversations" class="conversation-nav">
+      {list.organised ? (
+        <search class="conversation-tools">
+          <input
+            type="search"
+            aria-label="Search conversations"
+            placeholder="Search"
+            maxLength={200}
+            value={query}
+            onInput={(event) => setQuery(event.currentTarget.value)}
+          />
+          <button
+            type="button"
+            class="link"
+            aria-pressed={list.archive}
+            onClick={() => void conversations.showArchive(!list.archive)}
+          >
+            {list.archive ? 'Back to conversations' : 'Archived conversations'}
+          </button>
+        </search>
+      ) : null}
+      <nav aria-label={list.archive ? 'Archived conversations' : 'Conversations'} class="conversation-nav">
         {list.items.length === 0 && !list.loading && !list.error ? (
-          <p class="hint empty-list">No conversations yet.</p>
+          <p class="hint empty-list">
+            {list.query
+              ? `No conversation holds “${list.query}”.`
+              : list.archive
+                ? 'The archive is empty.'
+                : filtered
+                  ? ''
+                  : 'No conversations yet.'}
+          </p>
         ) : null}
         <ul class="conversation-list">
           {list.items.map((conversation) => (
