@@ -1,4 +1,3 @@
-import { COLLECTIONS, type GenerationSlotDocument } from '@zerochat/data';
 import {
   type AccessTokenConfig,
   configuredVerifier,
@@ -12,13 +11,9 @@ import {
 } from '@zerochat/runtime';
 import type { Db } from 'mongodb';
 import packageJson from '../package.json' with { type: 'json' };
-import type { ChatContext } from './chat-context.ts';
-import { createChatStore } from './chat-store.ts';
+import { createChatContext } from './chat-context.ts';
 import type { ChatConfig, ChatSettings } from './config.ts';
-import { createGenerationSlots } from './generation-slots.ts';
-import { createModelCatalog } from './model-catalog.ts';
 import type { ModelServer } from './model-server.ts';
-import { createReplyMetrics } from './reply-metrics.ts';
 import { addConversationRoutes } from './routes/conversations.ts';
 import { addMessageRoutes } from './routes/messages.ts';
 import { addModelRoutes } from './routes/models.ts';
@@ -58,25 +53,15 @@ export function createApp(deps: ChatDeps): FunctionApp {
     metrics,
   });
 
-  const chat: ChatContext = {
+  const chat = createChatContext({
     settings: deps.config,
-    store: createChatStore(deps.mongo.db, now),
-    slots: createGenerationSlots({
-      collection: deps.mongo.db.collection<GenerationSlotDocument>(COLLECTIONS.generationSlots),
-      limit: deps.config.CHAT_MAX_CONCURRENT_PER_USER,
-      now,
-      log: deps.log,
-    }),
+    db: deps.mongo.db,
     models: deps.models,
-    catalog: createModelCatalog({
-      models: deps.models,
-      defaultModel: deps.config.ZEROCHAT_MODEL,
-      allowList: deps.config.CHAT_MODELS,
-    }),
     lifecycle: deps.lifecycle,
-    metrics: createReplyMetrics(metrics),
+    log: deps.log,
+    metrics,
     now,
-  };
+  });
 
   // Every API route needs a valid access token; the API docs stay public.
   const authenticated = requireAccessToken(

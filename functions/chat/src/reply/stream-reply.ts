@@ -1,6 +1,6 @@
 import type { MessageUsage } from '@zerochat/data';
 import type { ChatResponse } from 'ollama/browser';
-import { type ChatMessage, type ModelOptions, type ModelServer, ModelServerError } from './model-server.ts';
+import { type ChatMessage, type ModelOptions, type ModelServer, ModelServerError } from '../model-server.ts';
 
 /** Why a reply ended: the model stopped, hit `num_predict`, the client left, or time ran out. */
 export type FinishReason = 'stop' | 'length' | 'cancelled' | 'timeout';

@@ -1,0 +1,171 @@
+import type { ConversationDocument, MessageDocument, MessageStatus, MessageUsage } from '@zerochat/data';
+import { type AppError, isDatabaseUnreachable, type Logger, toAppError } from '@zerochat/runtime';
+import type { ObjectId } from 'mongodb';
+import type { ChatContext } from '../chat-context.ts';
+import type { Exchange } from '../chat-store.ts';
+import type { ModelOptions } from '../model-server.ts';
+import { conversationNotFound } from '../problems.ts';
+import { trimHistory } from '../trim-history.ts';
+import { createEventLog } from './event-log.ts';
+import type { ReplyEvent, ReplyEventBody } from './reply-events.ts';
+import { midReplyFailure, startFailure } from './reply-failures.ts';
+import { storeWhenReachable } from './store-when-reachable.ts';
+import { type FinishReason, type OpenReply, openReply, type ReplyResult, streamReply } from './stream-reply.ts';
+import { superviseReply } from './supervise-reply.ts';
+
+export interface ReplyRequest {
+  userId: ObjectId;
+  conversationId: ObjectId;
+  /** The user's new message. */
+  content: string;
+  options: ModelOptions;
+  /** Aborts when the client that asked goes away. */
+  disconnected: AbortSignal;
+}
+
+/** How a reply ended, once it is stored: its final fields, or the problem that ended it. */
+export type FinishedReply =
+  | { content: string; finishReason: FinishReason; usage: MessageUsage | null; status: MessageStatus }
+  | { content: string; problem: AppError };
+
+/** A reply that has started: the model is generating, independently of who reads it. */
+export interface Reply {
+  conversation: ConversationDocument;
+  userMessage: MessageDocument;
+  /** The reply as first stored (`pending`, no text). */
+  message: MessageDocument;
+  /** Every event from the first, then each new one as it comes, until the last. */
+  events(): AsyncGenerator<ReplyEvent>;
+  /** Settles once the reply's final state is stored (or storing it failed). */
+  finished: Promise<FinishedReply>;
+}
+
+/**
+ * Starts a reply: stores the user's message and a pending reply, takes a generation slot and
+ * waits for the model's first token. Everything that can fail before any text exists throws
+ * here as a problem, with the writes undone; resolves undefined when the client left first.
+ * From then on the reply runs to its end whoever reads it, and stores itself.
+ */
+export async function startReply(chat: ChatContext, request: ReplyRequest, log: Logger): Promise<Reply | undefined> {
+  const { settings } = chat;
+  const [conversation, earlier] = await Promise.all([
+    chat.store.findConversation(request.userId, request.conversationId),
+    chat.store.recentHistory(request.userId, request.conversationId, settings.CHAT_HISTORY_BUDGET_CHARS),
+  ]);
+  if (!conversation) throw conversationNotFound();
+
+  const model = conversation.model;
+  const messages = trimHistory({
+    systemPrompt: conversation.systemPrompt,
+    earlier,
+    next: request.content,
+    budgetChars: settings.CHAT_HISTORY_BUDGET_CHARS,
+  });
+
+  const slot = await chat.slots.acquire(request.userId);
+  const supervisor = superviseReply(chat, model, request.disconnected);
+
+  let exchange: Exchange | undefined;
+  let open: OpenReply;
+  try {
+    exchange = await chat.store.insertExchange(conversation, request.content, model);
+    open = await openReply(chat.models, { model, messages, options: request.options }, supervisor.signal);
+    supervisor.firstTokenArrived();
+  } catch (error) {
+    const failure = startFailure(error, supervisor.signal, model, settings, log);
+    supervisor.cancel();
+    // Nothing was generated: undo the writes, so the request had no effect and can be retried.
+    await Promise.allSettled([exchange && chat.store.discardExchange(exchange), slot.release()]);
+    supervisor.end('not_started');
+    if (failure) throw failure;
+    return undefined;
+  }
+  const started = exchange;
+  await chat.store
+    .touchConversation(conversation, request.content)
+    .catch((error: unknown) => log.warn('marking the conversation active failed', { err: error }));
+
+  const events = createEventLog<ReplyEvent>();
+  const messageId = started.reply._id.toHexString();
+  let offset = 0;
+  // An event's id is the length of the reply's text once the event is read.
+  const push = (event: ReplyEventBody) => events.push({ ...event, id: String(offset) } as ReplyEvent);
+  push({
+    event: 'message.start',
+    data: {
+      conversationId: conversation._id.toHexString(),
+      userMessageId: started.userMessage._id.toHexString(),
+      messageId,
+      model,
+    },
+  });
+
+  /** Stores the outcome and frees the slot. */
+  const store = async (result: ReplyResult): Promise<void> => {
+    const write = () =>
+      chat.store.finishReply(started.reply._id, {
+        content: result.content,
+        status: 'failure' in result ? 'error' : statusFor(result.finishReason),
+        usage: 'failure' in result ? null : result.usage,
+      });
+    try {
+      await write();
+    } catch (error) {
+      // MongoDB went away during the reply: the client is told now, and the reply is stored
+      // as soon as MongoDB is back, so the conversation is not left half-written.
+      if (isDatabaseUnreachable(error)) void chat.lifecycle.track(storeWhenReachable(write, log));
+      throw error;
+    } finally {
+      await slot.release().catch((error: unknown) => log.warn('releasing a generation slot failed', { err: error }));
+      if ('failure' in result) supervisor.end('error');
+      else supervisor.end(result.finishReason, result.usage?.completionTokens);
+    }
+  };
+
+  const run = async (): Promise<FinishedReply> => {
+    let result: ReplyResult = { content: '', failure: new Error('the reply did not run') };
+    try {
+      result = await streamReply(open, {
+        signal: supervisor.signal,
+        onDelta: (content) => {
+          offset += content.length;
+          push({ event: 'message.delta', data: { content } });
+        },
+      });
+    } catch (error) {
+      log.error('streaming a reply failed', { err: error });
+    }
+    let finished: FinishedReply;
+    try {
+      await store(result);
+      finished =
+        'failure' in result
+          ? { content: result.content, problem: midReplyFailure(result.failure, log) }
+          : { ...result, status: statusFor(result.finishReason) };
+    } catch (error) {
+      log.error('storing a reply failed', { err: error });
+      finished = { content: result.content, problem: toAppError(error) };
+    }
+    if ('problem' in finished) push({ event: 'error', problem: finished.problem });
+    else {
+      push({
+        event: 'message.done',
+        data: { messageId, finishReason: finished.finishReason, usage: finished.usage },
+      });
+    }
+    events.end();
+    return finished;
+  };
+
+  return {
+    conversation,
+    userMessage: started.userMessage,
+    message: started.reply,
+    events: () => events.read(),
+    finished: run(),
+  };
+}
+
+function statusFor(reason: FinishReason): 'complete' | 'incomplete' {
+  return reason === 'stop' || reason === 'length' ? 'complete' : 'incomplete';
+}
