@@ -4,7 +4,7 @@
 export const FUNCTIONS = ['auth', 'chat', 'admin', 'web'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Which rate limit applies beyond the default one. */
 export type RateLimitTier = 'login' | 'register' | 'messages';
@@ -82,6 +82,31 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
     access: 'token',
     rateLimit: 'messages',
     streaming: true,
+  },
+  ...(['edit', 'regenerate', 'continue'] as const).map(
+    (action): PublicRoute => ({
+      name: `chat-message-${action}`,
+      function: 'chat',
+      methods: ['POST'],
+      path: `/chat/conversations/{id}/messages/{messageId}/${action}`,
+      access: 'token',
+      rateLimit: 'messages',
+      streaming: true,
+    }),
+  ),
+  {
+    name: 'chat-message',
+    function: 'chat',
+    methods: ['DELETE'],
+    path: '/chat/conversations/{id}/messages/{messageId}',
+    access: 'token',
+  },
+  {
+    name: 'chat-current-branch',
+    function: 'chat',
+    methods: ['PUT'],
+    path: '/chat/conversations/{id}/current-branch',
+    access: 'token',
   },
   ...docs('chat'),
   { name: 'admin-bootstrap', function: 'admin', methods: ['POST'], path: '/admin/bootstrap', access: 'token' },

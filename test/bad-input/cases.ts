@@ -96,6 +96,14 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { fn: 'chat', name: 'an option out of range', request: 'POST /chat/conversations/{conversation}/messages', token: 'valid', body: { content: 'hi', options: { temperature: 9 } }, status: 400, code: 'validation_failed' },
   { fn: 'chat', name: 'a userId smuggled in', request: 'POST /chat/conversations', token: 'valid', body: { title: 't', userId: '0123456789abcdef01234567' }, status: 400, code: 'validation_failed' },
   { fn: 'chat', name: 'a 70 KiB message', request: 'POST /chat/conversations/{conversation}/messages', token: 'valid', body: { content: big(70 * KIB) }, status: 413, code: 'payload_too_large' },
+  // chat: branches
+  { fn: 'chat', name: 'a regenerate of a message nobody has', request: 'POST /chat/conversations/{conversation}/messages/0123456789abcdef01234567/regenerate', token: 'valid', body: {}, status: 404, code: 'not_found' },
+  { fn: 'chat', name: 'traversal in a message id', request: 'POST /chat/conversations/{conversation}/messages/..%2F..%2Fx/continue', token: 'valid', body: {}, status: 400, code: 'validation_failed' },
+  { fn: 'chat', name: '$gt as edited content', request: 'POST /chat/conversations/{conversation}/messages/0123456789abcdef01234567/edit', token: 'valid', body: { content: { $gt: '' } }, status: 400, code: 'validation_failed' },
+  { fn: 'chat', name: 'content smuggled into a regenerate', request: 'POST /chat/conversations/{conversation}/messages/0123456789abcdef01234567/regenerate', token: 'valid', body: { content: 'x' }, status: 400, code: 'validation_failed' },
+  { fn: 'chat', name: 'a delete of a message nobody has', request: 'DELETE /chat/conversations/{conversation}/messages/0123456789abcdef01234567', token: 'valid', status: 404, code: 'not_found' },
+  { fn: 'chat', name: '$ne as the branch to switch to', request: 'PUT /chat/conversations/{conversation}/current-branch', token: 'valid', body: { messageId: { $ne: null } }, status: 400, code: 'validation_failed' },
+  { fn: 'chat', name: 'a switch to a message nobody has', request: 'PUT /chat/conversations/{conversation}/current-branch', token: 'valid', body: { messageId: '0123456789abcdef01234567' }, status: 404, code: 'not_found' },
   { fn: 'chat', name: 'headers over 16 KiB', request: 'GET /chat/conversations', token: 'valid', headers: huge, status: 431, code: 'headers_too_large' },
   // admin: who may call
   { fn: 'admin', name: 'no token', request: 'GET /admin/status', status: 401, code: 'token_missing' },

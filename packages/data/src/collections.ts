@@ -87,6 +87,11 @@ export interface ConversationDocument {
   title: string;
   model: string;
   systemPrompt: string | null;
+  /**
+   * The message the current branch goes through (its newest leaf below is shown and
+   * answered); absent or gone: the newest message.
+   */
+  currentMessageId?: ObjectId | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -101,10 +106,17 @@ export interface MessageDocument {
   _id: ObjectId;
   conversationId: ObjectId;
   userId: ObjectId;
+  /**
+   * The message this one follows (messages form a tree); null for a first message. Absent on
+   * messages written before branches: each follows the one before it.
+   */
+  parentId?: ObjectId | null;
   role: MessageRole;
   content: string;
   /** `pending` only while a reply is being generated. */
   status: MessageStatus;
+  /** Why a reply ended; absent on user messages and on replies stored before it was kept. */
+  finishReason?: 'stop' | 'length' | 'cancelled' | 'timeout';
   model: string | null;
   usage: MessageUsage | null;
   createdAt: Date;

@@ -58,7 +58,7 @@ describe('a reply', () => {
       {
         userId,
         conversationId,
-        content: 'hi',
+        target: { kind: 'message', content: 'hi' },
         options: { num_predict: 12 },
         disconnected: new AbortController().signal,
       },
@@ -94,7 +94,13 @@ describe('a reply', () => {
     await expect(
       startReply(
         chat,
-        { userId, conversationId, content: 'hi', options: {}, disconnected: new AbortController().signal },
+        {
+          userId,
+          conversationId,
+          target: { kind: 'message', content: 'hi' },
+          options: {},
+          disconnected: new AbortController().signal,
+        },
         log,
       ),
     ).rejects.toMatchObject({ code: 'model_not_found' });

@@ -1,12 +1,14 @@
 import type { ConversationDocument, MessageDocument, MessageStatus, MessageUsage } from '@zerochat/data';
-import { type AppError, isDatabaseUnreachable, type Logger, toAppError } from '@zerochat/runtime';
+import { type AppError, conflict, isDatabaseUnreachable, type Logger, toAppError } from '@zerochat/runtime';
 import type { ObjectId } from 'mongodb';
 import type { ChatContext } from '../chat-context.ts';
-import type { Exchange } from '../chat-store.ts';
+import type { ChatStore } from '../chat-store.ts';
+import { messageTree } from '../message-tree.ts';
 import type { ModelOptions } from '../model-server.ts';
 import { conversationNotFound } from '../problems.ts';
 import { trimHistory } from '../trim-history.ts';
 import { createEventLog } from './event-log.ts';
+import { planReply, type ReplyPlan, type ReplyTarget } from './plan-reply.ts';
 import type { ReplyEvent, ReplyEventBody } from './reply-events.ts';
 import { midReplyFailure, startFailure } from './reply-failures.ts';
 import { storeWhenReachable } from './store-when-reachable.ts';
@@ -16,8 +18,7 @@ import { superviseReply } from './supervise-reply.ts';
 export interface ReplyRequest {
   userId: ObjectId;
   conversationId: ObjectId;
-  /** The user's new message. */
-  content: string;
+  target: ReplyTarget;
   options: ModelOptions;
   /** Aborts when the client that asked goes away. */
   disconnected: AbortSignal;
@@ -31,8 +32,9 @@ export type FinishedReply =
 /** A reply that has started: the model is generating, independently of who reads it. */
 export interface Reply {
   conversation: ConversationDocument;
+  /** The user message answered: new, or the one a regenerated or continued reply answers. */
   userMessage: MessageDocument;
-  /** The reply as first stored (`pending`, no text). */
+  /** The reply as stored when it started (`pending`; a continued reply with its text so far). */
   message: MessageDocument;
   /** Every event from the first, then each new one as it comes, until the last. */
   events(): AsyncGenerator<ReplyEvent>;
@@ -48,46 +50,52 @@ export interface Reply {
  */
 export async function startReply(chat: ChatContext, request: ReplyRequest, log: Logger): Promise<Reply | undefined> {
   const { settings } = chat;
-  const [conversation, earlier] = await Promise.all([
+  const [conversation, stored] = await Promise.all([
     chat.store.findConversation(request.userId, request.conversationId),
-    chat.store.recentHistory(request.userId, request.conversationId, settings.CHAT_HISTORY_BUDGET_CHARS),
+    chat.store.conversationMessages(request.userId, request.conversationId),
   ]);
   if (!conversation) throw conversationNotFound();
+  const plan = planReply(request.target, messageTree(stored), conversation.currentMessageId);
 
   const model = conversation.model;
-  const messages = trimHistory({
-    systemPrompt: conversation.systemPrompt,
-    earlier,
-    next: request.content,
-    budgetChars: settings.CHAT_HISTORY_BUDGET_CHARS,
-  });
+  // A continued reply goes last, as the assistant's: the model carries on from its end.
+  const prefix = plan.kind === 'continue' ? plan.continued.content : '';
+  const messages = [
+    ...trimHistory({
+      systemPrompt: conversation.systemPrompt,
+      earlier: plan.earlier,
+      next: plan.next,
+      budgetChars: settings.CHAT_HISTORY_BUDGET_CHARS - prefix.length,
+    }),
+    ...(prefix ? [{ role: 'assistant' as const, content: prefix }] : []),
+  ];
 
   const slot = await chat.slots.acquire(request.userId);
   const supervisor = superviseReply(chat, model, request.disconnected);
 
-  let exchange: Exchange | undefined;
+  let written: Written | undefined;
   let open: OpenReply;
   try {
-    exchange = await chat.store.insertExchange(conversation, request.content, model);
+    written = await writePlan(chat.store, conversation, plan, model);
     open = await openReply(chat.models, { model, messages, options: request.options }, supervisor.signal);
     supervisor.firstTokenArrived();
   } catch (error) {
     const failure = startFailure(error, supervisor.signal, model, settings, log);
     supervisor.cancel();
     // Nothing was generated: undo the writes, so the request had no effect and can be retried.
-    await Promise.allSettled([exchange && chat.store.discardExchange(exchange), slot.release()]);
+    await Promise.allSettled([written?.undo(), slot.release()]);
     supervisor.end('not_started');
     if (failure) throw failure;
     return undefined;
   }
-  const started = exchange;
+  const started = written;
   await chat.store
-    .touchConversation(conversation, request.content)
+    .touchConversation(conversation, plan.next, started.reply._id)
     .catch((error: unknown) => log.warn('marking the conversation active failed', { err: error }));
 
   const events = createEventLog<ReplyEvent>();
   const messageId = started.reply._id.toHexString();
-  let offset = 0;
+  let offset = prefix.length;
   // An event's id is the length of the reply's text once the event is read.
   const push = (event: ReplyEventBody) => events.push({ ...event, id: String(offset) } as ReplyEvent);
   push({
@@ -104,8 +112,9 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
   const store = async (result: ReplyResult): Promise<void> => {
     const write = () =>
       chat.store.finishReply(started.reply._id, {
-        content: result.content,
+        content: prefix + result.content,
         status: 'failure' in result ? 'error' : statusFor(result.finishReason),
+        finishReason: 'failure' in result ? null : result.finishReason,
         usage: 'failure' in result ? null : result.usage,
       });
     try {
@@ -140,11 +149,11 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
       await store(result);
       finished =
         'failure' in result
-          ? { content: result.content, problem: midReplyFailure(result.failure, log) }
-          : { ...result, status: statusFor(result.finishReason) };
+          ? { content: prefix + result.content, problem: midReplyFailure(result.failure, log) }
+          : { ...result, content: prefix + result.content, status: statusFor(result.finishReason) };
     } catch (error) {
       log.error('storing a reply failed', { err: error });
-      finished = { content: result.content, problem: toAppError(error) };
+      finished = { content: prefix + result.content, problem: toAppError(error) };
     }
     if ('problem' in finished) push({ event: 'error', problem: finished.problem });
     else {
@@ -163,6 +172,37 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
     message: started.reply,
     events: () => events.read(),
     finished: run(),
+  };
+}
+
+/** What a reply wrote before it asked the model, and how to take it back. */
+interface Written {
+  userMessage: MessageDocument;
+  reply: MessageDocument;
+  undo(): Promise<void>;
+}
+
+async function writePlan(
+  store: ChatStore,
+  conversation: ConversationDocument,
+  plan: ReplyPlan,
+  model: string,
+): Promise<Written> {
+  const { userId } = conversation;
+  if (plan.kind === 'message' || plan.kind === 'edit') {
+    const { userMessage, reply } = await store.insertExchange(conversation, plan.next, model, plan.parentId);
+    return { userMessage, reply, undo: () => store.discardMessages(userId, [userMessage._id, reply._id]) };
+  }
+  if (plan.kind === 'regenerate') {
+    const reply = await store.insertReply(conversation, plan.answered._id, model);
+    return { userMessage: plan.answered, reply, undo: () => store.discardMessages(userId, [reply._id]) };
+  }
+  const before = await store.reopenReply(userId, plan.continued._id);
+  if (!before) throw conflict('This reply is being generated already.');
+  return {
+    userMessage: plan.answered,
+    reply: { ...before, status: 'pending' },
+    undo: () => store.restoreReply(before),
   };
 }
 

@@ -91,9 +91,12 @@ describe('a streamed reply', () => {
       {
         id: start?.data.messageId,
         conversationId: id,
+        parentId: start?.data.userMessageId,
+        siblingIds: [start?.data.messageId],
         role: 'assistant',
         content: streamed,
         status: 'complete',
+        finishReason: 'length',
         model: tinyModelName(),
         usage: done.data.usage,
         createdAt: expect.any(String),

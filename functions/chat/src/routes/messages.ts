@@ -1,30 +1,28 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type FunctionApp, jsonBody, problem } from '@zerochat/runtime';
-import { streamSSE } from 'hono/streaming';
+import type { Context } from 'hono';
 import {
   authProblems,
   boundedText,
   IdParam,
-  Message,
-  messageJson,
+  MessageIdParam,
+  objectIdString,
   secured,
   toObjectId,
-  Usage,
   userIdOf,
 } from '../api-schemas.ts';
 import type { ChatContext } from '../chat-context.ts';
 import type { ChatSettings } from '../config.ts';
-import { sseMessage } from '../reply/reply-sse.ts';
+import { ConversationView, conversationView } from '../conversation-view.ts';
+import { messageTree } from '../message-tree.ts';
+import { conversationNotFound, messageNotFound } from '../problems.ts';
+import type { ReplyTarget } from '../reply/plan-reply.ts';
 import { startReply } from '../reply/start-reply.ts';
-import type { FinishReason } from '../reply/stream-reply.ts';
+import { ReplyBody, replyResponse, SSE_DESCRIPTION } from './reply-response.ts';
 
-const FINISH_REASONS = ['stop', 'length', 'cancelled', 'timeout'] as const satisfies readonly FinishReason[];
-
-function sendMessageBody(settings: ChatSettings) {
-  return z.strictObject({
-    content: boundedText(settings.CHAT_MAX_MESSAGE_BYTES)
-      .refine((text) => text.trim().length > 0, 'must not be empty')
-      .openapi({ description: `The message: not blank, at most ${settings.CHAT_MAX_MESSAGE_BYTES} bytes in UTF-8.` }),
+/** What every request for a reply may say: how to answer, and the model's options. */
+function replyFields(settings: ChatSettings) {
+  return {
     stream: z.boolean().default(true).openapi({ description: 'false: the whole reply as one JSON body.' }),
     options: z
       .strictObject({
@@ -41,95 +39,204 @@ function sendMessageBody(settings: ChatSettings) {
       })
       .optional()
       .openapi({ description: 'Ollama model options, within the configured bounds.' }),
-  });
+  };
 }
 
-const Reply = z
-  .object({
-    conversationId: z.string(),
-    userMessage: Message,
-    message: Message,
-    finishReason: z.enum(FINISH_REASONS),
-    usage: Usage.nullable(),
-  })
-  .openapi('Reply');
+function messageContent(settings: ChatSettings) {
+  return boundedText(settings.CHAT_MAX_MESSAGE_BYTES)
+    .refine((text) => text.trim().length > 0, 'must not be empty')
+    .openapi({ description: `The message: not blank, at most ${settings.CHAT_MAX_MESSAGE_BYTES} bytes in UTF-8.` });
+}
 
-const SSE_DESCRIPTION = `Server-Sent Events, in this order:
-- \`message.start\` \`{conversationId, userMessageId, messageId, model}\`
-- \`message.delta\` \`{content}\`, many
-- \`message.done\` \`{messageId, finishReason, usage}\` — the reply is stored when this arrives — or \`error\` (a problem object); then the stream ends.`;
+const replyAnswer = {
+  200: {
+    description: 'The reply: an event stream, or with `stream: false` one JSON body',
+    content: {
+      'text/event-stream': { schema: z.string().openapi({ description: SSE_DESCRIPTION }) },
+      'application/json': { schema: ReplyBody },
+    },
+  },
+  ...authProblems,
+  429: problem('Too many replies in progress for you (rate_limited); see Retry-After'),
+  502: problem('Ollama failed (upstream_error); with `stream: false` also mid-reply'),
+  503: problem('Ollama cannot be reached (upstream_unavailable)'),
+  504: problem('The model did not start replying in time (upstream_timeout)'),
+};
 
-function postMessageRoute(settings: ChatSettings) {
+/** A route that answers with a reply; `summary` and `body` say what it replies to. */
+function replyRoute<Params extends typeof IdParam | typeof MessageIdParam, Body extends z.ZodType>(
+  path: string,
+  summary: string,
+  params: Params,
+  body: Body,
+) {
   return createRoute({
     method: 'post',
-    path: '/chat/conversations/{id}/messages',
+    path,
     tags: ['messages'],
-    summary: 'Send a message; the reply streams back as it is generated',
+    summary,
     ...secured,
-    request: { params: IdParam, body: jsonBody(sendMessageBody(settings)) },
+    request: { params, body: jsonBody(body) },
     responses: {
-      200: {
-        description: 'The reply: an event stream, or with `stream: false` one JSON body',
-        content: {
-          'text/event-stream': { schema: z.string().openapi({ description: SSE_DESCRIPTION }) },
-          'application/json': { schema: Reply },
-        },
-      },
-      ...authProblems,
-      404: problem('No such conversation of yours (not_found), or its model is gone (model_not_found)'),
-      429: problem('Too many replies in progress for you (rate_limited); see Retry-After'),
-      502: problem('Ollama failed (upstream_error); with `stream: false` also mid-reply'),
-      503: problem('Ollama cannot be reached (upstream_unavailable)'),
-      504: problem('The model did not start replying in time (upstream_timeout)'),
+      ...replyAnswer,
+      404: problem(
+        'No such conversation of yours or message in it (not_found), or its model is gone (model_not_found)',
+      ),
+      409: problem('The message is not one this can be done to (conflict): see the detail'),
     },
   });
 }
 
+const postMessage = (settings: ChatSettings) =>
+  replyRoute(
+    '/chat/conversations/{id}/messages',
+    'Send a message at the end of the current branch; the reply streams back as it is generated',
+    IdParam,
+    z.strictObject({ content: messageContent(settings), ...replyFields(settings) }),
+  );
+
+const editMessage = (settings: ChatSettings) =>
+  replyRoute(
+    '/chat/conversations/{id}/messages/{messageId}/edit',
+    'Edit a message of yours: a new version of it beside the old one (a new branch), and its reply',
+    MessageIdParam,
+    z.strictObject({ content: messageContent(settings), ...replyFields(settings) }),
+  );
+
+const regenerateReply = (settings: ChatSettings) =>
+  replyRoute(
+    '/chat/conversations/{id}/messages/{messageId}/regenerate',
+    'Another reply to the same message: a new version beside this reply (a new branch)',
+    MessageIdParam,
+    z.strictObject(replyFields(settings)),
+  );
+
+const continueReply = (settings: ChatSettings) =>
+  replyRoute(
+    '/chat/conversations/{id}/messages/{messageId}/continue',
+    'Continue a reply that stopped before its end (length limit, stop, time limit); new text is added to it',
+    MessageIdParam,
+    z.strictObject(replyFields(settings)),
+  );
+
+const deleteMessage = createRoute({
+  method: 'delete',
+  path: '/chat/conversations/{id}/messages/{messageId}',
+  tags: ['messages'],
+  summary: 'Delete a message and every message below it',
+  ...secured,
+  request: { params: MessageIdParam },
+  responses: {
+    204: { description: 'Deleted, with everything below it' },
+    ...authProblems,
+    404: problem('No such conversation of yours or message in it (not_found)'),
+  },
+});
+
+const selectBranch = createRoute({
+  method: 'put',
+  path: '/chat/conversations/{id}/current-branch',
+  tags: ['messages'],
+  summary: 'Switch the current branch to the one through a message (to its newest message below)',
+  ...secured,
+  request: {
+    params: IdParam,
+    body: jsonBody(
+      z.strictObject({
+        messageId: objectIdString.openapi({
+          description: 'Any message of the branch, e.g. a sibling shown as "2 / 3".',
+        }),
+      }),
+    ),
+  },
+  responses: {
+    200: {
+      description: 'The conversation on its new branch',
+      content: { 'application/json': { schema: ConversationView } },
+    },
+    ...authProblems,
+    404: problem('No such conversation of yours or message in it (not_found)'),
+  },
+});
+
 export function addMessageRoutes(app: FunctionApp, chat: ChatContext): void {
-  app.openapi(postMessageRoute(chat.settings), async (c) => {
-    const body = c.req.valid('json');
-    const log = c.get('log');
-    const reply = await startReply(
+  const { settings } = chat;
+
+  /** Starts the reply `target` names and answers with it. */
+  const reply = async (
+    c: Context,
+    target: ReplyTarget,
+    body: { stream: boolean; options?: Record<string, number> | undefined },
+  ) => {
+    const started = await startReply(
       chat,
       {
         userId: userIdOf(c.get('principal')),
-        conversationId: toObjectId(c.req.valid('param').id),
-        content: body.content,
-        options: { num_predict: chat.settings.CHAT_MAX_NUM_PREDICT, ...body.options },
+        conversationId: toObjectId(c.req.param('id') ?? ''),
+        target,
+        options: { num_predict: settings.CHAT_MAX_NUM_PREDICT, ...body.options },
         disconnected: c.req.raw.signal,
       },
-      log,
+      c.get('log'),
     );
-    if (!reply) {
-      log.info('the client left before the reply started');
-      // nginx's "client closed request": nobody reads it, but logs and metrics tell it apart.
-      return new Response(null, { status: 499 });
-    }
+    return replyResponse(c, started, body.stream);
+  };
 
-    if (!body.stream) {
-      const finished = await reply.finished;
-      if ('problem' in finished) throw finished.problem;
-      return c.json(
-        {
-          conversationId: reply.conversation._id.toHexString(),
-          userMessage: messageJson(reply.userMessage),
-          message: messageJson({ ...reply.message, ...finished }),
-          finishReason: finished.finishReason,
-          usage: finished.usage,
-        },
-        200,
-      );
-    }
+  app.openapi(postMessage(settings), async (c) => {
+    const body = c.req.valid('json');
+    return reply(c, { kind: 'message', content: body.content }, body);
+  });
 
-    c.header('x-accel-buffering', 'no');
-    return streamSSE(c, async (sse) => {
-      // Written one at a time as the reader takes them: a slow reader gets its events late,
-      // but the reply runs on at the model's pace.
-      try {
-        for await (const event of reply.events()) await sse.writeSSE(sseMessage(event, c.get('requestId')));
-      } catch {
-        // The reader left; the reply goes on or ends without it.
-      }
-    });
+  app.openapi(editMessage(settings), async (c) => {
+    const body = c.req.valid('json');
+    const messageId = toObjectId(c.req.valid('param').messageId);
+    return reply(c, { kind: 'edit', messageId, content: body.content }, body);
+  });
+
+  app.openapi(regenerateReply(settings), async (c) =>
+    reply(c, { kind: 'regenerate', messageId: toObjectId(c.req.valid('param').messageId) }, c.req.valid('json')),
+  );
+
+  app.openapi(continueReply(settings), async (c) =>
+    reply(c, { kind: 'continue', messageId: toObjectId(c.req.valid('param').messageId) }, c.req.valid('json')),
+  );
+
+  app.openapi(deleteMessage, async (c) => {
+    const userId = userIdOf(c.get('principal'));
+    const params = c.req.valid('param');
+    const id = toObjectId(params.id);
+    const [conversation, stored] = await Promise.all([
+      chat.store.findConversation(userId, id),
+      chat.store.conversationMessages(userId, id),
+    ]);
+    if (!conversation) throw conversationNotFound();
+    const tree = messageTree(stored);
+    const messageId = toObjectId(params.messageId);
+    const subtree = tree.subtree(messageId);
+    if (subtree.length === 0) throw messageNotFound();
+    // The branch moves up first, so that a failure halfway never leaves it on a deleted message.
+    if (subtree.some((message) => message._id.equals(conversation.currentMessageId ?? null))) {
+      await chat.store.selectBranch(userId, id, tree.parentId(messageId));
+    }
+    await chat.store.discardMessages(
+      userId,
+      subtree.map((message) => message._id),
+    );
+    return c.body(null, 204);
+  });
+
+  app.openapi(selectBranch, async (c) => {
+    const userId = userIdOf(c.get('principal'));
+    const id = toObjectId(c.req.valid('param').id);
+    const messageId = toObjectId(c.req.valid('json').messageId);
+    const [conversation, stored] = await Promise.all([
+      chat.store.findConversation(userId, id),
+      chat.store.conversationMessages(userId, id),
+    ]);
+    if (!conversation) throw conversationNotFound();
+    if (!messageTree(stored).get(messageId)) throw messageNotFound();
+    const updated = await chat.store.selectBranch(userId, id, messageId);
+    if (!updated) throw conversationNotFound();
+    return c.json(conversationView(updated, stored, chat), 200);
   });
 }
