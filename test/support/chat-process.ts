@@ -3,7 +3,14 @@ import { afterAll, beforeAll } from 'vitest';
 import { functionBundle } from './bundles.ts';
 import { type FunctionProcess, startFunctionProcess } from './function-process.ts';
 import { type ApiClient, apiClient } from './http-client.ts';
-import { liveTestSession, signAccessToken, TEST_AUDIENCE, TEST_ISSUER, testSigningKey } from './keys.ts';
+import {
+  liveTestSession,
+  signAccessToken,
+  TEST_AUDIENCE,
+  TEST_ISSUER,
+  type TestSigningKey,
+  testSigningKey,
+} from './keys.ts';
 import { type OwnOllama, useOwnOllama } from './own-ollama.ts';
 import { type TestDatabase, testServices, useTestDatabase } from './test-services.ts';
 
@@ -22,8 +29,10 @@ export async function startChatProcess(options: {
   mongoUri: string;
   dbName: string;
   env?: Record<string, string>;
+  /** The key its tokens are signed with; a new one by default. Share one to call several processes as one user. */
+  key?: TestSigningKey;
 }): Promise<ChatProcess> {
-  const key = await testSigningKey();
+  const key = options.key ?? (await testSigningKey());
   const { ollamaHost, tinyModel } = testServices();
   const client = new MongoClient(options.mongoUri);
   try {

@@ -88,7 +88,8 @@ export function messageJson(
   staleBefore?: Date,
   parentId: ObjectId | null | undefined = message.parentId,
 ): z.infer<typeof Message> {
-  const stale = message.status === 'pending' && staleBefore !== undefined && message.createdAt < staleBefore;
+  const stale =
+    message.status === 'pending' && staleBefore !== undefined && (message.startedAt ?? message.createdAt) < staleBefore;
   return {
     id: message._id.toHexString(),
     conversationId: message.conversationId.toHexString(),

@@ -17,6 +17,7 @@ import type { ModelServer } from './model-server.ts';
 import { addConversationRoutes } from './routes/conversations.ts';
 import { addMessageRoutes } from './routes/messages.ts';
 import { addModelRoutes } from './routes/models.ts';
+import { addReplyRoutes } from './routes/replies.ts';
 
 /** Where the access tokens' keys come from, and who must have issued them for whom. */
 type AccessTokenSettings = Pick<ChatConfig, keyof AccessTokenConfig>;
@@ -73,5 +74,6 @@ export function createApp(deps: ChatDeps): FunctionApp {
   addModelRoutes(app, chat);
   addConversationRoutes(app, chat);
   addMessageRoutes(app, chat);
+  addReplyRoutes(app, chat);
   return app;
 }

@@ -6,6 +6,7 @@ import type { ChatSettings } from './config.ts';
 import { createGenerationSlots, type GenerationSlots } from './generation-slots.ts';
 import { createModelCatalog, type ModelCatalog } from './model-catalog.ts';
 import type { ModelServer } from './model-server.ts';
+import type { LiveReplies } from './reply/live-replies.ts';
 import { createReplyMetrics, type ReplyMetrics } from './reply-metrics.ts';
 
 /** What the chat routes and replies work with. */
@@ -17,6 +18,8 @@ export interface ChatContext {
   catalog: ModelCatalog;
   lifecycle: Lifecycle;
   metrics: ReplyMetrics;
+  /** The replies this instance is generating, for stop and resume requests. */
+  live: LiveReplies;
   now: () => Date;
 }
 
@@ -49,6 +52,7 @@ export function createChatContext(deps: ChatContextDeps): ChatContext {
     }),
     lifecycle: deps.lifecycle,
     metrics: createReplyMetrics(deps.metrics),
+    live: new Map(),
     now: deps.now,
   };
 }

@@ -135,14 +135,40 @@ export function createChatStore(db: Db, now: () => Date) {
     reopenReply(userId: ObjectId, id: ObjectId) {
       return messages.findOneAndUpdate(
         { _id: id, userId, role: 'assistant', status: { $ne: 'pending' } },
-        { $set: { status: 'pending' } },
+        { $set: { status: 'pending', startedAt: now() }, $unset: { stopRequestedAt: '' } },
         { returnDocument: 'before' },
       );
     },
 
     /** Puts a reopened reply back as it was, when its continuation could not start. */
     async restoreReply(reply: MessageDocument): Promise<void> {
-      await messages.updateOne({ _id: reply._id }, { $set: { status: reply.status } });
+      await messages.updateOne({ _id: reply._id }, { $set: { status: reply.status }, $unset: { stopRequestedAt: '' } });
+    },
+
+    /** One message of the user's conversation. */
+    findMessage(userId: ObjectId, conversationId: ObjectId, id: ObjectId) {
+      return messages.findOne({ _id: id, conversationId, userId });
+    },
+
+    /**
+     * Saves a pending reply's text so far (when `content` is given) and tells whether it
+     * should go on: false when a stop was requested, or it is gone or no longer pending.
+     */
+    async saveProgress(id: ObjectId, content?: string): Promise<boolean> {
+      const goingOn = { _id: id, status: 'pending' as const, stopRequestedAt: { $exists: false } };
+      if (content === undefined) return (await messages.countDocuments(goingOn, { limit: 1 })) === 1;
+      // One round trip, nothing read back (FerretDB has no projection on findAndModify).
+      const { matchedCount } = await messages.updateOne(goingOn, { $set: { content } });
+      return matchedCount === 1;
+    },
+
+    /** Asks whichever instance generates the reply to stop it; false when it is not pending. */
+    async requestStop(id: ObjectId): Promise<boolean> {
+      const { matchedCount } = await messages.updateOne(
+        { _id: id, status: 'pending' },
+        { $set: { stopRequestedAt: now() } },
+      );
+      return matchedCount === 1;
     },
 
     /** Makes the branch through `messageId` current; null when the conversation is not the user's. */
@@ -190,7 +216,9 @@ export function createChatStore(db: Db, now: () => Date) {
       const { finishReason, ...fields } = result;
       await messages.updateOne(
         { _id: replyId },
-        finishReason ? { $set: { ...fields, finishReason } } : { $set: fields, $unset: { finishReason: '' } },
+        finishReason
+          ? { $set: { ...fields, finishReason }, $unset: { stopRequestedAt: '' } }
+          : { $set: fields, $unset: { finishReason: '', stopRequestedAt: '' } },
       );
     },
   };

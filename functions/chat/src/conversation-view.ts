@@ -3,9 +3,7 @@ import type { ConversationDocument, MessageDocument } from '@zerochat/data';
 import { Conversation, conversationJson, Message, messageJson } from './api-schemas.ts';
 import type { ChatContext } from './chat-context.ts';
 import { currentPath, messageTree } from './message-tree.ts';
-
-/** A reply pending this long past the generation limit was orphaned by a dead instance. */
-const STALE_MARGIN_MS = 60_000;
+import { STALE_MARGIN_MS } from './reply/follow-stored-reply.ts';
 
 const PathMessage = Message.extend({
   siblingIds: z.array(z.string()).openapi({

@@ -120,6 +120,10 @@ export interface MessageDocument {
   model: string | null;
   usage: MessageUsage | null;
   createdAt: Date;
+  /** When a continued reply's current generation began; absent: at createdAt. */
+  startedAt?: Date;
+  /** Set by a stop request while the reply is pending; the generating instance stops on it. */
+  stopRequestedAt?: Date;
 }
 
 /**

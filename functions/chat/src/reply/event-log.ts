@@ -12,6 +12,9 @@ export function createEventLog<T>() {
     get ended() {
       return ended;
     },
+    get length() {
+      return events.length;
+    },
     push(event: T): void {
       events.push(event);
       arrived.resolve();

@@ -10,7 +10,8 @@ export type ReplyEvent =
   | {
       event: 'message.start';
       id: string;
-      data: { conversationId: string; userMessageId: string; messageId: string; model: string };
+      /** userMessageId is null only when resuming a reply stored before branches. */
+      data: { conversationId: string; userMessageId: string | null; messageId: string; model: string };
     }
   | { event: 'message.delta'; id: string; data: { content: string } }
   | {

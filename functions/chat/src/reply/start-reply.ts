@@ -8,9 +8,11 @@ import type { ModelOptions } from '../model-server.ts';
 import { conversationNotFound } from '../problems.ts';
 import { trimHistory } from '../trim-history.ts';
 import { createEventLog } from './event-log.ts';
+import { followLog, type LiveReply } from './live-replies.ts';
 import { planReply, type ReplyPlan, type ReplyTarget } from './plan-reply.ts';
 import type { ReplyEvent, ReplyEventBody } from './reply-events.ts';
 import { midReplyFailure, startFailure } from './reply-failures.ts';
+import { watchProgress } from './reply-progress.ts';
 import { storeWhenReachable } from './store-when-reachable.ts';
 import { type FinishReason, type OpenReply, openReply, type ReplyResult, streamReply } from './stream-reply.ts';
 import { superviseReply } from './supervise-reply.ts';
@@ -20,8 +22,11 @@ export interface ReplyRequest {
   conversationId: ObjectId;
   target: ReplyTarget;
   options: ModelOptions;
-  /** Aborts when the client that asked goes away. */
-  disconnected: AbortSignal;
+  /**
+   * Aborts when the client that asked goes away: given, that stops the reply (cancel on
+   * disconnect); absent, the reply runs on to its end for whoever reads it later.
+   */
+  disconnected?: AbortSignal | undefined;
 }
 
 /** How a reply ended, once it is stored: its final fields, or the problem that ended it. */
@@ -38,6 +43,8 @@ export interface Reply {
   message: MessageDocument;
   /** Every event from the first, then each new one as it comes, until the last. */
   events(): AsyncGenerator<ReplyEvent>;
+  /** Stops the generation; the text so far is kept. */
+  stop(): void;
   /** Settles once the reply's final state is stored (or storing it failed). */
   finished: Promise<FinishedReply>;
 }
@@ -73,21 +80,38 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
   const slot = await chat.slots.acquire(request.userId);
   const supervisor = superviseReply(chat, model, request.disconnected);
 
+  let generated = '';
   let written: Written | undefined;
-  let open: OpenReply;
+  let progress: ReturnType<typeof watchProgress> | undefined;
+  let open: OpenReply | null;
   try {
     written = await writePlan(chat.store, conversation, plan, model);
+    progress = watchProgress({
+      store: chat.store,
+      replyId: written.reply._id,
+      intervalMs: settings.CHAT_REPLY_PROGRESS_MS,
+      writes: settings.CHAT_REPLY_PROGRESS_WRITES,
+      text: () => prefix + generated,
+      onStop: supervisor.stop,
+      log,
+    });
     open = await openReply(chat.models, { model, messages, options: request.options }, supervisor.signal);
     supervisor.firstTokenArrived();
   } catch (error) {
-    const failure = startFailure(error, supervisor.signal, model, settings, log);
-    supervisor.cancel();
-    // Nothing was generated: undo the writes, so the request had no effect and can be retried.
-    await Promise.allSettled([written?.undo(), slot.release()]);
-    supervisor.end('not_started');
-    if (failure) throw failure;
-    return undefined;
+    // A stop before the first token: the reply is kept, with what it had, as stopped.
+    if (written && supervisor.signal.reason === 'stopped') open = null;
+    else {
+      const failure = startFailure(error, supervisor.signal, model, settings, log);
+      supervisor.cancel();
+      // Nothing was generated: undo the writes, so the request had no effect and can be retried.
+      await progress?.end();
+      await Promise.allSettled([written?.undo(), slot.release()]);
+      supervisor.end('not_started');
+      if (failure) throw failure;
+      return undefined;
+    }
   }
+  if (!written || !progress) throw new Error('a reply started without its writes');
   const started = written;
   await chat.store
     .touchConversation(conversation, plan.next, started.reply._id)
@@ -95,18 +119,16 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
 
   const events = createEventLog<ReplyEvent>();
   const messageId = started.reply._id.toHexString();
-  let offset = prefix.length;
   // An event's id is the length of the reply's text once the event is read.
-  const push = (event: ReplyEventBody) => events.push({ ...event, id: String(offset) } as ReplyEvent);
-  push({
-    event: 'message.start',
-    data: {
-      conversationId: conversation._id.toHexString(),
-      userMessageId: started.userMessage._id.toHexString(),
-      messageId,
-      model,
-    },
-  });
+  const push = (event: ReplyEventBody) =>
+    events.push({ ...event, id: String(prefix.length + generated.length) } as ReplyEvent);
+  const startData = {
+    conversationId: conversation._id.toHexString(),
+    userMessageId: started.userMessage._id.toHexString(),
+    messageId,
+    model,
+  };
+  push({ event: 'message.start', data: startData });
 
   /** Stores the outcome and frees the slot. */
   const store = async (result: ReplyResult): Promise<void> => {
@@ -134,16 +156,19 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
   const run = async (): Promise<FinishedReply> => {
     let result: ReplyResult = { content: '', failure: new Error('the reply did not run') };
     try {
-      result = await streamReply(open, {
-        signal: supervisor.signal,
-        onDelta: (content) => {
-          offset += content.length;
-          push({ event: 'message.delta', data: { content } });
-        },
-      });
+      result = open
+        ? await streamReply(open, {
+            signal: supervisor.signal,
+            onDelta: (content) => {
+              generated += content;
+              push({ event: 'message.delta', data: { content } });
+            },
+          })
+        : { content: '', finishReason: 'cancelled', usage: null };
     } catch (error) {
       log.error('streaming a reply failed', { err: error });
     }
+    await progress?.end();
     let finished: FinishedReply;
     try {
       await store(result);
@@ -163,14 +188,22 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
       });
     }
     events.end();
+    chat.live.delete(messageId);
     return finished;
   };
 
+  const live: LiveReply = {
+    stop: supervisor.stop,
+    // The log's position and the text are taken together, before any later event comes.
+    follow: (after) => followLog(events.read(events.length), prefix + generated, startData, after),
+  };
+  chat.live.set(messageId, live);
   return {
     conversation,
     userMessage: started.userMessage,
     message: started.reply,
     events: () => events.read(),
+    stop: supervisor.stop,
     finished: run(),
   };
 }

@@ -7,7 +7,7 @@ export const FINISH_REASONS = ['stop', 'length', 'cancelled', 'timeout'] as cons
 export type FinishReason = (typeof FINISH_REASONS)[number];
 
 /** What the caller aborts a reply with; `first_token_timeout` only before it started. */
-export type StopReason = 'cancelled' | 'timeout' | 'first_token_timeout';
+export type StopReason = 'cancelled' | 'stopped' | 'timeout' | 'first_token_timeout';
 
 /** A reply whose first chunk has arrived: the model is loaded and generating. */
 export interface OpenReply {

@@ -236,7 +236,7 @@ describe('limits', () => {
   it('refuses a third concurrent reply with 429 and Retry-After, writes nothing, and frees slots afterwards', async () => {
     const erin = await chat.user();
     const id = await erin.newConversation();
-    const long = { content: 'long one', options: { num_predict: 40_000 } };
+    const long = { content: 'long one', cancelOnDisconnect: true, options: { num_predict: 40_000 } };
     const streams = [new AbortController(), new AbortController()];
     // Two replies in progress (the second may still wait for Ollama: its slot is taken already).
     const first = await post(erin, id, long, streams[0]?.signal);
@@ -328,7 +328,7 @@ describe('when the reply cannot start', () => {
   });
 });
 
-describe('a client that leaves before the reply starts', () => {
+describe('a client that leaves before the reply starts, with cancelOnDisconnect', () => {
   it('stops the wait for Ollama, undoes the writes and frees the slot', async () => {
     const slowOllama: typeof fetch = async (input, init) => {
       if (String(input).endsWith('/api/chat')) await sleep(3000, undefined, { signal: init?.signal ?? undefined });
@@ -342,7 +342,7 @@ describe('a client that leaves before the reply starts', () => {
     const client = new AbortController();
     const pending = fetch(
       `${slowBase}/chat/conversations/${id}/messages`,
-      request('POST', ivy.token, { content: 'never mind' }, client.signal),
+      request('POST', ivy.token, { content: 'never mind', cancelOnDisconnect: true }, client.signal),
     ).catch((error: unknown) => error);
     const conversationId = ObjectId.createFromHexString(id);
     await waitFor(async () => (await messages().countDocuments({ conversationId })) === 2);

@@ -24,6 +24,10 @@ import { ReplyBody, replyResponse, SSE_DESCRIPTION } from './reply-response.ts';
 function replyFields(settings: ChatSettings) {
   return {
     stream: z.boolean().default(true).openapi({ description: 'false: the whole reply as one JSON body.' }),
+    cancelOnDisconnect: z.boolean().default(false).openapi({
+      description:
+        'true: closing the connection stops the reply (kept as `incomplete`). By default the reply runs on to its end, to be read later (GET …/events).',
+    }),
     options: z
       .strictObject({
         temperature: z.number().min(0).max(2).optional(),
@@ -166,7 +170,7 @@ export function addMessageRoutes(app: FunctionApp, chat: ChatContext): void {
   const reply = async (
     c: Context,
     target: ReplyTarget,
-    body: { stream: boolean; options?: Record<string, number> | undefined },
+    body: { stream: boolean; cancelOnDisconnect: boolean; options?: Record<string, number> | undefined },
   ) => {
     const started = await startReply(
       chat,
@@ -175,7 +179,7 @@ export function addMessageRoutes(app: FunctionApp, chat: ChatContext): void {
         conversationId: toObjectId(c.req.param('id') ?? ''),
         target,
         options: { num_predict: settings.CHAT_MAX_NUM_PREDICT, ...body.options },
-        disconnected: c.req.raw.signal,
+        disconnected: body.cancelOnDisconnect ? c.req.raw.signal : undefined,
       },
       c.get('log'),
     );
