@@ -95,6 +95,21 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
     }),
   ),
   {
+    name: 'chat-reply-events',
+    function: 'chat',
+    methods: ['GET'],
+    path: '/chat/conversations/{id}/messages/{messageId}/events',
+    access: 'token',
+    streaming: true,
+  },
+  {
+    name: 'chat-reply-stop',
+    function: 'chat',
+    methods: ['POST'],
+    path: '/chat/conversations/{id}/messages/{messageId}/stop',
+    access: 'token',
+  },
+  {
     name: 'chat-message',
     function: 'chat',
     methods: ['DELETE'],

@@ -69,6 +69,7 @@ describe('renderKongConfig', () => {
       'chat-message-edit',
       'chat-message-regenerate',
       'chat-message-continue',
+      'chat-reply-events',
     ]);
     expect(matchRoute(compose, 'POST', samplePath('/chat/conversations/{id}/messages'))?.response_buffering).toBe(
       false,

@@ -104,6 +104,11 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { fn: 'chat', name: 'a delete of a message nobody has', request: 'DELETE /chat/conversations/{conversation}/messages/0123456789abcdef01234567', token: 'valid', status: 404, code: 'not_found' },
   { fn: 'chat', name: '$ne as the branch to switch to', request: 'PUT /chat/conversations/{conversation}/current-branch', token: 'valid', body: { messageId: { $ne: null } }, status: 400, code: 'validation_failed' },
   { fn: 'chat', name: 'a switch to a message nobody has', request: 'PUT /chat/conversations/{conversation}/current-branch', token: 'valid', body: { messageId: '0123456789abcdef01234567' }, status: 404, code: 'not_found' },
+  { fn: 'chat', name: 'a stop of a reply nobody has', request: 'POST /chat/conversations/{conversation}/messages/0123456789abcdef01234567/stop', token: 'valid', status: 404, code: 'not_found' },
+  { fn: 'chat', name: 'a stop of a bad id', request: 'POST /chat/conversations/{conversation}/messages/%7B%22%24ne%22%3A1%7D/stop', token: 'valid', status: 400, code: 'validation_failed' },
+  { fn: 'chat', name: 'the events of a reply nobody has', request: 'GET /chat/conversations/{conversation}/messages/0123456789abcdef01234567/events', token: 'valid', status: 404, code: 'not_found' },
+  { fn: 'chat', name: 'a Last-Event-ID that is no event id', request: 'GET /chat/conversations/{conversation}/messages/0123456789abcdef01234567/events', token: 'valid', headers: { 'last-event-id': '1e9; drop' }, status: 400, code: 'validation_failed' },
+  { fn: 'chat', name: 'a reply that asks to cancel on disconnect with a string', request: 'POST /chat/conversations/{conversation}/messages', token: 'valid', body: { content: 'hi', cancelOnDisconnect: 'yes' }, status: 400, code: 'validation_failed' },
   { fn: 'chat', name: 'headers over 16 KiB', request: 'GET /chat/conversations', token: 'valid', headers: huge, status: 431, code: 'headers_too_large' },
   // admin: who may call
   { fn: 'admin', name: 'no token', request: 'GET /admin/status', status: 401, code: 'token_missing' },

@@ -87,7 +87,7 @@ export async function serveFunction(options: ServeFunctionOptions): Promise<Runn
     }
     // Work that runs on without a request (a reply nobody reads any more) gets the rest of
     // the grace period to finish.
-    await lifecycle.settled(Math.max(0, graceEnds - performance.now()));
+    await lifecycle.settled(Math.max(0, Math.ceil(graceEnds - performance.now())));
     if (inFlight.size > 0) {
       log.warn('grace period over, closing open connections', { inFlight: inFlight.size });
       server.closeAllConnections();
