@@ -183,24 +183,38 @@ export function createChatStore(db: Db, now: () => Date) {
     /**
      * Marks the conversation as active now, on the branch of `currentMessageId`; a
      * conversation still named DEFAULT_TITLE that had no activity before is named after its
-     * first message.
+     * first message. Resolves with that title when it gave one.
      */
     async touchConversation(
       conversation: ConversationDocument,
       firstMessage: string,
       currentMessageId: ObjectId,
-    ): Promise<void> {
+    ): Promise<string | undefined> {
       const updatedAt = now();
       const untouched =
         conversation.title === DEFAULT_TITLE && conversation.updatedAt.getTime() === conversation.createdAt.getTime();
       if (untouched) {
+        const title = titleFrom(firstMessage);
         const { matchedCount } = await conversations.updateOne(
           { _id: conversation._id, title: DEFAULT_TITLE, updatedAt: conversation.updatedAt },
-          { $set: { title: titleFrom(firstMessage), updatedAt, currentMessageId } },
+          { $set: { title, updatedAt, currentMessageId } },
         );
-        if (matchedCount === 1) return;
+        if (matchedCount === 1) return title;
       }
       await conversations.updateOne({ _id: conversation._id }, { $set: { updatedAt, currentMessageId } });
+      return undefined;
+    },
+
+    /**
+     * Replaces the title the first message gave with the model's; false when the title is no
+     * longer that one (the user renamed it meanwhile: theirs wins).
+     */
+    async retitle(conversationId: ObjectId, from: string, to: string): Promise<boolean> {
+      const { matchedCount } = await conversations.updateOne(
+        { _id: conversationId, title: from },
+        { $set: { title: to } },
+      );
+      return matchedCount === 1;
     },
 
     /** The reply's final state. A deleted conversation's reply stays deleted (no upsert). */

@@ -28,6 +28,10 @@ export const chatEnv = {
    * looks for a stop request from another instance; also how often such readers look.
    */
   CHAT_REPLY_PROGRESS_MS: envInteger(50, 10_000).default(250),
+  /** true: after a conversation's first reply, the model writes it a short title. */
+  CHAT_TITLES: envBoolean.default(true),
+  /** How long a first reply's stream stays open after message.done for its conversation.title event. */
+  CHAT_TITLE_WAIT_MS: envInteger(0, 60_000).default(5000),
   /** false: no saves of the text so far (resuming on another instance then waits for the end). */
   CHAT_REPLY_PROGRESS_WRITES: envBoolean.default(true),
 };
@@ -63,4 +67,6 @@ export type ChatSettings = Pick<
   | 'CHAT_MAX_NUM_CTX'
   | 'CHAT_REPLY_PROGRESS_MS'
   | 'CHAT_REPLY_PROGRESS_WRITES'
+  | 'CHAT_TITLES'
+  | 'CHAT_TITLE_WAIT_MS'
 >;

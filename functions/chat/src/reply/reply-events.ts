@@ -19,6 +19,8 @@ export type ReplyEvent =
       id: string;
       data: { messageId: string; finishReason: FinishReason; usage: MessageUsage | null };
     }
+  /** After the first reply's `message.done`, when the model named the conversation in time. */
+  | { event: 'conversation.title'; id: string; data: { conversationId: string; title: string } }
   /** The problem is rendered per request: it carries the reader's request id. */
   | { event: 'error'; id: string; problem: AppError };
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConversationDocument, MessageDocument, MessageStatus, MessageUsage } from '@zerochat/data';
 import { type AppError, conflict, isDatabaseUnreachable, type Logger, toAppError } from '@zerochat/runtime';
 import type { ObjectId } from 'mongodb';
@@ -7,6 +8,7 @@ import { messageTree } from '../message-tree.ts';
 import type { ModelOptions } from '../model-server.ts';
 import { conversationNotFound } from '../problems.ts';
 import { trimHistory } from '../trim-history.ts';
+import { nameConversation } from './conversation-title.ts';
 import { createEventLog } from './event-log.ts';
 import { followLog, type LiveReply } from './live-replies.ts';
 import { planReply, type ReplyPlan, type ReplyTarget } from './plan-reply.ts';
@@ -113,9 +115,10 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
   }
   if (!written || !progress) throw new Error('a reply started without its writes');
   const started = written;
-  await chat.store
+  // Set when this message named the conversation: the model may then give it a better title.
+  const firstTitle = await chat.store
     .touchConversation(conversation, plan.next, started.reply._id)
-    .catch((error: unknown) => log.warn('marking the conversation active failed', { err: error }));
+    .catch((error: unknown) => void log.warn('marking the conversation active failed', { err: error }));
 
   const events = createEventLog<ReplyEvent>();
   const messageId = started.reply._id.toHexString();
@@ -187,10 +190,26 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
         data: { messageId, finishReason: finished.finishReason, usage: finished.usage },
       });
     }
-    events.end();
-    chat.live.delete(messageId);
     return finished;
   };
+
+  /** After the first reply: the model's title, as an event when it comes in time, stored in any case. */
+  const retitle = async (finished: FinishedReply) => {
+    if (!firstTitle || !settings.CHAT_TITLES || 'problem' in finished || finished.status !== 'complete') return;
+    const titled = chat.lifecycle.track(
+      nameConversation(chat, { conversation, from: firstTitle, question: plan.next, answer: finished.content }, log),
+    );
+    const title = await Promise.race([titled, sleep(settings.CHAT_TITLE_WAIT_MS, undefined, { ref: false })]);
+    if (title) push({ event: 'conversation.title', data: { conversationId: startData.conversationId, title } });
+  };
+  const finished = run();
+  void finished
+    .then(retitle)
+    .catch((error: unknown) => log.warn('naming the conversation failed', { err: error }))
+    .finally(() => {
+      events.end();
+      chat.live.delete(messageId);
+    });
 
   const live: LiveReply = {
     stop: supervisor.stop,
@@ -204,7 +223,7 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
     message: started.reply,
     events: () => events.read(),
     stop: supervisor.stop,
-    finished: run(),
+    finished,
   };
 }
 

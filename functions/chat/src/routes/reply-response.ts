@@ -20,7 +20,8 @@ export const ReplyBody = z
 export const SSE_DESCRIPTION = `Server-Sent Events, each with an \`id\` (the length of the reply's text once the event is read), in this order:
 - \`message.start\` \`{conversationId, userMessageId, messageId, model}\`
 - \`message.delta\` \`{content}\`, many
-- \`message.done\` \`{messageId, finishReason, usage}\` — the reply is stored when this arrives — or \`error\` (a problem object); then the stream ends.`;
+- \`message.done\` \`{messageId, finishReason, usage}\` — the reply is stored when this arrives — or \`error\` (a problem object)
+- after a conversation's first reply, \`conversation.title\` \`{conversationId, title}\` when the model named it in time; then the stream ends.`;
 
 /** A started reply as the answer: its events as SSE, or (stream: false) the finished reply as JSON. */
 export async function replyResponse(

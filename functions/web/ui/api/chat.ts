@@ -42,8 +42,14 @@ export function chatApi(session: Session) {
       json<Conversation>({ method: 'PATCH', path: path(id), body: { title } }),
     deleteConversation: (id: string) => json<void>({ method: 'DELETE', path: path(id) }),
     listModels: () => json<ModelList>({ method: 'GET', path: '/chat/models' }),
+    /** Stops a reply on whichever instance generates it; its stream then ends as stopped. */
+    stopReply: (id: string, messageId: string) =>
+      json<Message>({ method: 'POST', path: `${path(id)}/messages/${encodeURIComponent(messageId)}/stop` }),
 
-    /** Sends a message and yields the reply's events as they arrive; abort the signal to stop. */
+    /**
+     * Sends a message and yields the reply's events as they arrive. Aborting the signal only
+     * stops reading: the reply goes on (stopReply stops it).
+     */
     async *sendMessage(id: string, content: string, signal: AbortSignal): AsyncGenerator<ReplyEvent> {
       const response = await session.request({
         method: 'POST',
