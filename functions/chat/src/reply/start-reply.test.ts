@@ -1,10 +1,12 @@
 // The reply without HTTP: its events, their ids, and what it stores.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { COLLECTIONS, type MessageDocument } from '@zerochat/data';
 import { createLifecycle, MetricsRegistry, parseConfig } from '@zerochat/runtime';
 import { ObjectId } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { captureLog } from '../../../../test/support/capture-log.ts';
 import { testServices, useTestDatabase } from '../../../../test/support/test-services.ts';
+import { waitFor } from '../../../../test/support/wait-for.ts';
 import { type ChatContext, createChatContext } from '../chat-context.ts';
 import { chatConfigSchema } from '../config.ts';
 import { createModelServer } from '../model-server.ts';
@@ -14,6 +16,8 @@ import { startReply } from './start-reply.ts';
 const database = useTestDatabase();
 const { log } = captureLog();
 let chat: ChatContext;
+/** The same, on an Ollama that takes 5 s to answer: a model still loading. */
+let loading: ChatContext;
 
 beforeAll(() => {
   const settings = parseConfig(chatConfigSchema, {
@@ -21,16 +25,26 @@ beforeAll(() => {
     AUTH_JWKS_URL: 'http://127.0.0.1:1/jwks',
     OLLAMA_HOST: testServices().ollamaHost,
     ZEROCHAT_MODEL: testServices().tinyModel,
+    CHAT_TITLES: 'false',
   });
-  chat = createChatContext({
-    settings,
-    db: database.db,
-    models: createModelServer({ host: settings.OLLAMA_HOST }),
-    lifecycle: createLifecycle(),
-    log,
-    metrics: new MetricsRegistry(),
-    now: () => new Date(),
-  });
+  const context = (slow: boolean) =>
+    createChatContext({
+      settings,
+      db: database.db,
+      models: createModelServer({
+        host: settings.OLLAMA_HOST,
+        fetch: async (input, init) => {
+          if (slow) await sleep(5000, undefined, { signal: init?.signal ?? undefined });
+          return fetch(input, init);
+        },
+      }),
+      lifecycle: createLifecycle(),
+      log,
+      metrics: new MetricsRegistry(),
+      now: () => new Date(),
+    });
+  chat = context(false);
+  loading = context(true);
 });
 
 async function readAll(events: AsyncGenerator<ReplyEvent>): Promise<ReplyEvent[]> {
@@ -60,7 +74,6 @@ describe('a reply', () => {
         conversationId,
         target: { kind: 'message', content: 'hi' },
         options: { num_predict: 12 },
-        disconnected: new AbortController().signal,
       },
       log,
     );
@@ -83,6 +96,31 @@ describe('a reply', () => {
       .collection<MessageDocument>(COLLECTIONS.messages)
       .findOne({ _id: reply.message._id });
     expect(stored).toMatchObject({ content: text, status: 'complete' });
+  });
+
+  it('stopped from elsewhere before its first token, is kept as stopped, empty, within a second', async () => {
+    const userId = new ObjectId();
+    const conversationId = await conversationOf(userId);
+    const starting = startReply(
+      loading,
+      { userId, conversationId, target: { kind: 'message', content: 'hi' }, options: {} },
+      log,
+    );
+    const messages = database.db.collection<MessageDocument>(COLLECTIONS.messages);
+    await waitFor(async () => (await messages.countDocuments({ conversationId, status: 'pending' })) === 1);
+    const pending = await messages.findOne({ conversationId, status: 'pending' });
+    const asked = performance.now();
+    expect(await loading.store.requestStop(pending?._id ?? new ObjectId())).toBe(true);
+    const reply = await starting;
+    if (!reply) throw new Error('the reply was dropped');
+    const events = await readAll(reply.events());
+    expect(performance.now() - asked).toBeLessThan(1000);
+    expect(events.map((event) => event.event)).toEqual(['message.start', 'message.done']);
+    expect(await reply.finished).toMatchObject({ content: '', status: 'incomplete', finishReason: 'cancelled' });
+    expect(await messages.findOne({ _id: pending?._id })).toMatchObject({
+      status: 'incomplete',
+      finishReason: 'cancelled',
+    });
   });
 
   it('throws the problem when it cannot start, and leaves nothing behind', async () => {
