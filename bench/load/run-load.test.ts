@@ -21,6 +21,7 @@ describe('bench:load', () => {
       streamConnections: 2,
       replyTokens: 4,
       probeTokens: 8,
+      probeConnections: 1,
       warmUpSeconds: 1,
       env: { MONGODB_URI: mongoUri, OLLAMA_HOST: ollamaHost },
       progress: () => undefined,

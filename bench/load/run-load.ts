@@ -23,6 +23,11 @@ export interface LoadOptions {
   replyTokens: number;
   /** Completion tokens of the replies read as a client reads them: long enough to be saved while they stream. */
   probeTokens: number;
+  /**
+   * Connections reading replies: few, so that the time to first token is the path's, not the
+   * wait in Ollama's queue behind the other replies.
+   */
+  probeConnections: number;
   progress: (line: string) => void;
   /** MONGODB_URI and OLLAMA_HOST, when set, are used instead of starting servers. */
   env?: NodeJS.ProcessEnv;
@@ -230,7 +235,7 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
         const target = {
           url: probe.server.url,
           users: writers,
-          connections: options.streamConnections,
+          connections: options.probeConnections,
           tokens: options.probeTokens,
         };
         if (round === 1) await probeReplies({ ...target, durationSeconds: options.warmUpSeconds ?? 2 });
@@ -246,7 +251,7 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
       const median = (pick: (result: ReplyProbeResult) => number) => summarize(results.map(pick)).median;
       return {
         name: probe.name,
-        connections: options.streamConnections,
+        connections: options.probeConnections,
         tokens: options.probeTokens,
         replies: results.reduce((total, result) => total + result.replies, 0),
         firstTokenMs: { p50: median((r) => r.firstTokenMs.p50), p90: median((r) => r.firstTokenMs.p90) },
