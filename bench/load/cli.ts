@@ -17,7 +17,7 @@ const { values } = parseArgs({
     'read-connections': { type: 'string', default: '16' },
     'stream-connections': { type: 'string', default: '8' },
     tokens: { type: 'string', default: '16' },
-    'probe-tokens': { type: 'string', default: '128' },
+    'probe-tokens': { type: 'string', default: '1024' },
     'probe-connections': { type: 'string', default: '2' },
     out: { type: 'string', default: resolve(import.meta.dirname, '../results') },
     json: { type: 'boolean', default: false },
