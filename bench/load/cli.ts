@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run bench:load -- [--duration SECONDS] [--rounds N] [--read-connections N] [--stream-connections N]
-//   [--tokens N] [--real-model-replies N] [--out DIR] [--json | --md]
+//   [--tokens N] [--real-model-replies N] [--probe-tokens N] [--probe-connections N] [--out DIR] [--json | --md]
 // Prints a table on stdout (or, with --json/--md, that format instead), progress on stderr,
 // and writes load.json and load.md into --out (default bench/results). Uses MONGODB_URI and
 // OLLAMA_HOST when set, else starts FerretDB and Ollama as the tests do.
@@ -18,6 +18,8 @@ const { values } = parseArgs({
     'stream-connections': { type: 'string', default: '8' },
     tokens: { type: 'string', default: '16' },
     'real-model-replies': { type: 'string', default: '4' },
+    'probe-tokens': { type: 'string', default: '1024' },
+    'probe-connections': { type: 'string', default: '2' },
     out: { type: 'string', default: resolve(import.meta.dirname, '../results') },
     json: { type: 'boolean', default: false },
     md: { type: 'boolean', default: false },
@@ -37,6 +39,8 @@ const report = await runLoadBenchmark({
   streamConnections: whole('stream-connections', values['stream-connections']),
   replyTokens: whole('tokens', values.tokens),
   realModelReplies: whole('real-model-replies', values['real-model-replies']),
+  probeTokens: whole('probe-tokens', values['probe-tokens']),
+  probeConnections: whole('probe-connections', values['probe-connections']),
   progress: (line) => process.stderr.write(`${line}\n`),
 });
 const outputs = { json: `${JSON.stringify(report, null, 2)}\n`, md: renderLoadMarkdown(report) };

@@ -11,7 +11,7 @@ import { runLoadBenchmark } from './run-load.ts';
 const ollama = useOwnOllama();
 
 describe('bench:load', () => {
-  it('measures every scenario, the session check A/B included, and reports each with its baseline', async () => {
+  it('measures every scenario, the session check and partial-content saves A/B included, and reports each with its baseline', async () => {
     const { mongoUri } = testServices();
     const ollamaHost = ollama.server.host;
     const report = await runLoadBenchmark({
@@ -23,6 +23,8 @@ describe('bench:load', () => {
       realModelReplies: 1,
       // By count: a one-second round on a busy machine may finish no reply at all.
       streamReplies: 1,
+      probeTokens: 8,
+      probeConnections: 1,
       warmUpSeconds: 1,
       env: { MONGODB_URI: mongoUri, OLLAMA_HOST: ollamaHost },
       progress: () => undefined,
@@ -46,5 +48,17 @@ describe('bench:load', () => {
       expect(scenario.requestsPerSecondByRound).toHaveLength(1);
       expect(scenario.ratioToBaseline).toBeGreaterThan(0);
     }
+    // The replies read as a client reads them, with the partial-content saves on and off.
+    expect(report.replyStreams.map(({ name }) => name)).toEqual([
+      'chat, partial-content saves on',
+      'chat, partial-content saves off (A/B)',
+    ]);
+    for (const stream of report.replyStreams) {
+      expect(stream.replies, stream.name).toBeGreaterThan(0);
+      expect(stream.failures, stream.name).toBe(0);
+      expect(stream.firstTokenMs.p50).toBeGreaterThan(0);
+      expect(stream.tokensPerSecondPerReply).toBeGreaterThan(0);
+    }
+    expect(report.replyStreams[1]?.rateRatio).toBe(1);
   }, 180_000);
 });

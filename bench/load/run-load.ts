@@ -6,8 +6,10 @@ import { cacheDir, freePort, provideServices, registerSmolLm2 } from '@zerochat/
 import { MongoClient, ObjectId } from 'mongodb';
 import { prepareFixtures } from '../cold-start/fixtures.ts';
 import { buildBundles } from '../cold-start/run-local.ts';
+import { summarize } from '../cold-start/statistics.ts';
 import { describeMachine } from '../report/machine.ts';
-import { LOAD_REPORT_SCHEMA, type LoadReport, type ScenarioReport } from './report/schema.ts';
+import { probeReplies, type ReplyProbeResult } from './reply-probe.ts';
+import { LOAD_REPORT_SCHEMA, type LoadReport, type ReplyStreamReport, type ScenarioReport } from './report/schema.ts';
 import { combineRounds } from './rounds.ts';
 import { runScenario, type ScenarioRequest } from './run-scenario.ts';
 import { type ServerProcess, startServer } from './server-process.ts';
@@ -27,6 +29,13 @@ export interface LoadOptions {
    * (the suite's one-round run uses it; figures come from time-based rounds).
    */
   streamReplies?: number;
+  /** Completion tokens of the replies read as a client reads them: long enough to be saved while they stream. */
+  probeTokens: number;
+  /**
+   * Connections reading replies: few, so that the time to first token is the path's, not the
+   * wait in Ollama's queue behind the other replies.
+   */
+  probeConnections: number;
   progress: (line: string) => void;
   /** MONGODB_URI and OLLAMA_HOST, when set, are used instead of starting servers. */
   env?: NodeJS.ProcessEnv;
@@ -101,6 +110,25 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
     const checked = await fromSource([]);
     const unchecked = await fromSource(['--without-session-check']);
     servers.push(checked, unchecked);
+    // The partial-content saves' A/B: the same bundle with them on and off.
+    const bundle = async (writes: boolean) =>
+      startServer({
+        command: process.execPath,
+        args: [bundles.chat ?? ''],
+        env: {
+          NODE_ENV: 'production',
+          ...fixtures.env,
+          OLLAMA_HOST: services.ollamaHost,
+          ZEROCHAT_MODEL: services.tinyModel,
+          CHAT_HISTORY_BUDGET_CHARS: '0',
+          CHAT_REPLY_PROGRESS_WRITES: String(writes),
+        },
+        port: await freePort(),
+        readinessPath: '/readyz',
+      });
+    const saving = await bundle(true);
+    const notSaving = await bundle(false);
+    servers.push(saving, notSaving);
     const floor = await startServer({
       command: process.execPath,
       args: [join(import.meta.dirname, 'subjects/floor-read-server.mjs')],
@@ -255,6 +283,48 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
         rounds.get(scenario)?.push(result);
       }
     }
+    // Replies read one after the other as a client reads them, the two subjects taking turns.
+    const probes = [
+      { name: 'chat, partial-content saves on', server: saving },
+      { name: 'chat, partial-content saves off (A/B)', server: notSaving },
+    ];
+    const probed = new Map(probes.map((probe) => [probe, [] as ReplyProbeResult[]]));
+    for (let round = 1; round <= options.rounds; round++) {
+      // Each goes first in every other round: what the scenarios before leave behind (replies
+      // still generating, a busy database) falls on both alike.
+      for (const probe of round % 2 === 1 ? probes : [...probes].reverse()) {
+        const target = {
+          url: probe.server.url,
+          users: writers,
+          connections: options.probeConnections,
+          tokens: options.probeTokens,
+        };
+        if (round === 1) await probeReplies({ ...target, durationSeconds: options.warmUpSeconds ?? 2 });
+        const result = await probeReplies({ ...target, durationSeconds: options.durationSeconds });
+        progress(
+          `round ${round}/${options.rounds} replies / ${probe.name}: first token p50 ${result.firstTokenMs.p50.toFixed(0)} ms, ${result.tokensPerSecondPerReply.toFixed(1)} tokens/s per reply, ${result.failures} failed`,
+        );
+        probed.get(probe)?.push(result);
+      }
+    }
+    const replyStreams: ReplyStreamReport[] = probes.map((probe) => {
+      const results = probed.get(probe) ?? [];
+      const median = (pick: (result: ReplyProbeResult) => number) => summarize(results.map(pick)).median;
+      return {
+        name: probe.name,
+        connections: options.probeConnections,
+        tokens: options.probeTokens,
+        replies: results.reduce((total, result) => total + result.replies, 0),
+        firstTokenMs: { p50: median((r) => r.firstTokenMs.p50), p90: median((r) => r.firstTokenMs.p90) },
+        tokensPerSecondPerReply: median((r) => r.tokensPerSecondPerReply),
+        tokensPerSecond: median((r) => r.tokensPerSecond),
+        rateRatio: null,
+        failures: results.reduce((total, result) => total + result.failures, 0),
+      };
+    });
+    const without = replyStreams[1]?.tokensPerSecondPerReply;
+    for (const stream of replyStreams) stream.rateRatio = without ? stream.tokensPerSecondPerReply / without : null;
+
     const measured: ScenarioReport[] = plan.map((planned) => {
       const {
         url: _url,
@@ -285,6 +355,7 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
       rounds: options.rounds,
       replyTokens: options.replyTokens,
       scenarios: measured,
+      replyStreams,
     };
   } finally {
     for (const server of servers) await server.stop();

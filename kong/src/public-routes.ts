@@ -97,6 +97,46 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
     rateLimit: 'messages',
     streaming: true,
   },
+  ...(['edit', 'regenerate', 'continue'] as const).map(
+    (action): PublicRoute => ({
+      name: `chat-message-${action}`,
+      function: 'chat',
+      methods: ['POST'],
+      path: `/chat/conversations/{id}/messages/{messageId}/${action}`,
+      access: 'token',
+      rateLimit: 'messages',
+      streaming: true,
+    }),
+  ),
+  {
+    name: 'chat-reply-events',
+    function: 'chat',
+    methods: ['GET'],
+    path: '/chat/conversations/{id}/messages/{messageId}/events',
+    access: 'token',
+    streaming: true,
+  },
+  {
+    name: 'chat-reply-stop',
+    function: 'chat',
+    methods: ['POST'],
+    path: '/chat/conversations/{id}/messages/{messageId}/stop',
+    access: 'token',
+  },
+  {
+    name: 'chat-message',
+    function: 'chat',
+    methods: ['DELETE'],
+    path: '/chat/conversations/{id}/messages/{messageId}',
+    access: 'token',
+  },
+  {
+    name: 'chat-current-branch',
+    function: 'chat',
+    methods: ['PUT'],
+    path: '/chat/conversations/{id}/current-branch',
+    access: 'token',
+  },
   { name: 'chat-settings', function: 'chat', methods: ['GET', 'PUT'], path: '/chat/settings', access: 'token' },
   // The OpenAI-compatible API; its rate limit counts per credential.
   {

@@ -62,10 +62,14 @@ describe('renderKongConfig', () => {
     }
   });
 
-  it('streams the message route unbuffered and buffers everything else', () => {
+  it('streams the reply routes unbuffered and buffers everything else', () => {
     const streaming = routes(compose).filter((route) => route.response_buffering === false);
     expect(streaming.map((route) => route.name)).toEqual([
       'chat-messages',
+      'chat-message-edit',
+      'chat-message-regenerate',
+      'chat-message-continue',
+      'chat-reply-events',
       'v1-chat-completions',
       'v1-chat-completions-key',
     ]);

@@ -1,6 +1,7 @@
 // SIGTERM to a chat process while it streams a reply, as Knative sends it when scaling down:
 // the stream runs to its end within the grace period, new requests are refused, the process
-// exits 0, and the reply is stored whole.
+// exits 0, and the reply is stored whole. A reply that nobody reads any more (the page was
+// closed) is not cut either: it is generated to its end and stored before the process exits.
 import { COLLECTIONS, type MessageDocument } from '@zerochat/data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functionBundle } from '../support/bundles.ts';
@@ -11,6 +12,7 @@ import { testServices, useTestDatabase } from '../support/test-services.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const database = useTestDatabase();
+const unreadDatabase = useTestDatabase();
 let replyTokens: number;
 let graceMs: number;
 beforeAll(async () => {
@@ -78,5 +80,37 @@ describe('SIGTERM to chat during a stream', () => {
     ]);
     expect(stored[1]?.content).toBe(streamed);
     expect(await database.db.collection(COLLECTIONS.generationSlots).countDocuments()).toBe(0);
+  });
+
+  it('lets a reply nobody reads any more generate to its end and stores it before exiting', async () => {
+    const chat = await startChatProcess({
+      mongoUri: unreadDatabase.uri,
+      dbName: unreadDatabase.name,
+      env: { SHUTDOWN_GRACE_MS: String(Math.round(graceMs)) },
+    });
+    const user = await chat.user();
+    const { body: conversation } = await chat.client.json<{ id: string }>('POST', '/chat/conversations', {
+      token: user.token,
+      body: {},
+    });
+    const response = await chat.client.call('POST', `/chat/conversations/${conversation.id}/messages`, {
+      token: user.token,
+      body: { content: 'a story for later', options: { num_predict: 60 } },
+    });
+    const events = sseEvents(response);
+    const first = await events.next();
+    expect(first.value?.event).toBe('message.start');
+    // The reader goes away; no request of the reply is open any more.
+    await events.return(undefined);
+    await waitFor(async () => chat.process.logs.some((line) => line.msg === 'request' && line.method === 'POST'));
+
+    const signalled = performance.now();
+    expect(await chat.process.stop('SIGTERM')).toBe(0);
+    expect(performance.now() - signalled).toBeLessThan(graceMs);
+    const reply = await unreadDatabase.db
+      .collection<MessageDocument>(COLLECTIONS.messages)
+      .findOne({ role: 'assistant' });
+    expect(reply).toMatchObject({ status: 'complete', finishReason: 'length', usage: { completionTokens: 60 } });
+    expect(await unreadDatabase.db.collection(COLLECTIONS.generationSlots).countDocuments()).toBe(0);
   });
 });

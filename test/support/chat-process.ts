@@ -50,6 +50,8 @@ export async function startChatProcess(options: {
     ZEROCHAT_MODEL: tinyModel,
     // The tiny model never ends a reply by itself: long replies need a high ceiling.
     CHAT_MAX_NUM_PREDICT: '40000',
+    // Titles by the model add an event after message.done and a generation to Ollama's queue.
+    CHAT_TITLES: 'false',
     LOG_LEVEL: 'info',
     ...options.env,
   });

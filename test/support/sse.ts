@@ -1,10 +1,12 @@
 export interface SseEvent {
   event: string;
   data: Record<string, unknown>;
+  /** Only when read with `{ ids: true }`. */
+  id?: string;
 }
 
-/** Reads Server-Sent Events off a response body as they arrive. */
-export async function* sseEvents(response: Response): AsyncGenerator<SseEvent> {
+/** Reads Server-Sent Events off a response body as they arrive; `ids: true` keeps each event's id. */
+export async function* sseEvents(response: Response, options: { ids?: boolean } = {}): AsyncGenerator<SseEvent> {
   if (!response.body) throw new Error('no body');
   const decoder = new TextDecoder();
   let buffer = '';
@@ -18,13 +20,14 @@ export async function* sseEvents(response: Response): AsyncGenerator<SseEvent> {
       const fields = Object.fromEntries(
         block.split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
       );
-      yield { event: fields.event ?? 'message', data: JSON.parse(fields.data ?? 'null') };
+      const event = { event: fields.event ?? 'message', data: JSON.parse(fields.data ?? 'null') };
+      yield options.ids && fields.id !== undefined ? { ...event, id: fields.id } : event;
     }
   }
 }
 
-export async function allEvents(response: Response): Promise<SseEvent[]> {
+export async function allEvents(response: Response, options: { ids?: boolean } = {}): Promise<SseEvent[]> {
   const events: SseEvent[] = [];
-  for await (const event of sseEvents(response)) events.push(event);
+  for await (const event of sseEvents(response, options)) events.push(event);
   return events;
 }

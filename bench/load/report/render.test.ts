@@ -36,6 +36,19 @@ const report: LoadReport = {
     scenario({}),
     scenario({ path: 'stream', name: 'chat', request: 'POST … | SSE', failures: 2, errors: 1, ratioToBaseline: null }),
   ],
+  replyStreams: [
+    {
+      name: 'chat, partial-content saves on',
+      connections: 4,
+      tokens: 128,
+      replies: 40,
+      firstTokenMs: { p50: 81.25, p90: 140 },
+      tokensPerSecondPerReply: 97.5,
+      tokensPerSecond: 301.2,
+      rateRatio: 0.987,
+      failures: 0,
+    },
+  ],
 };
 
 describe('the load report', () => {
@@ -69,6 +82,24 @@ describe('the load report', () => {
       '0',
     ]);
     expect(lines[6]?.split(/\s{2,}/).slice(-7)).toEqual(['250', '–', '53.0', '116.0', '192.0', '298', '3']);
+  });
+
+  it('prints the replies as a client reads them: time to first token and stream rate, with the A/B ratio', () => {
+    const lines = renderLoadTable(report).split('\n');
+    const title = lines.findIndex((line) => line.startsWith('Replies as a client reads them'));
+    expect(title).toBeGreaterThan(6);
+    expect(lines[title + 4]?.split(/\s{2,}/)).toEqual([
+      'chat, partial-content saves on',
+      '4',
+      '128',
+      '40',
+      '81.3',
+      '140.0',
+      '97.5',
+      '0.987×',
+      '301.2',
+      '0',
+    ]);
   });
 
   it('renders Markdown with right-aligned numbers and escaped pipes', () => {

@@ -36,12 +36,45 @@ function table(report: LoadReport): Table {
   };
 }
 
+function streamTable(report: LoadReport): Table {
+  return {
+    title: `Replies as a client reads them: medians of ${report.rounds} rounds; time to first token is from sending the message to the first message.delta`,
+    header: [
+      'subject',
+      'connections',
+      'tokens',
+      'replies',
+      'first token p50 ms',
+      'first token p90 ms',
+      'tokens/s per reply',
+      '× without saves',
+      'tokens/s in all',
+      'failed',
+    ],
+    firstNumberColumn: 1,
+    rows: report.replyStreams.map((stream) => [
+      stream.name,
+      String(stream.connections),
+      String(stream.tokens),
+      String(stream.replies),
+      fixed(stream.firstTokenMs.p50, 1),
+      fixed(stream.firstTokenMs.p90, 1),
+      fixed(stream.tokensPerSecondPerReply, 1),
+      stream.rateRatio === null ? '–' : `${fixed(stream.rateRatio, 3)}×`,
+      fixed(stream.tokensPerSecond, 1),
+      String(stream.failures),
+    ]),
+  };
+}
+
 export function renderLoadTable(report: LoadReport): string {
-  return renderTextTable(table(report));
+  return `${renderTextTable(table(report))}\n${renderTextTable(streamTable(report))}`;
 }
 
 export function renderLoadMarkdown(report: LoadReport): string {
-  return renderMarkdownTable(table(report), [
+  return `${renderMarkdownTable(table(report), [
     `Baseline of the read path: the floor; of the streaming path: Ollama alone, and for chat /v1 Ollama's own /v1/chat/completions. Replies: ${report.replyTokens} tokens of the tiny test model, and of SmolLM2 135M on the real-model path. Machine: ${report.machine.cpuModel}, ${report.machine.os}. Measured ${report.createdAt}.`,
-  ]);
+  ])}\n${renderMarkdownTable(streamTable(report), [
+    'The same chat bundle twice, its partial-content saves (CHAT_REPLY_PROGRESS_WRITES) on and off, taking turns within each round.',
+  ])}`;
 }

@@ -16,6 +16,25 @@ export interface LoadReport {
   /** Completion tokens each streamed reply asks for. */
   replyTokens: number;
   scenarios: ScenarioReport[];
+  /** Replies read as a client reads them: time to first token and stream rate, per subject. */
+  replyStreams: ReplyStreamReport[];
+}
+
+/** The A/B of the partial-content saves: the same chat bundle with them on and off. */
+export interface ReplyStreamReport {
+  name: string;
+  connections: number;
+  /** Completion tokens each reply asks for. */
+  tokens: number;
+  /** Replies read, all rounds. */
+  replies: number;
+  /** Each the median over the rounds. */
+  firstTokenMs: { p50: number; p90: number };
+  tokensPerSecondPerReply: number;
+  tokensPerSecond: number;
+  /** The median reply's stream rate divided by that of the subject without the saves. */
+  rateRatio: number | null;
+  failures: number;
 }
 
 export interface ScenarioReport {

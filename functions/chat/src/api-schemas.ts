@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { ConversationDocument, MessageDocument } from '@zerochat/data';
 import { type Principal, problem, unauthorized } from '@zerochat/runtime';
 import { ObjectId } from 'mongodb';
+import { FINISH_REASONS } from './reply/stream-reply.ts';
 
 // The chat API's shapes: request pieces (strict at every level) and responses, plus the
 // mapping from stored documents to responses.
@@ -12,6 +13,10 @@ export const objectIdString = z.string().regex(OBJECT_ID, 'must be a 24-characte
 
 export const IdParam = z.strictObject({
   id: objectIdString.openapi({ param: { name: 'id', in: 'path' }, example: '6650c3f4a1b2c3d4e5f60718' }),
+});
+
+export const MessageIdParam = IdParam.extend({
+  messageId: objectIdString.openapi({ param: { name: 'messageId', in: 'path' }, example: '6650c3f4a1b2c3d4e5f60720' }),
 });
 
 export const Title = z.string().trim().min(1, 'must not be empty').max(200);
@@ -36,11 +41,15 @@ export const Message = z
   .object({
     id: z.string(),
     conversationId: z.string(),
+    parentId: z.string().nullable().openapi({ description: 'The message this one follows; null for a first message.' }),
     role: z.enum(['system', 'user', 'assistant']),
     content: z.string(),
     status: z.enum(['pending', 'complete', 'incomplete', 'error']).openapi({
       description:
         '`pending` while the reply is generated; `incomplete` when it was cancelled or cut off (the text so far is kept); `error` when the model server failed.',
+    }),
+    finishReason: z.enum(FINISH_REASONS).nullable().openapi({
+      description: 'Why a finished reply ended (`length`, `cancelled` and `timeout` can be continued); null otherwise.',
     }),
     model: z.string().nullable(),
     usage: Usage.nullable().openapi({ description: "Ollama's counts for a reply it finished; null otherwise." }),
@@ -61,10 +70,6 @@ export const Conversation = z
   })
   .openapi('Conversation');
 
-export const ConversationWithMessages = Conversation.extend({ messages: z.array(Message) }).openapi(
-  'ConversationWithMessages',
-);
-
 export function conversationJson(conversation: ConversationDocument): z.infer<typeof Conversation> {
   return {
     id: conversation._id.toHexString(),
@@ -82,14 +87,21 @@ export function conversationJson(conversation: ConversationDocument): z.infer<ty
  * A reply still `pending` long after any generation could have ended belongs to an instance
  * that died mid-reply; it is shown as failed rather than in progress forever.
  */
-export function messageJson(message: MessageDocument, staleBefore?: Date): z.infer<typeof Message> {
-  const stale = message.status === 'pending' && staleBefore !== undefined && message.createdAt < staleBefore;
+export function messageJson(
+  message: MessageDocument,
+  staleBefore?: Date,
+  parentId: ObjectId | null | undefined = message.parentId,
+): z.infer<typeof Message> {
+  const stale =
+    message.status === 'pending' && staleBefore !== undefined && (message.startedAt ?? message.createdAt) < staleBefore;
   return {
     id: message._id.toHexString(),
     conversationId: message.conversationId.toHexString(),
+    parentId: parentId?.toHexString() ?? null,
     role: message.role,
     content: message.content,
     status: stale ? 'error' : message.status,
+    finishReason: message.finishReason ?? null,
     model: message.model,
     usage: message.usage,
     createdAt: message.createdAt.toISOString(),

@@ -1,4 +1,3 @@
-import { COLLECTIONS, type GenerationSlotDocument } from '@zerochat/data';
 import {
   type AccessTokenConfig,
   configuredVerifier,
@@ -12,22 +11,15 @@ import {
 } from '@zerochat/runtime';
 import type { Db } from 'mongodb';
 import packageJson from '../package.json' with { type: 'json' };
-import type { ChatContext } from './chat-context.ts';
-import { createChatStore } from './chat-store.ts';
+import { createChatContext } from './chat-context.ts';
 import type { ChatConfig, ChatSettings } from './config.ts';
-import { createConversationList } from './conversation-list.ts';
-import { createGenerationSlots } from './generation-slots.ts';
-import { createModelCatalog } from './model-catalog.ts';
 import type { ModelServer } from './model-server.ts';
 import { addOpenAiRoutes, OPENAI_PATH_PREFIX, openAiErrorResponse } from './openai/index.ts';
-import { createReplyMetrics } from './reply-metrics.ts';
 import { addConversationRoutes } from './routes/conversations.ts';
 import { addMessageRoutes } from './routes/messages.ts';
 import { addModelRoutes } from './routes/models.ts';
+import { addReplyRoutes } from './routes/replies.ts';
 import { addUserSettingsRoutes } from './routes/user-settings.ts';
-import { withSearchIndex } from './search/indexed-store.ts';
-import { createSearchIndex } from './search/search-index.ts';
-import { createUserSettings } from './user-settings.ts';
 
 /** Where the access tokens' keys come from, and who must have issued them for whom. */
 type AccessTokenSettings = Pick<ChatConfig, keyof AccessTokenConfig>;
@@ -69,29 +61,15 @@ export function createApp(deps: ChatDeps): FunctionApp {
         : undefined,
   });
 
-  const search = createSearchIndex({ db: deps.mongo.db, lifecycle: deps.lifecycle, log: deps.log, now });
-  const chat: ChatContext = {
+  const chat = createChatContext({
     settings: deps.config,
-    store: withSearchIndex(createChatStore(deps.mongo.db, now), search, deps.log),
-    list: createConversationList(deps.mongo.db),
-    search,
-    userSettings: createUserSettings(deps.mongo.db, deps.config, now),
-    slots: createGenerationSlots({
-      collection: deps.mongo.db.collection<GenerationSlotDocument>(COLLECTIONS.generationSlots),
-      limit: deps.config.CHAT_MAX_CONCURRENT_PER_USER,
-      now,
-      log: deps.log,
-    }),
+    db: deps.mongo.db,
     models: deps.models,
-    catalog: createModelCatalog({
-      models: deps.models,
-      defaultModel: deps.config.ZEROCHAT_MODEL,
-      allowList: deps.config.CHAT_MODELS,
-    }),
     lifecycle: deps.lifecycle,
-    metrics: createReplyMetrics(metrics),
+    log: deps.log,
+    metrics,
     now,
-  };
+  });
 
   // Every API route needs a valid access token (/v1 an API key or one); the API docs stay public.
   const verifyAccessToken = configuredVerifier(deps.config, {
@@ -113,6 +91,7 @@ export function createApp(deps: ChatDeps): FunctionApp {
     sessionCacheMs: deps.config.AUTH_SESSION_CACHE_MS,
     log: deps.log,
   });
+  addReplyRoutes(app, chat);
   addUserSettingsRoutes(app, chat);
   return app;
 }

@@ -6,7 +6,7 @@ import {
   type MessageUsage,
 } from '@zerochat/data';
 import { type Db, ObjectId } from 'mongodb';
-import type { EarlierMessage } from './trim-history.ts';
+import type { FinishReason } from './reply/stream-reply.ts';
 
 export const DEFAULT_TITLE = 'New conversation';
 const TITLE_FROM_MESSAGE_CHARS = 60;
@@ -65,93 +65,171 @@ export function createChatStore(db: Db, now: () => Date) {
     },
 
     /**
-     * The conversation's finished messages, oldest first, reading back from the newest only
-     * until `budgetChars` is spent (plus the one that overflows it; trimHistory cuts exactly).
-     * By the user too, so that it can be read alongside findConversation, not after it.
+     * The user's message after `parentId` and the reply placeholder (`pending`) after it,
+     * written before Ollama is asked.
      */
-    async recentHistory(userId: ObjectId, conversationId: ObjectId, budgetChars: number): Promise<EarlierMessage[]> {
-      const history: EarlierMessage[] = [];
-      if (budgetChars <= 0) return history;
-      const cursor = messages
-        .find({
-          conversationId,
-          userId,
-          status: { $in: ['complete', 'incomplete'] },
-          role: { $in: ['user', 'assistant'] },
-        })
-        .sort({ createdAt: -1, _id: -1 })
-        .batchSize(50);
-      let chars = 0;
-      try {
-        for await (const message of cursor) {
-          if (!message.content) continue;
-          history.push({ role: message.role as EarlierMessage['role'], content: message.content });
-          chars += message.content.length;
-          if (chars > budgetChars) break;
-        }
-      } finally {
-        await cursor.close();
-      }
-      return history.reverse();
-    },
-
-    /** The user's message and the reply placeholder (`pending`), written before Ollama is asked. */
-    async insertExchange(conversation: ConversationDocument, content: string, model: string): Promise<Exchange> {
+    async insertExchange(
+      conversation: ConversationDocument,
+      content: string,
+      model: string,
+      parentId: ObjectId | null,
+    ): Promise<Exchange> {
       const at = now();
       const base = { conversationId: conversation._id, userId: conversation.userId, createdAt: at };
+      const userMessageId = new ObjectId();
       const userMessage: MessageDocument = {
-        _id: new ObjectId(),
+        _id: userMessageId,
         ...base,
+        parentId,
         role: 'user',
         content,
         status: 'complete',
         model: null,
         usage: null,
       };
-      const reply: MessageDocument = {
-        _id: new ObjectId(),
-        ...base,
-        role: 'assistant',
-        content: '',
-        status: 'pending',
-        model,
-        usage: null,
-      };
+      const reply = placeholder(base, userMessageId, model);
       // Same createdAt; the ObjectIds (made in this order) keep the user's message first.
       await messages.insertMany([userMessage, reply], { ordered: true });
       return { userMessage, reply };
     },
 
-    /** Undoes insertExchange when the reply could not even start: the request had no effect. */
-    async discardExchange(exchange: Exchange): Promise<void> {
-      await messages.deleteMany({ _id: { $in: [exchange.userMessage._id, exchange.reply._id] } });
+    /** A new reply placeholder (`pending`) to the user message `parentId`: a regeneration. */
+    async insertReply(conversation: ConversationDocument, parentId: ObjectId, model: string) {
+      const base = { conversationId: conversation._id, userId: conversation.userId, createdAt: now() };
+      const reply = placeholder(base, parentId, model);
+      await messages.insertOne(reply);
+      return reply;
+    },
+
+    /** Deletes messages by id (the writes of a reply that could not start; a subtree). */
+    async discardMessages(userId: ObjectId, ids: ObjectId[]): Promise<void> {
+      await messages.deleteMany({ _id: { $in: ids }, userId });
     },
 
     /**
-     * Marks the conversation as active now; a conversation still named DEFAULT_TITLE that had
-     * no activity before is named after its first message.
+     * Makes a finished reply `pending` again, to continue it; null when it is pending already
+     * (or not the user's reply). Resolves with the reply as it was.
      */
-    async touchConversation(conversation: ConversationDocument, firstMessage: string): Promise<void> {
+    reopenReply(userId: ObjectId, id: ObjectId) {
+      return messages.findOneAndUpdate(
+        { _id: id, userId, role: 'assistant', status: { $ne: 'pending' } },
+        { $set: { status: 'pending', startedAt: now() }, $unset: { stopRequestedAt: '' } },
+        { returnDocument: 'before' },
+      );
+    },
+
+    /** Puts a reopened reply back as it was, when its continuation could not start. */
+    async restoreReply(reply: MessageDocument): Promise<void> {
+      await messages.updateOne({ _id: reply._id }, { $set: { status: reply.status }, $unset: { stopRequestedAt: '' } });
+    },
+
+    /** One message of the user's conversation. */
+    findMessage(userId: ObjectId, conversationId: ObjectId, id: ObjectId) {
+      return messages.findOne({ _id: id, conversationId, userId });
+    },
+
+    /**
+     * Saves a pending reply's text so far (when `content` is given) and tells whether it
+     * should go on: false when a stop was requested, or it is gone or no longer pending.
+     */
+    async saveProgress(id: ObjectId, content?: string): Promise<boolean> {
+      const goingOn = { _id: id, status: 'pending' as const, stopRequestedAt: { $exists: false } };
+      if (content === undefined) return (await messages.countDocuments(goingOn, { limit: 1 })) === 1;
+      // One round trip, nothing read back (FerretDB has no projection on findAndModify).
+      const { matchedCount } = await messages.updateOne(goingOn, { $set: { content } });
+      return matchedCount === 1;
+    },
+
+    /** Asks whichever instance generates the reply to stop it; false when it is not pending. */
+    async requestStop(id: ObjectId): Promise<boolean> {
+      const { matchedCount } = await messages.updateOne(
+        { _id: id, status: 'pending' },
+        { $set: { stopRequestedAt: now() } },
+      );
+      return matchedCount === 1;
+    },
+
+    /** Makes the branch through `messageId` current; null when the conversation is not the user's. */
+    selectBranch(userId: ObjectId, id: ObjectId, messageId: ObjectId | null) {
+      return conversations.findOneAndUpdate(
+        { _id: id, userId },
+        { $set: { currentMessageId: messageId } },
+        { returnDocument: 'after' },
+      );
+    },
+
+    /**
+     * Marks the conversation as active now, on the branch of `currentMessageId`; a
+     * conversation still named DEFAULT_TITLE that had no activity before is named after its
+     * first message. Resolves with that title when it gave one.
+     */
+    async touchConversation(
+      conversation: ConversationDocument,
+      firstMessage: string,
+      currentMessageId: ObjectId,
+    ): Promise<string | undefined> {
       const updatedAt = now();
       const untouched =
         conversation.title === DEFAULT_TITLE && conversation.updatedAt.getTime() === conversation.createdAt.getTime();
       if (untouched) {
+        const title = titleFrom(firstMessage);
         const { matchedCount } = await conversations.updateOne(
           { _id: conversation._id, title: DEFAULT_TITLE, updatedAt: conversation.updatedAt },
-          { $set: { title: titleFrom(firstMessage), updatedAt } },
+          { $set: { title, updatedAt, currentMessageId } },
         );
-        if (matchedCount === 1) return;
+        if (matchedCount === 1) return title;
       }
-      await conversations.updateOne({ _id: conversation._id }, { $set: { updatedAt } });
+      await conversations.updateOne({ _id: conversation._id }, { $set: { updatedAt, currentMessageId } });
+      return undefined;
+    },
+
+    /**
+     * Replaces the title the first message gave with the model's; false when the title is no
+     * longer that one (the user renamed it meanwhile: theirs wins).
+     */
+    async retitle(conversationId: ObjectId, from: string, to: string): Promise<boolean> {
+      const { matchedCount } = await conversations.updateOne(
+        { _id: conversationId, title: from },
+        { $set: { title: to } },
+      );
+      return matchedCount === 1;
     },
 
     /** The reply's final state. A deleted conversation's reply stays deleted (no upsert). */
     async finishReply(
       replyId: ObjectId,
-      result: { content: string; status: Exclude<MessageStatus, 'pending'>; usage: MessageUsage | null },
+      result: {
+        content: string;
+        status: Exclude<MessageStatus, 'pending'>;
+        finishReason: FinishReason | null;
+        usage: MessageUsage | null;
+      },
     ): Promise<void> {
-      await messages.updateOne({ _id: replyId }, { $set: result });
+      const { finishReason, ...fields } = result;
+      await messages.updateOne(
+        { _id: replyId },
+        finishReason
+          ? { $set: { ...fields, finishReason }, $unset: { stopRequestedAt: '' } }
+          : { $set: fields, $unset: { finishReason: '', stopRequestedAt: '' } },
+      );
     },
+  };
+}
+
+function placeholder(
+  base: Pick<MessageDocument, 'conversationId' | 'userId' | 'createdAt'>,
+  parentId: ObjectId,
+  model: string,
+): MessageDocument {
+  return {
+    _id: new ObjectId(),
+    ...base,
+    parentId,
+    role: 'assistant',
+    content: '',
+    status: 'pending',
+    model,
+    usage: null,
   };
 }
 

@@ -1,5 +1,5 @@
 import { ollamaEnv, ollamaModelName } from '@zerochat/ollama';
-import { accessTokenEnv, envInteger, mongoEnv, requireKeySource, serverEnv } from '@zerochat/runtime';
+import { accessTokenEnv, envBoolean, envInteger, mongoEnv, requireKeySource, serverEnv } from '@zerochat/runtime';
 import { z } from 'zod';
 
 export const chatEnv = {
@@ -23,6 +23,17 @@ export const chatEnv = {
   CHAT_MAX_NUM_PREDICT: envInteger(1, 1_000_000).default(8192),
   /** Upper bound for the `num_ctx` option: the context window a request may ask for. */
   CHAT_MAX_NUM_CTX: envInteger(256, 1_048_576).default(32_768),
+  /**
+   * How often a reply in progress saves its text so far (for readers on other instances) and
+   * looks for a stop request from another instance; also how often such readers look.
+   */
+  CHAT_REPLY_PROGRESS_MS: envInteger(50, 10_000).default(250),
+  /** true: after a conversation's first reply, the model writes it a short title. */
+  CHAT_TITLES: envBoolean.default(true),
+  /** How long a first reply's stream stays open after message.done for its conversation.title event. */
+  CHAT_TITLE_WAIT_MS: envInteger(0, 60_000).default(5000),
+  /** false: no saves of the text so far (resuming on another instance then waits for the end). */
+  CHAT_REPLY_PROGRESS_WRITES: envBoolean.default(true),
 };
 
 export const chatConfigSchema = z
@@ -54,4 +65,8 @@ export type ChatSettings = Pick<
   | 'CHAT_HISTORY_BUDGET_CHARS'
   | 'CHAT_MAX_NUM_PREDICT'
   | 'CHAT_MAX_NUM_CTX'
+  | 'CHAT_REPLY_PROGRESS_MS'
+  | 'CHAT_REPLY_PROGRESS_WRITES'
+  | 'CHAT_TITLES'
+  | 'CHAT_TITLE_WAIT_MS'
 >;

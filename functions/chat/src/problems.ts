@@ -33,3 +33,5 @@ export function upstreamTimeout(seconds: number): AppError {
     headers: { 'retry-after': '5' },
   });
 }
+
+export const messageNotFound = (): AppError => notFound('No such message in this conversation.');

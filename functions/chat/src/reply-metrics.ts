@@ -1,5 +1,5 @@
 import type { MetricsRegistry } from '@zerochat/runtime';
-import type { FinishReason } from './stream-reply.ts';
+import type { FinishReason } from './reply/stream-reply.ts';
 
 /** How a reply ended: its finish reason, `error` when Ollama failed mid-reply, `not_started` when it never began. */
 export type ReplyOutcome = FinishReason | 'error' | 'not_started';

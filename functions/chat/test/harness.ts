@@ -66,6 +66,9 @@ export async function chatHarness(database: TestDatabase, options: ChatHarnessOp
     ZEROCHAT_MODEL: tinyModel,
     // The tiny model never ends a reply by itself: long replies need a high ceiling.
     CHAT_MAX_NUM_PREDICT: '40000',
+    // Titles by the model add an event after message.done and a generation to Ollama's
+    // queue; the tests of titles turn them on.
+    CHAT_TITLES: 'false',
     ...options.env,
   });
   const { log, lines } = captureLog();

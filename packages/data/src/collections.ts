@@ -121,6 +121,11 @@ export interface ConversationDocument {
   pinned?: boolean;
   /** Left out of the list unless asked for. Absent means false. */
   archived?: boolean;
+  /**
+   * The message the current branch goes through (its newest leaf below is shown and
+   * answered); absent or gone: the newest message.
+   */
+  currentMessageId?: ObjectId | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -135,13 +140,24 @@ export interface MessageDocument {
   _id: ObjectId;
   conversationId: ObjectId;
   userId: ObjectId;
+  /**
+   * The message this one follows (messages form a tree); null for a first message. Absent on
+   * messages written before branches: each follows the one before it.
+   */
+  parentId?: ObjectId | null;
   role: MessageRole;
   content: string;
   /** `pending` only while a reply is being generated. */
   status: MessageStatus;
+  /** Why a reply ended; absent on user messages and on replies stored before it was kept. */
+  finishReason?: 'stop' | 'length' | 'cancelled' | 'timeout';
   model: string | null;
   usage: MessageUsage | null;
   createdAt: Date;
+  /** When a continued reply's current generation began; absent: at createdAt. */
+  startedAt?: Date;
+  /** Set by a stop request while the reply is pending; the generating instance stops on it. */
+  stopRequestedAt?: Date;
 }
 
 /**

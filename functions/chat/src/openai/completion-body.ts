@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { MessageUsage } from '@zerochat/data';
-import type { FinishReason } from '../stream-reply.ts';
+import type { FinishReason } from '../reply/stream-reply.ts';
 
 // The answers of POST /v1/chat/completions, in OpenAI's shapes: one chat.completion, or a
 // stream of chat.completion.chunk objects.

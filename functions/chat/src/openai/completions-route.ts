@@ -3,8 +3,8 @@ import { AppError, type FunctionApp, jsonBody, toAppError } from '@zerochat/runt
 import { streamSSE } from 'hono/streaming';
 import { ObjectId } from 'mongodb';
 import type { ChatContext } from '../chat-context.ts';
+import { type OpenReply, openReply, type ReplyResult, type StopReason, streamReply } from '../reply/stream-reply.ts';
 import type { ReplyOutcome } from '../reply-metrics.ts';
-import { type OpenReply, openReply, type ReplyResult, type StopReason, streamReply } from '../stream-reply.ts';
 import { ChatCompletionSchema, credentialErrors, keyOrToken, openAiErrorDoc } from './api-schemas.ts';
 import { completionBody, completionChunk, completionFrame, openAiFinishReason, usageChunk } from './completion-body.ts';
 import { CompletionRequest, planCompletion } from './completion-request.ts';

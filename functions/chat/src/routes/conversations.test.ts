@@ -52,7 +52,7 @@ describe('conversations', () => {
     });
     const read = await alice.call('GET', `/chat/conversations/${created.id}`);
     expect(read.status).toBe(200);
-    expect(await read.json()).toEqual({ ...created, messages: [] });
+    expect(await read.json()).toEqual({ ...created, currentMessageId: null, messages: [] });
   });
 
   it('takes a title, a system prompt and a model Ollama has, in any spelling of its tag', async () => {

@@ -4,10 +4,8 @@ import {
   authProblems,
   boundedText,
   Conversation,
-  ConversationWithMessages,
   conversationJson,
   IdParam,
-  messageJson,
   objectIdString,
   secured,
   Title,
@@ -16,11 +14,9 @@ import {
 } from '../api-schemas.ts';
 import type { ChatContext } from '../chat-context.ts';
 import { DEFAULT_TITLE } from '../chat-store.ts';
+import { ConversationView, conversationView } from '../conversation-view.ts';
 import { conversationNotFound } from '../problems.ts';
 import { literalPattern } from '../search/search-text.ts';
-
-/** A reply pending this long past the generation limit was orphaned by a dead instance. */
-const STALE_MARGIN_MS = 60_000;
 
 const ModelName = z.string().min(1).max(200).openapi({ example: 'llama3.2:1b' });
 /** A page's last position: pinned (1 or 0), updatedAt in ms, id. */
@@ -171,11 +167,11 @@ export function addConversationRoutes(app: FunctionApp, chat: ChatContext): void
       method: 'get',
       path: '/chat/conversations/{id}',
       tags: ['conversations'],
-      summary: 'One conversation with all its messages, oldest first',
+      summary: 'One conversation with its current branch of messages, oldest first, and their siblings',
       ...secured,
       request: { params: IdParam },
       responses: {
-        200: jsonResponse(ConversationWithMessages, 'The conversation'),
+        200: jsonResponse(ConversationView, 'The conversation'),
         ...authProblems,
         404: problem('No such conversation of yours (not_found)'),
       },
@@ -188,11 +184,7 @@ export function addConversationRoutes(app: FunctionApp, chat: ChatContext): void
         chat.store.conversationMessages(userId, id),
       ]);
       if (!conversation) throw conversationNotFound();
-      const staleBefore = new Date(chat.now().getTime() - chat.settings.CHAT_GENERATION_TIMEOUT_MS - STALE_MARGIN_MS);
-      return c.json(
-        { ...conversationJson(conversation), messages: messages.map((message) => messageJson(message, staleBefore)) },
-        200,
-      );
+      return c.json(conversationView(conversation, messages, chat), 200);
     },
   );
 

@@ -10,7 +10,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ollamaMsPerToken } from '../../../../test/support/ollama-pace.ts';
 import { askOllamaDirectly, useOwnOllama } from '../../../../test/support/own-ollama.ts';
 import { useTestDatabase } from '../../../../test/support/test-services.ts';
-import { type ChatHarness, chatHarness, request, sseEvents, type TestUser, waitFor } from '../../test/harness.ts';
+import {
+  allEvents,
+  type ChatHarness,
+  chatHarness,
+  request,
+  sseEvents,
+  type TestUser,
+  waitFor,
+} from '../../test/harness.ts';
 
 const database = useTestDatabase();
 const ollama = useOwnOllama({ OLLAMA_NUM_PARALLEL: '1' });
@@ -41,12 +49,42 @@ const askOllama = (tokens: number, signal?: AbortSignal) => askOllamaDirectly(ol
 const slotsTaken = () => database.db.collection(COLLECTIONS.generationSlots).countDocuments();
 
 describe('a client that disconnects', () => {
-  it('mid-stream stops the generation in Ollama at once, keeps the partial reply as incomplete, frees the slot', async () => {
+  it('mid-stream, by default, leaves the reply generating to its end, stored whole and readable again', async () => {
     const id = await user.newConversation();
     const client = new AbortController();
     const response = await fetch(
       `${base}/chat/conversations/${id}/messages`,
-      request('POST', user.token, { content: 'tell me everything', options: { num_predict: LONG } }, client.signal),
+      request('POST', user.token, { content: 'keep going', options: { num_predict: 60 } }, client.signal),
+    );
+    const events = sseEvents(response);
+    const start = await events.next();
+    const messageId = String(start.value?.data.messageId);
+    await events.next();
+    client.abort();
+    const stored = async () => messages().findOne({ _id: ObjectId.createFromHexString(messageId) });
+    await waitFor(async () => (await stored())?.status === 'complete', Math.max(30_000, 10 * 60 * msPerToken));
+    expect(await stored()).toMatchObject({ finishReason: 'length', usage: { completionTokens: 60 } });
+    await waitFor(async () => (await slotsTaken()) === 0, 2000);
+    const again = await fetch(
+      `${base}/chat/conversations/${id}/messages/${messageId}/events`,
+      request('GET', user.token),
+    );
+    const read = await allEvents(again);
+    expect(read.map((event) => event.event)).toEqual(['message.start', 'message.delta', 'message.done']);
+    expect(read[1]?.data.content).toBe((await stored())?.content);
+  });
+
+  it('mid-stream, with cancelOnDisconnect, stops the generation in Ollama at once, keeps the partial reply as incomplete, frees the slot', async () => {
+    const id = await user.newConversation();
+    const client = new AbortController();
+    const response = await fetch(
+      `${base}/chat/conversations/${id}/messages`,
+      request(
+        'POST',
+        user.token,
+        { content: 'tell me everything', cancelOnDisconnect: true, options: { num_predict: LONG } },
+        client.signal,
+      ),
     );
     expect(response.status).toBe(200);
     let messageId = '';
@@ -85,7 +123,7 @@ describe('a client that disconnects', () => {
     expect((await user.ask(id, 'and now?')).status).toBe(200);
   });
 
-  it('while waiting for a stream: false reply stops the generation too and keeps what was generated', async () => {
+  it('while waiting for a stream: false reply, with cancelOnDisconnect, stops the generation too and keeps what was generated', async () => {
     const id = await user.newConversation();
     const client = new AbortController();
     const pending = fetch(
@@ -93,7 +131,7 @@ describe('a client that disconnects', () => {
       request(
         'POST',
         user.token,
-        { content: 'in one piece', stream: false, options: { num_predict: LONG } },
+        { content: 'in one piece', stream: false, cancelOnDisconnect: true, options: { num_predict: LONG } },
         client.signal,
       ),
     ).catch((error: unknown) => error);

@@ -92,9 +92,12 @@ describe('a streamed reply', () => {
       {
         id: start?.data.messageId,
         conversationId: id,
+        parentId: start?.data.userMessageId,
+        siblingIds: [start?.data.messageId],
         role: 'assistant',
         content: streamed,
         status: 'complete',
+        finishReason: 'length',
         model: tinyModelName(),
         usage: done.data.usage,
         createdAt: expect.any(String),
@@ -237,7 +240,7 @@ describe('limits', () => {
   it('refuses a third concurrent reply with 429 and Retry-After, writes nothing, and frees slots afterwards', async () => {
     const erin = await chat.user();
     const id = await erin.newConversation();
-    const long = { content: 'long one', options: { num_predict: 40_000 } };
+    const long = { content: 'long one', cancelOnDisconnect: true, options: { num_predict: 40_000 } };
     const streams = [new AbortController(), new AbortController()];
     // Two replies in progress (the second may still wait for Ollama: its slot is taken already).
     const first = await post(erin, id, long, streams[0]?.signal);
@@ -329,7 +332,7 @@ describe('when the reply cannot start', () => {
   });
 });
 
-describe('a client that leaves before the reply starts', () => {
+describe('a client that leaves before the reply starts, with cancelOnDisconnect', () => {
   it('stops the wait for Ollama, undoes the writes and frees the slot', async () => {
     // An Ollama that never answers a chat: only the client's leave can end the wait.
     const waits = { aborted: 0 };
@@ -352,7 +355,7 @@ describe('a client that leaves before the reply starts', () => {
     const client = new AbortController();
     const pending = fetch(
       `${slowBase}/chat/conversations/${id}/messages`,
-      request('POST', ivy.token, { content: 'never mind' }, client.signal),
+      request('POST', ivy.token, { content: 'never mind', cancelOnDisconnect: true }, client.signal),
     ).catch((error: unknown) => error);
     const conversationId = ObjectId.createFromHexString(id);
     await waitFor(async () => (await messages().countDocuments({ conversationId })) === 2);

@@ -12,16 +12,14 @@ export function withSearchIndex(store: ChatStore, index: SearchIndex, log: Logge
 
   return {
     ...store,
-    async insertExchange(conversation, content, model) {
-      const exchange = await store.insertExchange(conversation, content, model);
+    async insertExchange(conversation, content, model, parentId) {
+      const exchange = await store.insertExchange(conversation, content, model, parentId);
       await index.put(exchange.userMessage).catch(indexing('a message'));
       return exchange;
     },
-    async discardExchange(exchange) {
-      await store.discardExchange(exchange);
-      await index
-        .dropMessages(exchange.userMessage.userId, [exchange.userMessage._id])
-        .catch(indexing('a discarded message'));
+    async discardMessages(userId, ids) {
+      await store.discardMessages(userId, ids);
+      await index.dropMessages(userId, ids).catch(indexing('discarded messages'));
     },
     async finishReply(replyId, result) {
       await store.finishReply(replyId, result);

@@ -56,8 +56,14 @@ export function chatApi(session: Session) {
     /** Replaces the defaults whole: what is left out is reset. */
     saveDefaults: (defaults: Omit<ChatDefaults, 'updatedAt'>) =>
       json<ChatDefaults>({ method: 'PUT', path: '/chat/settings', body: defaults }),
+    /** Stops a reply on whichever instance generates it; its stream then ends as stopped. */
+    stopReply: (id: string, messageId: string) =>
+      json<Message>({ method: 'POST', path: `${path(id)}/messages/${encodeURIComponent(messageId)}/stop` }),
 
-    /** Sends a message and yields the reply's events as they arrive; abort the signal to stop. */
+    /**
+     * Sends a message and yields the reply's events as they arrive. Aborting the signal only
+     * stops reading: the reply goes on (stopReply stops it).
+     */
     async *sendMessage(id: string, content: string, signal: AbortSignal): AsyncGenerator<ReplyEvent> {
       const response = await session.request({
         method: 'POST',

@@ -28,6 +28,8 @@ export const isFinished = (reply: LiveReply) => FINISHED.includes(reply.status);
 export class Replies {
   readonly state = new Store<ReadonlyMap<string, LiveReply>>(new Map());
   readonly #controllers = new Map<string, AbortController>();
+  /** Conversations whose reply was stopped before it had an id: stopped as soon as it has one. */
+  readonly #stopWhenStarted = new Set<string>();
   readonly #api: ChatApi;
   readonly #conversations: ConversationList;
 
@@ -64,6 +66,7 @@ export class Replies {
     try {
       for await (const event of this.#api.sendMessage(conversationId, content, controller.signal)) {
         if (event.type === 'start') {
+          if (this.#stopWhenStarted.delete(conversationId)) this.#stopOnServer(conversationId, event.messageId);
           this.#conversations.touch(conversationId);
           if (options.first) void this.#conversations.refresh(conversationId).catch(() => undefined);
           this.#change(conversationId, {
@@ -94,15 +97,30 @@ export class Replies {
       else this.#change(conversationId, { status: 'failed', error: describeError(error) });
     } finally {
       this.#controllers.delete(conversationId);
+      this.#stopWhenStarted.delete(conversationId);
     }
   }
 
-  /** Stops the reply: what was generated so far is kept, marked as stopped. */
+  /**
+   * Stops the reply: the server stops it (wherever it is generated) and keeps what was
+   * generated so far; its stream then ends as stopped. Closing the stream alone would not
+   * stop it: a reply outlives its reader, so that a reload can pick it up.
+   */
   stop(conversationId: string): void {
-    this.#controllers.get(conversationId)?.abort();
+    const messageId = this.state.value.get(conversationId)?.messageId;
+    if (messageId) this.#stopOnServer(conversationId, messageId);
+    else this.#stopWhenStarted.add(conversationId);
   }
 
-  /** Stops every reply in progress: the person signed out. */
+  #stopOnServer(conversationId: string, messageId: string): void {
+    // When the stop cannot be sent, the page at least stops waiting for the reply.
+    void this.#api.stopReply(conversationId, messageId).catch(() => this.#controllers.get(conversationId)?.abort());
+  }
+
+  /**
+   * Stops following every reply in progress: the person signed out, so the page can no longer
+   * ask for a stop; the replies end and are stored on the server.
+   */
   stopAll(): void {
     for (const controller of this.#controllers.values()) controller.abort();
   }

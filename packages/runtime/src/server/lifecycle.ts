@@ -7,6 +7,9 @@ export interface Lifecycle {
   readonly draining: boolean;
   startDraining(): void;
   track<T>(work: Promise<T>): Promise<T>;
+  /** Aborts once a shutdown's grace period is over: tracked work still running must end now. */
+  readonly graceOver: AbortSignal;
+  endGrace(): void;
   /** Resolves when all tracked work has settled, or after `timeoutMs`. */
   settled(timeoutMs: number): Promise<void>;
 }
@@ -14,6 +17,7 @@ export interface Lifecycle {
 export function createLifecycle(): Lifecycle {
   let draining = false;
   const pending = new Set<Promise<unknown>>();
+  const grace = new AbortController();
 
   return {
     get draining() {
@@ -21,6 +25,10 @@ export function createLifecycle(): Lifecycle {
     },
     startDraining() {
       draining = true;
+    },
+    graceOver: grace.signal,
+    endGrace() {
+      grace.abort();
     },
     track(work) {
       const settled = work.then(

@@ -32,6 +32,17 @@ async function startDemo(graceMs: number, timeouts: Pick<ServeFunctionOptions, '
       void lifecycle.track(sleep(200).then(() => events.push('saved')));
     }),
   );
+  // Work that runs on with no request at all (a reply nobody reads any more), until it is done
+  // or the grace period is over.
+  app.get('/demo/background', (c) => {
+    void lifecycle.track(
+      sleep(Number(c.req.query('ms')), undefined, { signal: lifecycle.graceOver }).then(
+        () => events.push('background done'),
+        () => events.push('background cut at the end of the grace'),
+      ),
+    );
+    return c.body(null, 202);
+  });
   const events: string[] = [];
   const running = await serveFunction({
     fetch: app.fetch,
@@ -69,6 +80,20 @@ describe('serveFunction shutdown', () => {
     await stopped;
     // The stream's final save ran before the database was closed.
     expect(events).toEqual(['saved', 'closed']);
+  });
+
+  it('gives work without a request the rest of the grace period, and cuts it at its end', async () => {
+    const within = await startDemo(3000);
+    expect((await fetch(`${within.base}/demo/background?ms=600`)).status).toBe(202);
+    await within.running.shutdown('test');
+    expect(within.events).toEqual(['background done', 'closed']);
+
+    const beyond = await startDemo(300);
+    expect((await fetch(`${beyond.base}/demo/background?ms=60000`)).status).toBe(202);
+    const started = performance.now();
+    await beyond.running.shutdown('test');
+    expect(beyond.events).toEqual(['background cut at the end of the grace', 'closed']);
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 
   it('cuts requests that outlast the grace period, and still closes', async () => {

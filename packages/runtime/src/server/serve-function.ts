@@ -76,6 +76,7 @@ export async function serveFunction(options: ServeFunctionOptions): Promise<Runn
     log.info('shutting down', { reason, inFlight: inFlight.size, graceMs: options.graceMs });
     server.close();
     server.closeIdleConnections();
+    const graceEnds = performance.now() + options.graceMs;
     const grace = AbortSignal.timeout(options.graceMs);
     if (inFlight.size > 0) {
       await new Promise<void>((resolve) => {
@@ -83,11 +84,15 @@ export async function serveFunction(options: ServeFunctionOptions): Promise<Runn
         grace.addEventListener('abort', () => resolve());
       });
     }
+    // Work that runs on without a request (a reply nobody reads any more) gets the rest of
+    // the grace period to finish.
+    await lifecycle.settled(Math.max(0, Math.ceil(graceEnds - performance.now())));
     if (inFlight.size > 0) {
       log.warn('grace period over, closing open connections', { inFlight: inFlight.size });
       server.closeAllConnections();
     }
-    // Work that outlives its response (a stream's final save) still needs the database.
+    lifecycle.endGrace();
+    // Work cut short by the end of the grace (a stream's final save) still needs the database.
     await lifecycle.settled(Math.max(1000, options.graceMs / 10));
     try {
       await options.close?.();

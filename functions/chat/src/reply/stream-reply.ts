@@ -1,12 +1,13 @@
 import type { MessageUsage } from '@zerochat/data';
 import type { ChatResponse } from 'ollama/browser';
-import { type ChatRequest, type ModelServer, ModelServerError } from './model-server.ts';
+import { type ChatRequest, type ModelServer, ModelServerError } from '../model-server.ts';
 
 /** Why a reply ended: the model stopped, hit `num_predict`, the client left, or time ran out. */
-export type FinishReason = 'stop' | 'length' | 'cancelled' | 'timeout';
+export const FINISH_REASONS = ['stop', 'length', 'cancelled', 'timeout'] as const;
+export type FinishReason = (typeof FINISH_REASONS)[number];
 
 /** What the caller aborts a reply with; `first_token_timeout` only before it started. */
-export type StopReason = 'cancelled' | 'timeout' | 'first_token_timeout';
+export type StopReason = 'cancelled' | 'stopped' | 'timeout' | 'first_token_timeout';
 
 /** A reply whose first chunk has arrived: the model is loaded and generating. */
 export interface OpenReply {

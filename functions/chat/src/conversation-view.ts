@@ -1,0 +1,37 @@
+import { z } from '@hono/zod-openapi';
+import type { ConversationDocument, MessageDocument } from '@zerochat/data';
+import { Conversation, conversationJson, Message, messageJson } from './api-schemas.ts';
+import type { ChatContext } from './chat-context.ts';
+import { currentPath, messageTree } from './message-tree.ts';
+import { STALE_MARGIN_MS } from './reply/follow-stored-reply.ts';
+
+const PathMessage = Message.extend({
+  siblingIds: z.array(z.string()).openapi({
+    description:
+      'The versions of this message (itself included), oldest first: show "2 / 3" and switch with PUT …/current-branch.',
+  }),
+}).openapi('PathMessage');
+
+export const ConversationView = Conversation.extend({
+  currentMessageId: z.string().nullable().openapi({ description: 'The last message of the current branch.' }),
+  messages: z.array(PathMessage).openapi({ description: 'The current branch, oldest first.' }),
+}).openapi('ConversationWithMessages');
+
+/** A conversation with its current branch, each message with its siblings. */
+export function conversationView(
+  conversation: ConversationDocument,
+  stored: readonly MessageDocument[],
+  chat: Pick<ChatContext, 'now' | 'settings'>,
+): z.infer<typeof ConversationView> {
+  const staleBefore = new Date(chat.now().getTime() - chat.settings.CHAT_GENERATION_TIMEOUT_MS - STALE_MARGIN_MS);
+  const tree = messageTree(stored);
+  const path = currentPath(tree, conversation.currentMessageId);
+  return {
+    ...conversationJson(conversation),
+    currentMessageId: path.at(-1)?._id.toHexString() ?? null,
+    messages: path.map((message) => ({
+      ...messageJson(message, staleBefore, tree.parentId(message._id)),
+      siblingIds: tree.siblings(message._id).map((sibling) => sibling._id.toHexString()),
+    })),
+  };
+}

@@ -1,0 +1,263 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ConversationDocument, MessageDocument, MessageStatus, MessageUsage } from '@zerochat/data';
+import { type AppError, conflict, isDatabaseUnreachable, type Logger, toAppError } from '@zerochat/runtime';
+import type { ObjectId } from 'mongodb';
+import type { ChatContext } from '../chat-context.ts';
+import type { ChatStore } from '../chat-store.ts';
+import { messageTree } from '../message-tree.ts';
+import type { ModelOptions } from '../model-server.ts';
+import { conversationNotFound } from '../problems.ts';
+import { trimHistory } from '../trim-history.ts';
+import { nameConversation } from './conversation-title.ts';
+import { createEventLog } from './event-log.ts';
+import { followLog, type LiveReply } from './live-replies.ts';
+import { planReply, type ReplyPlan, type ReplyTarget } from './plan-reply.ts';
+import type { ReplyEvent, ReplyEventBody } from './reply-events.ts';
+import { midReplyFailure, startFailure } from './reply-failures.ts';
+import { watchProgress } from './reply-progress.ts';
+import { storeWhenReachable } from './store-when-reachable.ts';
+import { type FinishReason, type OpenReply, openReply, type ReplyResult, streamReply } from './stream-reply.ts';
+import { superviseReply } from './supervise-reply.ts';
+
+export interface ReplyRequest {
+  userId: ObjectId;
+  conversationId: ObjectId;
+  target: ReplyTarget;
+  options: ModelOptions;
+  /**
+   * Aborts when the client that asked goes away: given, that stops the reply (cancel on
+   * disconnect); absent, the reply runs on to its end for whoever reads it later.
+   */
+  disconnected?: AbortSignal | undefined;
+}
+
+/** How a reply ended, once it is stored: its final fields, or the problem that ended it. */
+export type FinishedReply =
+  | { content: string; finishReason: FinishReason; usage: MessageUsage | null; status: MessageStatus }
+  | { content: string; problem: AppError };
+
+/** A reply that has started: the model is generating, independently of who reads it. */
+export interface Reply {
+  conversation: ConversationDocument;
+  /** The user message answered: new, or the one a regenerated or continued reply answers. */
+  userMessage: MessageDocument;
+  /** The reply as stored when it started (`pending`; a continued reply with its text so far). */
+  message: MessageDocument;
+  /** Every event from the first, then each new one as it comes, until the last. */
+  events(): AsyncGenerator<ReplyEvent>;
+  /** Stops the generation; the text so far is kept. */
+  stop(): void;
+  /** Settles once the reply's final state is stored (or storing it failed). */
+  finished: Promise<FinishedReply>;
+}
+
+/**
+ * Starts a reply: stores the user's message and a pending reply, takes a generation slot and
+ * waits for the model's first token. Everything that can fail before any text exists throws
+ * here as a problem, with the writes undone; resolves undefined when the client left first.
+ * From then on the reply runs to its end whoever reads it, and stores itself.
+ */
+export async function startReply(chat: ChatContext, request: ReplyRequest, log: Logger): Promise<Reply | undefined> {
+  const { settings } = chat;
+  const [conversation, stored] = await Promise.all([
+    chat.store.findConversation(request.userId, request.conversationId),
+    chat.store.conversationMessages(request.userId, request.conversationId),
+  ]);
+  if (!conversation) throw conversationNotFound();
+  const plan = planReply(request.target, messageTree(stored), conversation.currentMessageId);
+
+  const model = conversation.model;
+  // A continued reply goes last, as the assistant's: the model carries on from its end.
+  const prefix = plan.kind === 'continue' ? plan.continued.content : '';
+  const messages = [
+    ...trimHistory({
+      systemPrompt: conversation.systemPrompt,
+      earlier: plan.earlier,
+      next: plan.next,
+      budgetChars: settings.CHAT_HISTORY_BUDGET_CHARS - prefix.length,
+    }),
+    ...(prefix ? [{ role: 'assistant' as const, content: prefix }] : []),
+  ];
+
+  const slot = await chat.slots.acquire(request.userId);
+  const supervisor = superviseReply(chat, model, request.disconnected);
+
+  let generated = '';
+  let written: Written | undefined;
+  let progress: ReturnType<typeof watchProgress> | undefined;
+  let open: OpenReply | null;
+  try {
+    written = await writePlan(chat.store, conversation, plan, model);
+    progress = watchProgress({
+      store: chat.store,
+      replyId: written.reply._id,
+      intervalMs: settings.CHAT_REPLY_PROGRESS_MS,
+      writes: settings.CHAT_REPLY_PROGRESS_WRITES,
+      text: () => prefix + generated,
+      onStop: supervisor.stop,
+      log,
+    });
+    open = await openReply(chat.models, { model, messages, options: request.options }, supervisor.signal);
+    supervisor.firstTokenArrived();
+  } catch (error) {
+    // A stop before the first token: the reply is kept, with what it had, as stopped.
+    if (written && supervisor.signal.reason === 'stopped') open = null;
+    else {
+      const failure = startFailure(error, supervisor.signal, model, settings, log);
+      supervisor.cancel();
+      // Nothing was generated: undo the writes, so the request had no effect and can be retried.
+      await progress?.end();
+      await Promise.allSettled([written?.undo(), slot.release()]);
+      supervisor.end('not_started');
+      if (failure) throw failure;
+      return undefined;
+    }
+  }
+  if (!written || !progress) throw new Error('a reply started without its writes');
+  const started = written;
+  // Set when this message named the conversation: the model may then give it a better title.
+  const firstTitle = await chat.store
+    .touchConversation(conversation, plan.next, started.reply._id)
+    .catch((error: unknown) => void log.warn('marking the conversation active failed', { err: error }));
+
+  const events = createEventLog<ReplyEvent>();
+  const messageId = started.reply._id.toHexString();
+  // An event's id is the length of the reply's text once the event is read.
+  const push = (event: ReplyEventBody) =>
+    events.push({ ...event, id: String(prefix.length + generated.length) } as ReplyEvent);
+  const startData = {
+    conversationId: conversation._id.toHexString(),
+    userMessageId: started.userMessage._id.toHexString(),
+    messageId,
+    model,
+  };
+  push({ event: 'message.start', data: startData });
+
+  /** Stores the outcome and frees the slot. */
+  const store = async (result: ReplyResult): Promise<void> => {
+    const write = () =>
+      chat.store.finishReply(started.reply._id, {
+        content: prefix + result.content,
+        status: 'failure' in result ? 'error' : statusFor(result.finishReason),
+        finishReason: 'failure' in result ? null : result.finishReason,
+        usage: 'failure' in result ? null : result.usage,
+      });
+    try {
+      await write();
+    } catch (error) {
+      // MongoDB went away during the reply: the client is told now, and the reply is stored
+      // as soon as MongoDB is back, so the conversation is not left half-written.
+      if (isDatabaseUnreachable(error)) void chat.lifecycle.track(storeWhenReachable(write, log));
+      throw error;
+    } finally {
+      await slot.release().catch((error: unknown) => log.warn('releasing a generation slot failed', { err: error }));
+      if ('failure' in result) supervisor.end('error');
+      else supervisor.end(result.finishReason, result.usage?.completionTokens);
+    }
+  };
+
+  const run = async (): Promise<FinishedReply> => {
+    let result: ReplyResult = { content: '', failure: new Error('the reply did not run') };
+    try {
+      result = open
+        ? await streamReply(open, {
+            signal: supervisor.signal,
+            onDelta: (content) => {
+              generated += content;
+              push({ event: 'message.delta', data: { content } });
+            },
+          })
+        : { content: '', finishReason: 'cancelled', usage: null };
+    } catch (error) {
+      log.error('streaming a reply failed', { err: error });
+    }
+    await progress?.end();
+    let finished: FinishedReply;
+    try {
+      await store(result);
+      finished =
+        'failure' in result
+          ? { content: prefix + result.content, problem: midReplyFailure(result.failure, log) }
+          : { ...result, content: prefix + result.content, status: statusFor(result.finishReason) };
+    } catch (error) {
+      log.error('storing a reply failed', { err: error });
+      finished = { content: prefix + result.content, problem: toAppError(error) };
+    }
+    if ('problem' in finished) push({ event: 'error', problem: finished.problem });
+    else {
+      push({
+        event: 'message.done',
+        data: { messageId, finishReason: finished.finishReason, usage: finished.usage },
+      });
+    }
+    return finished;
+  };
+
+  /** After the first reply: the model's title, as an event when it comes in time, stored in any case. */
+  const retitle = async (finished: FinishedReply) => {
+    if (!firstTitle || !settings.CHAT_TITLES || 'problem' in finished || finished.status !== 'complete') return;
+    const titled = chat.lifecycle.track(
+      nameConversation(chat, { conversation, from: firstTitle, question: plan.next, answer: finished.content }, log),
+    );
+    const title = await Promise.race([titled, sleep(settings.CHAT_TITLE_WAIT_MS, undefined, { ref: false })]);
+    if (title) push({ event: 'conversation.title', data: { conversationId: startData.conversationId, title } });
+  };
+  const finished = run();
+  void finished
+    .then(retitle)
+    .catch((error: unknown) => log.warn('naming the conversation failed', { err: error }))
+    .finally(() => {
+      events.end();
+      chat.live.delete(messageId);
+    });
+
+  const live: LiveReply = {
+    stop: supervisor.stop,
+    // The log's position and the text are taken together, before any later event comes.
+    follow: (after) => followLog(events.read(events.length), prefix + generated, startData, after),
+  };
+  chat.live.set(messageId, live);
+  return {
+    conversation,
+    userMessage: started.userMessage,
+    message: started.reply,
+    events: () => events.read(),
+    stop: supervisor.stop,
+    finished,
+  };
+}
+
+/** What a reply wrote before it asked the model, and how to take it back. */
+interface Written {
+  userMessage: MessageDocument;
+  reply: MessageDocument;
+  undo(): Promise<void>;
+}
+
+async function writePlan(
+  store: ChatStore,
+  conversation: ConversationDocument,
+  plan: ReplyPlan,
+  model: string,
+): Promise<Written> {
+  const { userId } = conversation;
+  if (plan.kind === 'message' || plan.kind === 'edit') {
+    const { userMessage, reply } = await store.insertExchange(conversation, plan.next, model, plan.parentId);
+    return { userMessage, reply, undo: () => store.discardMessages(userId, [userMessage._id, reply._id]) };
+  }
+  if (plan.kind === 'regenerate') {
+    const reply = await store.insertReply(conversation, plan.answered._id, model);
+    return { userMessage: plan.answered, reply, undo: () => store.discardMessages(userId, [reply._id]) };
+  }
+  const before = await store.reopenReply(userId, plan.continued._id);
+  if (!before) throw conflict('This reply is being generated already.');
+  return {
+    userMessage: plan.answered,
+    reply: { ...before, status: 'pending' },
+    undo: () => store.restoreReply(before),
+  };
+}
+
+function statusFor(reason: FinishReason): 'complete' | 'incomplete' {
+  return reason === 'stop' || reason === 'length' ? 'complete' : 'incomplete';
+}
