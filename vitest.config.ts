@@ -13,6 +13,7 @@ const HEAVY = [
   'functions/chat/src/routes/messages.ollama-failure.test.ts',
   'functions/chat/src/openai/completions.disconnect.test.ts',
   'test/browser/**/*.test.ts',
+  'test/e2e/reply-stop-resume.test.ts',
 ];
 
 const EXCLUDE = ['**/node_modules/**', '**/dist/**'];

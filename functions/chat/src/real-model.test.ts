@@ -31,9 +31,20 @@ describe('the chat function with a real model', () => {
     expect(streamed).toContain('Paris');
     expect(events.at(-1)).toMatchObject({ event: 'message.done', data: { finishReason: 'stop' } });
     const stored = (await (await user.call('GET', `/chat/conversations/${conversation}`)).json()) as {
-      messages: Array<{ role: string; content: string; model: string }>;
+      currentMessageId: string;
+      messages: Array<{ id: string; parentId: string | null; role: string; siblingIds: string[] }>;
     };
-    expect(stored.messages.at(-1)).toMatchObject({ role: 'assistant', content: streamed, model: realModel.name });
+    const [question, answer] = stored.messages;
+    expect(stored.currentMessageId).toBe(answer?.id);
+    expect(question).toMatchObject({ role: 'user', parentId: null, siblingIds: [question?.id] });
+    expect(answer).toMatchObject({
+      role: 'assistant',
+      parentId: question?.id,
+      content: streamed,
+      model: realModel.name,
+      finishReason: 'stop',
+      siblingIds: [answer?.id],
+    });
   });
 
   it('writes a short title for a conversation when asked to', { timeout: REAL_REPLY_MS }, async () => {
