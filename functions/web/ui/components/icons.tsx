@@ -8,6 +8,9 @@ const PATHS = {
   send: 'M5 12h13M13 6l6 6-6 6',
   stop: 'M7 7h10v10H7z',
   copy: 'M9 9h10v11H9zM5 15V4h10',
+  regenerate: 'M20 12a8 8 0 1 1-3-6.2M20 4v5h-5',
+  previous: 'M15 6l-6 6 6 6',
+  next: 'M9 6l6 6-6 6',
   close: 'M6 6l12 12M18 6L6 18',
 } as const;
 
