@@ -50,9 +50,14 @@ describe('the branches of a conversation', () => {
       const second = await text(lastReply(page));
       await eventually(() => lastReply(page).getByText('2 / 2').isVisible()).toBe(true);
 
-      await lastReply(page).getByRole('button', { name: 'Previous version of the reply' }).click();
+      // With the keyboard: the focus stays on the arrow while the version changes.
+      const previous = lastReply(page).getByRole('button', { name: 'Previous version of the reply' });
+      await previous.focus();
+      await page.keyboard.press('Enter');
       await eventually(() => text(lastReply(page))).toBe(first);
       await eventually(() => lastReply(page).getByText('1 / 2').isVisible()).toBe(true);
+      expect(await previous.evaluate((element) => element.ownerDocument.activeElement === element)).toBe(true);
+      expect(await previous.getAttribute('aria-disabled')).toBe('true');
       // The branch is the server's: a reload shows the version chosen.
       await page.reload();
       await eventually(() => lastReply(page).getByText('1 / 2').isVisible()).toBe(true);

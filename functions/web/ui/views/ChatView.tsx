@@ -155,7 +155,8 @@ export function ChatView({ id }: { id: string }) {
   const shown: ShownMessage[] = (cut >= 0 ? stored.slice(0, cut) : stored)
     .filter((message) => message.role !== 'system' && !liveIds.has(message.id))
     .map((message) => ({
-      key: message.id,
+      // Keyed by its place in the tree, so that switching versions keeps the focus on the arrow.
+      key: message.parentId === undefined ? message.id : `after-${message.parentId ?? 'start'}`,
       role: message.role === 'user' ? 'user' : 'assistant',
       content: message.content,
       status: message.status,

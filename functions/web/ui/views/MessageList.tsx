@@ -34,7 +34,10 @@ const STATUS_NOTES: Partial<Record<ShownMessage['status'], string>> = {
   pending: 'Still being written…',
 };
 
-/** "2 / 3" and the arrows to the other versions of a message. */
+/**
+ * "2 / 3" and the arrows to the other versions of a message. At either end an arrow is only
+ * marked unavailable (not disabled), so that it keeps the keyboard's focus.
+ */
 function Versions({ versions, role }: { versions: NonNullable<ShownMessage['versions']>; role: ShownMessage['role'] }) {
   const what = role === 'user' ? 'version of your message' : 'version of the reply';
   return (
@@ -44,8 +47,8 @@ function Versions({ versions, role }: { versions: NonNullable<ShownMessage['vers
         class="icon"
         aria-label={`Previous ${what}`}
         title="Previous version"
-        disabled={versions.index === 0}
-        onClick={() => versions.show(versions.index - 1)}
+        aria-disabled={versions.index === 0}
+        onClick={() => versions.index > 0 && versions.show(versions.index - 1)}
       >
         <Icon name="previous" />
       </button>
@@ -58,8 +61,8 @@ function Versions({ versions, role }: { versions: NonNullable<ShownMessage['vers
         class="icon"
         aria-label={`Next ${what}`}
         title="Next version"
-        disabled={versions.index === versions.count - 1}
-        onClick={() => versions.show(versions.index + 1)}
+        aria-disabled={versions.index === versions.count - 1}
+        onClick={() => versions.index < versions.count - 1 && versions.show(versions.index + 1)}
       >
         <Icon name="next" />
       </button>
