@@ -179,6 +179,13 @@ describe('accessibility (axe-core: no serious or critical violation)', () => {
         '# A heading\n\nSome `code`, a [link](https://example.com).\n\n```python\nprint("hi")\n```',
       );
       expect(await accessibilityViolations(page)).toEqual([]);
+      // A regenerated reply's versions ("2 / 2" and its arrows), and a question being edited.
+      await lastReply(page).getByRole('button', { name: 'Regenerate the reply' }).click();
+      await eventually(() => lastReply(page).getByText('2 / 2').isVisible()).toBe(true);
+      await page.getByRole('list', { name: 'Messages' }).getByRole('button', { name: 'Edit your message' }).click();
+      await eventually(() => page.getByRole('textbox', { name: 'Edit your message' }).isVisible()).toBe(true);
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await page.keyboard.press('Escape');
       await page.getByRole('link', { name: 'New chat' }).click();
       await eventually(() => page.getByRole('heading', { name: 'New chat' }).isVisible()).toBe(true);
       expect(await accessibilityViolations(page)).toEqual([]);

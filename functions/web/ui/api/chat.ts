@@ -71,20 +71,72 @@ export function chatApi(session: Session) {
         body: { content, stream: true },
         signal,
       });
-      if (!response.body) throw new ApiError({ status: 502, title: 'The reply did not stream' });
-      for await (const event of readEvents(response.body)) {
-        const data = JSON.parse(event.data) as Record<string, unknown>;
-        if (event.event === 'message.start')
-          yield { type: 'start', ...(data as Omit<ReplyEvent & { type: 'start' }, 'type'>) };
-        else if (event.event === 'message.delta') yield { type: 'delta', content: String(data.content ?? '') };
-        else if (event.event === 'message.done')
-          yield { type: 'done', messageId: String(data.messageId), finishReason: String(data.finishReason) };
-        else if (event.event === 'conversation.title') yield { type: 'title', title: String(data.title ?? '') };
-        else if (event.event === 'error') yield { type: 'error', error: problemEvent(data) };
-      }
+      yield* replyEvents(response);
     },
   };
 }
 
-export type ChatApi = ReturnType<typeof chatApi>;
+// --- The message tree and resume (docs/chat.md#edit-regenerate-continue): edit, regenerate,
+// continue, switch branch, and read a reply's stream again.
+
+/** The events of a reply's stream, read from its response. */
+async function* replyEvents(response: Response): AsyncGenerator<ReplyEvent> {
+  if (!response.body) throw new ApiError({ status: 502, title: 'The reply did not stream' });
+  for await (const event of readEvents(response.body)) {
+    const data = JSON.parse(event.data) as Record<string, unknown>;
+    if (event.event === 'message.start')
+      yield { type: 'start', ...(data as Omit<ReplyEvent & { type: 'start' }, 'type'>) };
+    else if (event.event === 'message.delta') yield { type: 'delta', content: String(data.content ?? '') };
+    else if (event.event === 'message.done')
+      yield { type: 'done', messageId: String(data.messageId), finishReason: String(data.finishReason) };
+    else if (event.event === 'conversation.title') yield { type: 'title', title: String(data.title ?? '') };
+    else if (event.event === 'error') yield { type: 'error', error: problemEvent(data) };
+  }
+}
+
+/** What starts a reply other than a new message. */
+export type ReplyStart =
+  | { kind: 'edit'; messageId: string; content: string }
+  | { kind: 'regenerate'; messageId: string }
+  | { kind: 'continue'; messageId: string }
+  /** Reads a reply again from `after` characters on (its Last-Event-ID). */
+  | { kind: 'resume'; messageId: string; after: number };
+
+/** The tree and resume requests, as the signed-in person. */
+export function branchApi(session: Session) {
+  const path = (id: string, messageId: string) =>
+    `/chat/conversations/${encodeURIComponent(id)}/messages/${encodeURIComponent(messageId)}`;
+  return {
+    /** Makes the branch through `messageId` current; answers the conversation on it. */
+    switchBranch: async (id: string, messageId: string) =>
+      readJson<ConversationWithMessages>(
+        await session.request({
+          method: 'PUT',
+          path: `/chat/conversations/${encodeURIComponent(id)}/current-branch`,
+          body: { messageId },
+        }),
+      ),
+
+    /** Starts (or, for resume, reads again) a reply and yields its events; aborting only stops reading. */
+    async *startReply(id: string, start: ReplyStart, signal: AbortSignal): AsyncGenerator<ReplyEvent> {
+      const response =
+        start.kind === 'resume'
+          ? await session.request({
+              method: 'GET',
+              path: `${path(id, start.messageId)}/events`,
+              headers: { 'last-event-id': String(start.after) },
+              signal,
+            })
+          : await session.request({
+              method: 'POST',
+              path: `${path(id, start.messageId)}/${start.kind}`,
+              body: start.kind === 'edit' ? { content: start.content, stream: true } : { stream: true },
+              signal,
+            });
+      yield* replyEvents(response);
+    },
+  };
+}
+
+export type ChatApi = ReturnType<typeof chatApi> & ReturnType<typeof branchApi>;
 export type { Message };

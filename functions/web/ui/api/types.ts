@@ -44,10 +44,16 @@ export interface Message {
   model: string | null;
   usage: { promptTokens: number; completionTokens: number; durationMs: number } | null;
   createdAt: string;
+  /** Where chat keeps a message tree (docs/chat.md): the message it follows, and its versions. */
+  parentId?: string | null;
+  siblingIds?: string[];
+  finishReason?: string | null;
 }
 
 export interface ConversationWithMessages extends Conversation {
+  /** The current branch, oldest first. */
   messages: Message[];
+  currentMessageId?: string | null;
 }
 
 export interface Page<T> {

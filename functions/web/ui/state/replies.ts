@@ -1,4 +1,4 @@
-import type { ChatApi } from '../api/chat.ts';
+import type { ChatApi, ReplyEvent, ReplyStart } from '../api/chat.ts';
 import { describeError, type ErrorWords } from '../api/problem.ts';
 import type { ConversationList } from './conversations.ts';
 import { Store } from './store.ts';
@@ -8,7 +8,13 @@ export type LiveReplyStatus = 'sending' | 'streaming' | 'done' | 'stopped' | 'fa
 /** A reply being generated, as the page shows it before the stored conversation has it. */
 export interface LiveReply {
   conversationId: string;
-  userContent: string;
+  /** The user message shown above the reply; none when the reply answers a stored one. */
+  userContent?: string | undefined;
+  /**
+   * The stored message the live ones replace, with everything after it on the branch (the
+   * edited message, the regenerated or continued reply); none for a new message at the end.
+   */
+  replaces?: string | undefined;
   content: string;
   status: LiveReplyStatus;
   userMessageId?: string;
@@ -55,16 +61,54 @@ export class Replies {
    * Sends the message and follows its reply until it is done, stopped or failed. `first`: the
    * conversation's first message, which gives it its title.
    */
-  async send(conversationId: string, content: string, options: { first?: boolean } = {}): Promise<void> {
+  send(conversationId: string, content: string, options: { first?: boolean } = {}): Promise<void> {
+    return this.#follow(
+      { conversationId, userContent: content, content: '', status: 'sending' },
+      (signal) => this.#api.sendMessage(conversationId, content, signal),
+      options,
+    );
+  }
+
+  /**
+   * Edits a user message, regenerates or continues a reply, or reads again a reply still being
+   * generated (`resume`, from the `content` the page has of it), and follows the new reply.
+   */
+  restart(
+    conversationId: string,
+    start: ReplyStart,
+    shown: { userContent?: string; content?: string; userMessageId?: string | null; model?: string | null } = {},
+  ): Promise<void> {
+    const resumed = start.kind === 'continue' || start.kind === 'resume';
+    return this.#follow(
+      {
+        conversationId,
+        userContent: shown.userContent,
+        replaces: start.messageId,
+        content: shown.content ?? '',
+        status: start.kind === 'resume' ? 'streaming' : 'sending',
+        // A continued or resumed reply keeps its id: known before its stream starts.
+        messageId: resumed ? start.messageId : undefined,
+        userMessageId: resumed ? (shown.userMessageId ?? undefined) : undefined,
+        model: shown.model ?? undefined,
+      },
+      (signal) => this.#api.startReply(conversationId, start, signal),
+      {},
+    );
+  }
+
+  async #follow(
+    initial: LiveReply,
+    events: (signal: AbortSignal) => AsyncGenerator<ReplyEvent>,
+    options: { first?: boolean },
+  ): Promise<void> {
+    const { conversationId } = initial;
     if (this.busy(conversationId)) return;
     const controller = new AbortController();
     this.#controllers.set(conversationId, controller);
-    this.state.update((replies) =>
-      new Map(replies).set(conversationId, { conversationId, userContent: content, content: '', status: 'sending' }),
-    );
-    let text = '';
+    this.state.update((replies) => new Map(replies).set(conversationId, initial));
+    let text = initial.content;
     try {
-      for await (const event of this.#api.sendMessage(conversationId, content, controller.signal)) {
+      for await (const event of events(controller.signal)) {
         if (event.type === 'start') {
           if (this.#stopWhenStarted.delete(conversationId)) this.#stopOnServer(conversationId, event.messageId);
           this.#conversations.touch(conversationId);
@@ -77,7 +121,7 @@ export class Replies {
           });
         } else if (event.type === 'delta') {
           text += event.content;
-          this.#change(conversationId, { content: text });
+          this.#change(conversationId, { status: 'streaming', content: text });
         } else if (event.type === 'done') {
           this.#change(conversationId, {
             status: event.finishReason === 'cancelled' ? 'stopped' : 'done',

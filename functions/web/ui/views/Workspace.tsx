@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { chatApi } from '../api/chat.ts';
+import { branchApi, chatApi } from '../api/chat.ts';
 import type { Session } from '../api/session.ts';
 import type { User } from '../api/types.ts';
 import { Icon } from '../components/icons.tsx';
@@ -58,7 +58,7 @@ export function Workspace({ session, user }: { session: Session; user: User }) {
   const [menuOpen, setMenuOpen] = useState(false);
   const menuButton = useRef<HTMLButtonElement>(null);
   const services = useMemo(() => {
-    const chat = chatApi(session);
+    const chat = { ...chatApi(session), ...branchApi(session) };
     const conversations = new ConversationList(chat);
     return { session, chat, conversations, replies: new Replies(chat, conversations) };
   }, [session]);
