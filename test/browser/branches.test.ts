@@ -17,7 +17,9 @@ import {
 
 const JOURNEY_MS = 120_000;
 // The tiny model writes until num_predict: long replies, stopped by the person mid-way.
-const browser = useZerochatInChromium({ CHAT_MAX_NUM_PREDICT: '20000' }, { ownOllama: true });
+// Replies long enough to stop mid-way, written at 50 tokens a second as a real model would
+// (the tiny model alone writes thousands a second; see startPacedOllama).
+const browser = useZerochatInChromium({ CHAT_MAX_NUM_PREDICT: '20000' }, { ownOllama: true, linesPerSecond: 50 });
 
 const text = async (message: Locator) => (await message.locator('.markdown, .user-text').textContent()) ?? '';
 
