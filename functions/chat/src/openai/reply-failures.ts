@@ -28,12 +28,5 @@ export function startFailure(
   return upstreamError(error);
 }
 
-/** The error for a completion that broke off; Ollama's own words go to the log only. */
-export function midReplyFailure(failure: unknown, log: Logger): AppError {
-  const upstream = failure instanceof ModelServerError ? failure : undefined;
-  log.error('the completion broke off', { kind: upstream?.kind, upstream: upstream?.upstreamMessage, err: failure });
-  if (upstream?.kind === 'unreachable') {
-    return upstreamUnavailable('The model server went away while replying. Try again shortly.', failure);
-  }
-  return upstream ? upstreamError(upstream) : toAppError(failure);
-}
+// A completion that broke off mid-reply fails as a reply does.
+export { midReplyFailure } from '../reply/reply-failures.ts';
