@@ -7,9 +7,9 @@ import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatProcess, startChatProcess } from '../support/chat-process.ts';
 import { testSigningKey } from '../support/keys.ts';
-import { useOwnOllama } from '../support/own-ollama.ts';
+import { askOllamaDirectly, useOwnOllama } from '../support/own-ollama.ts';
 import { allEvents, type SseEvent, sseEvents } from '../support/sse.ts';
-import { testServices, useTestDatabase } from '../support/test-services.ts';
+import { useTestDatabase } from '../support/test-services.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const database = useTestDatabase();
@@ -25,27 +25,11 @@ beforeAll(async () => {
     startChatProcess({ mongoUri: database.uri, dbName: database.name, key, env: { OLLAMA_HOST: ollama.server.host } });
   [generating, other] = await Promise.all([start(), start()]);
   user = await generating.user();
-  await askOllama(4); // Loads the model, so the timings below measure generation only.
+  await askOllamaDirectly(ollama.server.host, 4); // Loads the model, so the timings below measure generation only.
 });
 afterAll(async () => {
   await Promise.all([generating?.process.stop(), other?.process.stop()]);
 });
-
-/** A short reply straight from this file's Ollama; resolves with how long it took, in ms. */
-async function askOllama(tokens: number): Promise<number> {
-  const started = performance.now();
-  const response = await fetch(`${ollama.server.host}/api/chat`, {
-    method: 'POST',
-    body: JSON.stringify({
-      model: testServices().tinyModel,
-      messages: [{ role: 'user', content: 'ping' }],
-      stream: false,
-      options: { num_predict: tokens },
-    }),
-  });
-  await response.json();
-  return performance.now() - started;
-}
 
 async function conversation(): Promise<string> {
   const { body } = await generating.client.json<{ id: string }>('POST', '/chat/conversations', {
@@ -94,7 +78,7 @@ describe('stop', () => {
     expect(stoppedMs).toBeLessThan(1000);
     // Ollama (one generation at a time) is free again: the generation has stopped, not only
     // its forwarding; the rest of 40,000 tokens would take minutes.
-    expect(await askOllama(8)).toBeLessThan(10_000);
+    expect(await askOllamaDirectly(ollama.server.host, 8)).toBeLessThan(10_000);
 
     for await (const event of events) read.push(event);
     expect(read.at(-1)).toMatchObject({ event: 'message.done', data: { finishReason: 'cancelled', usage: null } });

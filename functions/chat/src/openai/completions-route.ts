@@ -3,14 +3,15 @@ import { AppError, type FunctionApp, jsonBody, toAppError } from '@zerochat/runt
 import { streamSSE } from 'hono/streaming';
 import { ObjectId } from 'mongodb';
 import type { ChatContext } from '../chat-context.ts';
-import { type OpenReply, openReply, type ReplyResult, type StopReason, streamReply } from '../reply/stream-reply.ts';
+import { midReplyFailure, startFailure } from '../reply/reply-failures.ts';
+import { type OpenReply, openReply, type ReplyResult, streamReply } from '../reply/stream-reply.ts';
+import { superviseReply } from '../reply/supervise-reply.ts';
 import type { ReplyOutcome } from '../reply-metrics.ts';
 import { ChatCompletionSchema, credentialErrors, keyOrToken, openAiErrorDoc } from './api-schemas.ts';
 import { completionBody, completionChunk, completionFrame, openAiFinishReason, usageChunk } from './completion-body.ts';
 import { CompletionRequest, planCompletion } from './completion-request.ts';
 import type { KeyUsage } from './key-usage.ts';
 import { modelNotFound, toOpenAiError } from './openai-errors.ts';
-import { midReplyFailure, startFailure } from './reply-failures.ts';
 
 const STREAM_DESCRIPTION = `With \`stream: true\`, Server-Sent Events as OpenAI sends them: \`data: <chat.completion.chunk>\` lines (the role first, then the text, then the finish reason; with \`stream_options.include_usage\` a last chunk without choices carries the usage), then \`data: [DONE]\`. A failure after the first chunk is a \`data: {"error": {…}}\` line, and the stream ends without [DONE].`;
 
@@ -52,7 +53,8 @@ export function addCompletionRoute(app: FunctionApp, chat: ChatContext, usage: K
     // The allow-list only: Ollama's answer to the completion itself says whether it has the model.
     const model = permittedModel(chat, plan.model);
     const slot = await chat.slots.acquire(new ObjectId(principal.userId));
-    const run = superviseCompletion(chat, model, c.req.raw.signal);
+    // An OpenAI client cannot resume a completion: one that goes away stops the generation at once.
+    const run = superviseReply(chat, model, c.req.raw.signal);
 
     /** Frees the slot, ends the metrics and counts a completion that started on its key. */
     const finish = async (outcome: ReplyOutcome, result?: ReplyResult) => {
@@ -72,11 +74,10 @@ export function addCompletionRoute(app: FunctionApp, chat: ChatContext, usage: K
       reply = await openReply(chat.models, { model, ...plan.ollama }, run.signal);
       run.firstTokenArrived();
     } catch (error) {
-      const waited = Math.min(settings.CHAT_FIRST_TOKEN_TIMEOUT_MS, settings.CHAT_GENERATION_TIMEOUT_MS);
-      const failure = startFailure(error, run.signal, model, waited, log);
+      const failure = startFailure(error, run.signal, model, settings, log);
       run.cancel();
       await finish('not_started');
-      if (failure) throw failure;
+      if (failure) throw asOpenAiProblem(failure, model);
       log.info('the client left before the completion started');
       // nginx's "client closed request": nobody reads it, but logs and metrics tell it apart.
       return new Response(null, { status: 499 });
@@ -130,39 +131,11 @@ function permittedModel(chat: ChatContext, requested: string): string {
   try {
     return chat.catalog.permitted(requested);
   } catch (error) {
-    throw error instanceof AppError && error.code === 'model_not_found' ? modelNotFound(requested) : error;
+    throw asOpenAiProblem(error, requested);
   }
 }
 
-/**
- * What ends a completion early (the client leaving, the time limits), its metrics, and its
- * lifetime: tracked from the start, so a shutdown waits for it.
- */
-function superviseCompletion(chat: ChatContext, model: string, disconnected: AbortSignal) {
-  const stop = new AbortController();
-  const stopWith = (reason: StopReason) => () => stop.abort(reason);
-  const total = setTimeout(stopWith('timeout'), chat.settings.CHAT_GENERATION_TIMEOUT_MS);
-  const firstToken = setTimeout(stopWith('first_token_timeout'), chat.settings.CHAT_FIRST_TOKEN_TIMEOUT_MS);
-  const cancel = stopWith('cancelled');
-  // An OpenAI client cannot resume a completion: one that goes away stops the generation at once.
-  disconnected.addEventListener('abort', cancel, { once: true });
-  if (disconnected.aborted) cancel();
-  const ended = Promise.withResolvers<void>();
-  void chat.lifecycle.track(ended.promise);
-  const measured = chat.metrics.begin(model);
-  return {
-    signal: stop.signal,
-    cancel,
-    firstTokenArrived() {
-      clearTimeout(firstToken);
-      measured.firstToken();
-    },
-    end(outcome: ReplyOutcome, completionTokens?: number) {
-      clearTimeout(total);
-      clearTimeout(firstToken);
-      disconnected.removeEventListener('abort', cancel);
-      measured.end(outcome, completionTokens);
-      ended.resolve();
-    },
-  };
+/** Chat's problems as /v1 words them: an unknown model names the parameter, as OpenAI does. */
+function asOpenAiProblem(error: unknown, model: string): unknown {
+  return error instanceof AppError && error.code === 'model_not_found' ? modelNotFound(model) : error;
 }
