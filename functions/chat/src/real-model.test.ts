@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { DETERMINISTIC, useRealModel } from '../../../test/support/real-model.ts';
 import { useTestDatabase } from '../../../test/support/test-services.ts';
-import { allEvents, chatHarness } from '../test/harness.ts';
+import { allEvents, chatHarness, waitFor } from '../test/harness.ts';
 
 const database = useTestDatabase();
 const realModel = useRealModel();
@@ -47,22 +47,81 @@ describe('the chat function with a real model', () => {
     });
   });
 
-  it('writes a short title for a conversation when asked to', { timeout: REAL_REPLY_MS }, async () => {
+  it('names a conversation after its first exchange with a short title of its own', {
+    // The title is generated after the reply, within its own bound of a minute.
+    timeout: REAL_REPLY_MS + 60_000,
+  }, async () => {
+    const chat = await chatHarness(database, { env: { CHAT_TITLES: 'true' } });
+    const user = await chat.user();
+    const conversation = await user.newConversation({ model: realModel.name });
+    const question = 'How do I bake sourdough bread at home?';
+    const events = await allEvents(
+      await user.call('POST', `/chat/conversations/${conversation}/messages`, {
+        content: question,
+        options: { ...DETERMINISTIC, num_predict: 24 },
+      }),
+    );
+    expect(events.find((event) => event.event === 'message.done')).toBeDefined();
+    // The first message names the conversation at once; the model's title replaces it, within
+    // the stream when it comes in time, on a later read otherwise (how soon depends on the load).
+    let title = '';
+    await waitFor(async () => {
+      const view = (await (await user.call('GET', `/chat/conversations/${conversation}`)).json()) as { title: string };
+      title = view.title;
+      return title !== question;
+    }, 60_000).catch((error: unknown) => {
+      const said = chat.lines.filter((line) => /name|title/i.test(String(line.msg)));
+      throw new Error(`no title from the model; the log said: ${JSON.stringify(said)}`, { cause: error });
+    });
+    const titled = events.find((event) => event.event === 'conversation.title');
+    if (titled) expect(titled.data).toEqual({ conversationId: conversation, title });
+    // A title, not the first message again: one short line, about the bread.
+    expect(title).not.toContain('\n');
+    expect([...title].length).toBeGreaterThan(2);
+    expect([...title].length).toBeLessThanOrEqual(60);
+    expect(title.toLowerCase()).toMatch(/sourdough|bread|bak/);
+  });
+
+  it('regenerates a reply: a second version beside the first, both sensible, the new one current', {
+    timeout: REAL_REPLY_MS,
+  }, async () => {
     const chat = await chatHarness(database);
     const user = await chat.user();
     const conversation = await user.newConversation({ model: realModel.name });
-    const response = await user.call('POST', `/chat/conversations/${conversation}/messages`, {
-      content:
-        'Write a short title, at most six words, for a conversation that starts with: "How do I bake sourdough bread at home?" Answer with the title only.',
+    const options = { ...DETERMINISTIC, num_predict: 32 };
+    const asked = await user.call('POST', `/chat/conversations/${conversation}/messages`, {
+      content: 'What is the capital of France?',
       stream: false,
-      options: { ...DETERMINISTIC, num_predict: 32 },
+      options,
     });
-    const reply = (await response.json()) as { finishReason: string; message: { content: string } };
-    // The model ends the title itself, on one line, and it is about the conversation.
-    expect(reply.finishReason).toBe('stop');
-    const title = reply.message.content.trim();
-    expect(title).not.toContain('\n');
-    expect(title.length).toBeLessThanOrEqual(100);
-    expect(title.toLowerCase()).toContain('sourdough');
+    expect(asked.status).toBe(200);
+    const first = ((await asked.json()) as { message: { id: string } }).message;
+    const regenerated = await allEvents(
+      await user.call('POST', `/chat/conversations/${conversation}/messages/${first.id}/regenerate`, { options }),
+    );
+    const start = regenerated[0];
+    expect(start?.event).toBe('message.start');
+    const secondId = String(start?.data.messageId);
+    expect(secondId).not.toBe(first.id);
+    expect(regenerated.at(-1)).toMatchObject({ event: 'message.done', data: { messageId: secondId } });
+
+    const view = (await (await user.call('GET', `/chat/conversations/${conversation}`)).json()) as {
+      currentMessageId: string;
+      messages: Array<{ id: string; parentId: string | null; role: string; content: string; siblingIds: string[] }>;
+    };
+    // The current path is the question and the new reply, which shows two versions.
+    const [question, answer] = view.messages;
+    expect(view.messages).toHaveLength(2);
+    expect(view.currentMessageId).toBe(secondId);
+    expect(answer).toMatchObject({ id: secondId, role: 'assistant', parentId: question?.id });
+    expect(answer?.siblingIds).toEqual([first.id, secondId]);
+    expect(answer?.content).toContain('Paris');
+    // The first version is kept, as it was.
+    const switched = await user.call('PUT', `/chat/conversations/${conversation}/current-branch`, {
+      messageId: first.id,
+    });
+    const back = (await switched.json()) as { messages: Array<{ id: string; content: string }> };
+    expect(back.messages.at(-1)?.id).toBe(first.id);
+    expect(back.messages.at(-1)?.content).toContain('Paris');
   });
 });
