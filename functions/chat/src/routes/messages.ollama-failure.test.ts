@@ -3,7 +3,7 @@
 import { COLLECTIONS, type MessageDocument } from '@zerochat/data';
 import { ObjectId } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { childProcesses, useOwnOllama } from '../../../../test/support/own-ollama.ts';
+import { childProcesses, type OwnOllama, useOwnOllama } from '../../../../test/support/own-ollama.ts';
 import { useTestDatabase } from '../../../../test/support/test-services.ts';
 import {
   allEvents,
@@ -22,9 +22,7 @@ const messages = () => database.db.collection<MessageDocument>(COLLECTIONS.messa
 
 /**
  * A chat and an Ollama of the calling describe's own, so each failure starts from processes
- * that nothing broke before, whatever ran first. (A chat process that saw Ollama killed
- * mid-reply was seen to report a later runner crash as a dropped connection, not as Ollama's
- * error line: a finding of its own, not what these tests are about.)
+ * that nothing broke before, whatever ran first.
  */
 function useChatOnBreakableOllama() {
   const ollama = useOwnOllama();
@@ -35,6 +33,15 @@ function useChatOnBreakableOllama() {
     scene.user = await scene.chat.user();
   });
   return { ollama, scene };
+}
+
+/** Kills the model runner of `ollama` (Ollama then ends the reply with an {"error"} line). */
+async function crashRunner(ollama: OwnOllama): Promise<void> {
+  const runners = (await childProcesses(ollama.server.pid ?? 0)).filter((child) =>
+    / runner /.test(`${child.command} `),
+  );
+  expect(runners).toHaveLength(1);
+  for (const runner of runners) process.kill(runner.pid, 'SIGKILL');
 }
 
 /** Streams a long reply, runs `breakOllama` after some text arrived, and returns every event. */
@@ -92,13 +99,7 @@ describe('when the model runner crashes mid-reply', () => {
   it('a crashed model runner ({"error"} line) ends the stream with an upstream_error event', async () => {
     const { chat, user } = scene;
     const id = await user.newConversation();
-    const events = await streamAndBreak(scene, id, async () => {
-      const runners = (await childProcesses(ollama.server.pid ?? 0)).filter((child) =>
-        / runner /.test(`${child.command} `),
-      );
-      expect(runners).toHaveLength(1);
-      for (const runner of runners) process.kill(runner.pid, 'SIGKILL');
-    });
+    const events = await streamAndBreak(scene, id, () => crashRunner(ollama));
     await expectFailedReply(id, events, 'upstream_error');
     const logged = chat.lines.find((line) => line.msg === 'the reply broke off');
     expect(logged).toMatchObject({
@@ -142,5 +143,10 @@ describe('when Ollama itself is killed mid-reply', () => {
       'user:complete',
       'assistant:complete',
     ]);
+
+    // A process that saw Ollama go away still tells a later runner crash from a lost
+    // connection: Ollama's error line, 502, not 503.
+    const later = await user.newConversation();
+    await expectFailedReply(later, await streamAndBreak(scene, later, () => crashRunner(ollama)), 'upstream_error');
   });
 });
