@@ -193,6 +193,24 @@ describe('timeouts and concurrency for streaming and cold starts', () => {
     }
   });
 
+  it("keeps chat's replies alive through a scale-down: its grace ends before Knative's kill, and a reply fits in it", () => {
+    const chat = spec('chat');
+    const env = Object.fromEntries(
+      (chat.containers[0].env as Json[])
+        .filter((variable) => 'value' in variable)
+        .map((v) => [v.name, Number(v.value)]),
+    );
+    // Knative kills the pod timeoutSeconds after it starts ending it (terminationGracePeriodSeconds),
+    // and the queue-proxy's pre-stop drain holds SIGTERM back until 30 s pass without a request.
+    const killMs = chat.timeoutSeconds * 1000;
+    const drainMs = 30_000;
+    // serveFunction: the grace, then up to a tenth of it for the final saves of replies it cut.
+    const shutdownMs = env.SHUTDOWN_GRACE_MS * 1.1;
+    expect(drainMs + shutdownMs).toBeLessThanOrEqual(killMs);
+    // A reply in progress at SIGTERM began at least drainMs before it.
+    expect(env.CHAT_GENERATION_TIMEOUT_MS).toBeLessThanOrEqual(drainMs + env.SHUTDOWN_GRACE_MS);
+  });
+
   it('answers the page quickly: web is short-lived per request and has no secrets or database', () => {
     expect(spec('web').timeoutSeconds).toBeLessThanOrEqual(60);
     const env = JSON.stringify(spec('web').containers[0]);

@@ -50,7 +50,7 @@ database="--env-from cm:zerochat-public-keys --env-value-from MONGODB_URI=secret
 function_settings() {
   case "$1" in
     auth) echo "$database --service-account zerochat-function --scale-max 5 --scale-target 10 --concurrency-limit 20 --timeout 120 --env-from secret:zerochat-auth" ;;
-    chat) echo "$database --service-account zerochat-function --scale-max 4 --scale-target 50 --concurrency-limit 100 --timeout 600" ;;
+    chat) echo "$database --service-account zerochat-function --scale-max 4 --scale-target 50 --concurrency-limit 100 --timeout 600 --env SHUTDOWN_GRACE_MS=510000 --env CHAT_GENERATION_TIMEOUT_MS=540000" ;;
     admin) echo "$database --service-account zerochat-admin --scale-max 1 --scale-target 5 --concurrency-limit 10 --timeout 600 --env-from secret:zerochat-admin" ;;
     web) echo "--service-account zerochat-function --scale-max 3 --scale-target 100 --concurrency-limit 200 --timeout 30" ;;
   esac

@@ -125,6 +125,11 @@ export function knServiceFromArgs(args: readonly string[]): Json {
         env.push({ name: variable, valueFrom: { secretKeyRef: { name: source, key } } });
         break;
       }
+      case '--env': {
+        const [variable = '', ...rest] = value().split('=');
+        env.push({ name: variable, value: rest.join('=') });
+        break;
+      }
       case '--request':
       case '--limit':
         resources[flag === '--request' ? 'requests' : 'limits'] = keyValues(value());
