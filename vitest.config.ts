@@ -14,6 +14,7 @@ const HEAVY = [
   'functions/chat/src/openai/completions.disconnect.test.ts',
   'test/browser/**/*.test.ts',
   'test/e2e/reply-stop-resume.test.ts',
+  'test/e2e/reply-orphaned.test.ts',
 ];
 
 const EXCLUDE = ['**/node_modules/**', '**/dist/**'];

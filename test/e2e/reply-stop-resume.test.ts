@@ -4,9 +4,8 @@
 // "Ollama is free again" proves the generation really stopped.
 import { COLLECTIONS, type MessageDocument } from '@zerochat/data';
 import { ObjectId } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChatProcess, startChatProcess } from '../support/chat-process.ts';
-import { testSigningKey } from '../support/keys.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useChatInstances } from '../support/chat-instances.ts';
 import { askOllamaDirectly, useOwnOllama } from '../support/own-ollama.ts';
 import { allEvents, type SseEvent, sseEvents } from '../support/sse.ts';
 import { useTestDatabase } from '../support/test-services.ts';
@@ -15,34 +14,16 @@ import { waitFor } from '../support/wait-for.ts';
 const database = useTestDatabase();
 const ollama = useOwnOllama({ OLLAMA_NUM_PARALLEL: '1' });
 const messages = () => database.db.collection<MessageDocument>(COLLECTIONS.messages);
-let generating: ChatProcess;
-let other: ChatProcess;
-let user: { id: string; token: string };
+const instances = useChatInstances(database, ollama);
 
 beforeAll(async () => {
-  const key = await testSigningKey();
-  const start = () =>
-    startChatProcess({ mongoUri: database.uri, dbName: database.name, key, env: { OLLAMA_HOST: ollama.server.host } });
-  [generating, other] = await Promise.all([start(), start()]);
-  user = await generating.user();
   await askOllamaDirectly(ollama.server.host, 4); // Loads the model, so the timings below measure generation only.
 });
-afterAll(async () => {
-  await Promise.all([generating?.process.stop(), other?.process.stop()]);
-});
-
-async function conversation(): Promise<string> {
-  const { body } = await generating.client.json<{ id: string }>('POST', '/chat/conversations', {
-    token: user.token,
-    body: {},
-  });
-  return body.id;
-}
 
 /** Starts a reply on the generating instance and reads `count` events of it. */
 async function startReading(id: string, tokens: number, count: number) {
-  const response = await generating.client.call('POST', `/chat/conversations/${id}/messages`, {
-    token: user.token,
+  const response = await instances.generating.client.call('POST', `/chat/conversations/${id}/messages`, {
+    token: instances.user.token,
     body: { content: 'tell me a long story', options: { num_predict: tokens } },
   });
   expect(response.status).toBe(200);
@@ -63,14 +44,14 @@ const text = (events: SseEvent[]) =>
 
 describe('stop', () => {
   it('sent to another instance ends the generation in Ollama within a second and keeps the text as incomplete', async () => {
-    const id = await conversation();
+    const id = await instances.conversation();
     const { events, read, messageId } = await startReading(id, 40_000, 10);
 
     const asked = performance.now();
-    const stop = await other.client.json<{ status: string; content: string; finishReason: string }>(
+    const stop = await instances.other.client.json<{ status: string; content: string; finishReason: string }>(
       'POST',
       `/chat/conversations/${id}/messages/${messageId}/stop`,
-      { token: user.token },
+      { token: instances.user.token },
     );
     const stoppedMs = performance.now() - asked;
     expect(stop.status).toBe(200);
@@ -87,8 +68,8 @@ describe('stop', () => {
     await waitFor(async () => (await database.db.collection(COLLECTIONS.generationSlots).countDocuments()) === 0);
 
     // Stopping it again changes nothing and says how it ended.
-    const again = await other.client.json('POST', `/chat/conversations/${id}/messages/${messageId}/stop`, {
-      token: user.token,
+    const again = await instances.other.client.json('POST', `/chat/conversations/${id}/messages/${messageId}/stop`, {
+      token: instances.user.token,
     });
     expect(again).toMatchObject({ status: 200, body: { status: 'incomplete', content: stop.body.content } });
   });
@@ -96,14 +77,14 @@ describe('stop', () => {
 
 describe('resume', () => {
   it('on another instance, with Last-Event-ID, while the reply is generated: the rest, then done', async () => {
-    const id = await conversation();
+    const id = await instances.conversation();
     const { events, read, messageId } = await startReading(id, 60, 6);
     await events.return(undefined); // The page is reloaded: the reply goes on without a reader.
     const lastId = read.at(-1)?.id ?? '';
     expect(Number(lastId)).toBe(text(read).length);
 
-    const resumed = await other.client.call('GET', `/chat/conversations/${id}/messages/${messageId}/events`, {
-      token: user.token,
+    const resumed = await instances.other.client.call('GET', `/chat/conversations/${id}/messages/${messageId}/events`, {
+      token: instances.user.token,
       headers: { 'last-event-id': lastId },
     });
     expect(resumed.status).toBe(200);
@@ -119,17 +100,17 @@ describe('resume', () => {
   });
 
   it('on either instance after the end, without Last-Event-ID: start, the whole text, done', async () => {
-    const id = await conversation();
-    const first = await generating.client.call('POST', `/chat/conversations/${id}/messages`, {
-      token: user.token,
+    const id = await instances.conversation();
+    const first = await instances.generating.client.call('POST', `/chat/conversations/${id}/messages`, {
+      token: instances.user.token,
       body: { content: 'short', options: { num_predict: 12 } },
     });
     const streamed = await allEvents(first);
     const messageId = String(streamed[0]?.data.messageId);
-    for (const instance of [generating, other]) {
+    for (const instance of [instances.generating, instances.other]) {
       const again = await allEvents(
         await instance.client.call('GET', `/chat/conversations/${id}/messages/${messageId}/events`, {
-          token: user.token,
+          token: instances.user.token,
         }),
       );
       expect(again.map((event) => event.event)).toEqual(['message.start', 'message.delta', 'message.done']);
@@ -139,22 +120,26 @@ describe('resume', () => {
   });
 
   it('refuses a Last-Event-ID that is not an event id, and a user message, changing nothing', async () => {
-    const id = await conversation();
+    const id = await instances.conversation();
     const first = await allEvents(
-      await generating.client.call('POST', `/chat/conversations/${id}/messages`, {
-        token: user.token,
+      await instances.generating.client.call('POST', `/chat/conversations/${id}/messages`, {
+        token: instances.user.token,
         body: { content: 'hi', options: { num_predict: 2 } },
       }),
     );
     const { messageId, userMessageId } = (first[0]?.data ?? {}) as { messageId?: string; userMessageId?: string };
-    const bad = await other.client.json('GET', `/chat/conversations/${id}/messages/${messageId}/events`, {
-      token: user.token,
+    const bad = await instances.other.client.json('GET', `/chat/conversations/${id}/messages/${messageId}/events`, {
+      token: instances.user.token,
       headers: { 'last-event-id': '-1' },
     });
     expect(bad).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
-    const notReply = await other.client.json('GET', `/chat/conversations/${id}/messages/${userMessageId}/events`, {
-      token: user.token,
-    });
+    const notReply = await instances.other.client.json(
+      'GET',
+      `/chat/conversations/${id}/messages/${userMessageId}/events`,
+      {
+        token: instances.user.token,
+      },
+    );
     expect(notReply).toMatchObject({ status: 404, body: { code: 'not_found' } });
   });
 });

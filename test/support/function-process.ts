@@ -48,7 +48,10 @@ export async function startFunctionProcess(entry: string, env: Record<string, st
       return stderr;
     },
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, signal);
+      // A process a signal ended has no exit code, but is gone all the same.
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+        process.kill(child.pid, signal);
+      }
       return exited;
     },
   };

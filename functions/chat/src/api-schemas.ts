@@ -83,24 +83,17 @@ export function conversationJson(conversation: ConversationDocument): z.infer<ty
   };
 }
 
-/**
- * A reply still `pending` long after any generation could have ended belongs to an instance
- * that died mid-reply; it is shown as failed rather than in progress forever.
- */
 export function messageJson(
   message: MessageDocument,
-  staleBefore?: Date,
   parentId: ObjectId | null | undefined = message.parentId,
 ): z.infer<typeof Message> {
-  const stale =
-    message.status === 'pending' && staleBefore !== undefined && (message.startedAt ?? message.createdAt) < staleBefore;
   return {
     id: message._id.toHexString(),
     conversationId: message.conversationId.toHexString(),
     parentId: parentId?.toHexString() ?? null,
     role: message.role,
     content: message.content,
-    status: stale ? 'error' : message.status,
+    status: message.status,
     finishReason: message.finishReason ?? null,
     model: message.model,
     usage: message.usage,

@@ -54,6 +54,7 @@ export function createChatContext(deps: ChatContextDeps): ChatContext {
     slots: createGenerationSlots({
       collection: deps.db.collection<GenerationSlotDocument>(COLLECTIONS.generationSlots),
       limit: deps.settings.CHAT_MAX_CONCURRENT_PER_USER,
+      leaseMs: deps.settings.CHAT_GENERATION_LEASE_MS,
       now: deps.now,
       log: deps.log,
     }),

@@ -34,6 +34,11 @@ export const chatEnv = {
   CHAT_TITLE_WAIT_MS: envInteger(0, 60_000).default(5000),
   /** false: no saves of the text so far (resuming on another instance then waits for the end). */
   CHAT_REPLY_PROGRESS_WRITES: envBoolean.default(true),
+  /**
+   * How long a reply's generation slot stays taken without renewal (renewed every third of it):
+   * the longest a crashed instance blocks a slot, and how soon its replies count as ended.
+   */
+  CHAT_GENERATION_LEASE_MS: envInteger(1000, 600_000).default(60_000),
 };
 
 export const chatConfigSchema = z
@@ -69,4 +74,5 @@ export type ChatSettings = Pick<
   | 'CHAT_REPLY_PROGRESS_WRITES'
   | 'CHAT_TITLES'
   | 'CHAT_TITLE_WAIT_MS'
+  | 'CHAT_GENERATION_LEASE_MS'
 >;

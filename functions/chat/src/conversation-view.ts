@@ -1,9 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { ConversationDocument, MessageDocument } from '@zerochat/data';
 import { Conversation, conversationJson, Message, messageJson } from './api-schemas.ts';
-import type { ChatContext } from './chat-context.ts';
 import { currentPath, messageTree } from './message-tree.ts';
-import { STALE_MARGIN_MS } from './reply/follow-stored-reply.ts';
 
 const PathMessage = Message.extend({
   siblingIds: z.array(z.string()).openapi({
@@ -21,16 +19,14 @@ export const ConversationView = Conversation.extend({
 export function conversationView(
   conversation: ConversationDocument,
   stored: readonly MessageDocument[],
-  chat: Pick<ChatContext, 'now' | 'settings'>,
 ): z.infer<typeof ConversationView> {
-  const staleBefore = new Date(chat.now().getTime() - chat.settings.CHAT_GENERATION_TIMEOUT_MS - STALE_MARGIN_MS);
   const tree = messageTree(stored);
   const path = currentPath(tree, conversation.currentMessageId);
   return {
     ...conversationJson(conversation),
     currentMessageId: path.at(-1)?._id.toHexString() ?? null,
     messages: path.map((message) => ({
-      ...messageJson(message, staleBefore, tree.parentId(message._id)),
+      ...messageJson(message, tree.parentId(message._id)),
       siblingIds: tree.siblings(message._id).map((sibling) => sibling._id.toHexString()),
     })),
   };

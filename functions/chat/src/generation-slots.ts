@@ -3,6 +3,8 @@ import { type Logger, rateLimited } from '@zerochat/runtime';
 import { type Collection, ObjectId } from 'mongodb';
 
 export interface GenerationSlot {
+  /** The lease, new on each acquire: a reply records it, so that others can tell it is alive. */
+  leaseId: ObjectId;
   /** Frees the slot; safe to call more than once. */
   release(): Promise<void>;
 }
@@ -10,6 +12,8 @@ export interface GenerationSlot {
 export interface GenerationSlots {
   /** Takes one of the user's slots, or throws 429 rate_limited when all are busy. */
   acquire(userId: ObjectId): Promise<GenerationSlot>;
+  /** Whether the lease is held still: renewed in time and not released. */
+  held(leaseId: ObjectId): Promise<boolean>;
 }
 
 export interface GenerationSlotOptions {
@@ -65,6 +69,7 @@ export function createGenerationSlots(options: GenerationSlotOptions): Generatio
         }, leaseMs / 3);
         let released: Promise<void> | undefined;
         return {
+          leaseId,
           release() {
             clearInterval(renewal);
             released ??= collection.deleteOne(filter).then(() => undefined);
@@ -76,6 +81,10 @@ export function createGenerationSlots(options: GenerationSlotOptions): Generatio
         RETRY_AFTER_S,
         `You have ${limit} ${limit === 1 ? 'reply' : 'replies'} in progress; wait for one to finish.`,
       );
+    },
+
+    async held(leaseId) {
+      return (await collection.countDocuments({ leaseId, expiresAt: { $gt: now() } }, { limit: 1 })) === 1;
     },
   };
 }

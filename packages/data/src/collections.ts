@@ -158,6 +158,11 @@ export interface MessageDocument {
   startedAt?: Date;
   /** Set by a stop request while the reply is pending; the generating instance stops on it. */
   stopRequestedAt?: Date;
+  /**
+   * The generation slot lease of the reply's latest generation: while that lease lives, its
+   * instance is generating it. Absent on replies stored before it was kept.
+   */
+  leaseId?: ObjectId;
 }
 
 /**

@@ -1,24 +1,24 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MessageDocument } from '@zerochat/data';
-import { AppError } from '@zerochat/runtime';
+import { AppError, type Logger } from '@zerochat/runtime';
 import type { ChatContext } from '../chat-context.ts';
 import { messageNotFound, upstreamError } from '../problems.ts';
+import { settleIfOrphaned } from './orphaned-reply.ts';
 import type { ReplyEvent } from './reply-events.ts';
-
-/** A reply still pending this long after its generation began was orphaned by a dead instance. */
-export const STALE_MARGIN_MS = 60_000;
 
 /**
  * A reply's events from what is stored: for a reply another instance generates (it saves its
  * text every CHAT_REPLY_PROGRESS_MS), or one that has ended. The same events as followLog
  * gives for a reply of this instance; the text comes in larger pieces. Ends with `done` or
- * `error` once the reply is stored final, or when `signal` aborts (the reader left).
+ * `error` once the reply is stored final, or when `signal` aborts (the reader left). A reply
+ * whose instance died (its generation lease lapsed) is stored as failed, and ends in `error`.
  */
 export async function* followStoredReply(
-  chat: Pick<ChatContext, 'store' | 'settings' | 'now'>,
+  chat: Pick<ChatContext, 'store' | 'settings' | 'now' | 'slots'>,
   reply: MessageDocument,
   after: number | undefined,
   signal: AbortSignal,
+  log: Logger,
 ): AsyncGenerator<ReplyEvent> {
   const messageId = reply._id.toHexString();
   let sent = after ?? 0;
@@ -31,8 +31,10 @@ export async function* followStoredReply(
     };
     yield { event: 'message.start', id: '0', data };
   }
-  const startedAt = (reply.startedAt ?? reply.createdAt).getTime();
-  const giveUpAt = startedAt + chat.settings.CHAT_GENERATION_TIMEOUT_MS + STALE_MARGIN_MS;
+  // A lease changes no faster than it is renewed: no need to look more often.
+  const orphanCheckMs = chat.settings.CHAT_GENERATION_LEASE_MS / 3;
+  let nextOrphanCheck = 0;
+  let orphanedNow = false;
   let current: MessageDocument | null = reply;
   for (;;) {
     if (!current) {
@@ -45,12 +47,19 @@ export async function* followStoredReply(
       sent = current.content.length;
     }
     if (current.status !== 'pending') {
-      yield ended(current, sent);
+      const failed = orphanedNow && current.status === 'error';
+      yield failed ? { event: 'error', id: String(sent), problem: orphaned() } : ended(current, sent);
       return;
     }
-    if (chat.now().getTime() > giveUpAt) {
-      yield { event: 'error', id: String(sent), problem: orphaned() };
-      return;
+    if (performance.now() >= nextOrphanCheck) {
+      nextOrphanCheck = performance.now() + orphanCheckMs;
+      const settled = await settleIfOrphaned(chat, current, false, log);
+      if (settled.reply.status !== 'pending') {
+        // Ended, by this check or meanwhile: its last text, then how it ended.
+        orphanedNow = settled.orphaned;
+        current = settled.reply;
+        continue;
+      }
     }
     try {
       await sleep(chat.settings.CHAT_REPLY_PROGRESS_MS, undefined, { signal });

@@ -3,7 +3,7 @@ import type { ConversationDocument, MessageDocument, MessageStatus, MessageUsage
 import { type AppError, conflict, isDatabaseUnreachable, type Logger, toAppError } from '@zerochat/runtime';
 import type { ObjectId } from 'mongodb';
 import type { ChatContext } from '../chat-context.ts';
-import type { ChatStore } from '../chat-store.ts';
+import type { ChatStore, Generation } from '../chat-store.ts';
 import { messageTree } from '../message-tree.ts';
 import type { ModelOptions } from '../model-server.ts';
 import { conversationNotFound } from '../problems.ts';
@@ -87,7 +87,7 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
   let progress: ReturnType<typeof watchProgress> | undefined;
   let open: OpenReply | null;
   try {
-    written = await writePlan(chat.store, conversation, plan, model);
+    written = await writePlan(chat.store, conversation, plan, { model, leaseId: slot.leaseId });
     progress = watchProgress({
       store: chat.store,
       replyId: written.reply._id,
@@ -238,18 +238,18 @@ async function writePlan(
   store: ChatStore,
   conversation: ConversationDocument,
   plan: ReplyPlan,
-  model: string,
+  generation: Generation,
 ): Promise<Written> {
   const { userId } = conversation;
   if (plan.kind === 'message' || plan.kind === 'edit') {
-    const { userMessage, reply } = await store.insertExchange(conversation, plan.next, model, plan.parentId);
+    const { userMessage, reply } = await store.insertExchange(conversation, plan.next, generation, plan.parentId);
     return { userMessage, reply, undo: () => store.discardMessages(userId, [userMessage._id, reply._id]) };
   }
   if (plan.kind === 'regenerate') {
-    const reply = await store.insertReply(conversation, plan.answered._id, model);
+    const reply = await store.insertReply(conversation, plan.answered._id, generation);
     return { userMessage: plan.answered, reply, undo: () => store.discardMessages(userId, [reply._id]) };
   }
-  const before = await store.reopenReply(userId, plan.continued._id);
+  const before = await store.reopenReply(userId, plan.continued._id, generation.leaseId);
   if (!before) throw conflict('This reply is being generated already.');
   return {
     userMessage: plan.answered,

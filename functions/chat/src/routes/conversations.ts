@@ -17,6 +17,7 @@ import { DEFAULT_TITLE } from '../chat-store.ts';
 import type { ChatSettings } from '../config.ts';
 import { ConversationView, conversationView } from '../conversation-view.ts';
 import { conversationNotFound } from '../problems.ts';
+import { settleIfOrphaned } from '../reply/orphaned-reply.ts';
 import { literalPattern } from '../search/search-text.ts';
 
 const ModelName = z.string().min(1).max(200).openapi({ example: 'llama3.2:1b' });
@@ -225,12 +226,18 @@ export function addConversationRoutes(app: FunctionApp, chat: ChatContext): void
   app.openapi(getConversation, async (c) => {
     const userId = userIdOf(c.get('principal'));
     const id = toObjectId(c.req.valid('param').id);
-    const [conversation, messages] = await Promise.all([
+    const [conversation, stored] = await Promise.all([
       chat.store.findConversation(userId, id),
       chat.store.conversationMessages(userId, id),
     ]);
     if (!conversation) throw conversationNotFound();
-    return c.json(conversationView(conversation, messages, chat), 200);
+    // A reply left pending by an instance that died is stored as ended when read.
+    const messages = await Promise.all(
+      stored.map(async (message) =>
+        message.status === 'pending' ? (await settleIfOrphaned(chat, message, false, c.get('log'))).reply : message,
+      ),
+    );
+    return c.json(conversationView(conversation, messages), 200);
   });
 
   app.openapi(changeConversation(chat.settings), async (c) => {

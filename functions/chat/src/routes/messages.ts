@@ -231,6 +231,6 @@ export function addMessageRoutes(app: FunctionApp, chat: ChatContext): void {
     if (!messageTree(stored).get(messageId)) throw messageNotFound();
     const updated = await chat.store.selectBranch(userId, id, messageId);
     if (!updated) throw conversationNotFound();
-    return c.json(conversationView(updated, stored, chat), 200);
+    return c.json(conversationView(updated, stored), 200);
   });
 }

@@ -6,6 +6,7 @@ import { authProblems, Message, MessageIdParam, messageJson, secured, toObjectId
 import type { ChatContext } from '../chat-context.ts';
 import { messageNotFound } from '../problems.ts';
 import { followStoredReply } from '../reply/follow-stored-reply.ts';
+import { settleIfOrphaned } from '../reply/orphaned-reply.ts';
 import { sseMessage } from '../reply/reply-sse.ts';
 import { SSE_DESCRIPTION } from './reply-response.ts';
 
@@ -49,7 +50,10 @@ const stopReply = createRoute({
   request: { params: MessageIdParam },
   responses: {
     200: jsonResponse(Message, 'The reply as stored now: stopped (`incomplete`), or as it had ended before'),
-    202: jsonResponse(Message, 'The stop is requested, but the reply was not stored as stopped within 5 s'),
+    202: jsonResponse(
+      Message,
+      'The stop is requested, but the reply was not stored as stopped within 5 s: its instance is busy, or went away less than `CHAT_GENERATION_LEASE_MS` ago (the reply is then stored as stopped once that has passed, by the next stop or read)',
+    ),
     ...authProblems,
     404: problem('No such conversation of yours, or no such reply in it (not_found)'),
   },
@@ -73,7 +77,8 @@ export function addReplyRoutes(app: FunctionApp, chat: ChatContext): void {
     const lastEventId = c.req.valid('header')['last-event-id'];
     const after = lastEventId === undefined ? undefined : Number(lastEventId);
     const signal = c.req.raw.signal;
-    const events = chat.live.get(params.messageId)?.follow(after) ?? followStoredReply(chat, reply, after, signal);
+    const events =
+      chat.live.get(params.messageId)?.follow(after) ?? followStoredReply(chat, reply, after, signal, c.get('log'));
     c.header('x-accel-buffering', 'no');
     return streamSSE(c, async (sse) => {
       try {
@@ -92,12 +97,17 @@ export function addReplyRoutes(app: FunctionApp, chat: ChatContext): void {
     if (reply.status !== 'pending') return c.json(messageJson(reply), 200);
     // The request in the database reaches whichever instance generates it; here, at once.
     await chat.store.requestStop(reply._id);
-    chat.live.get(params.messageId)?.stop();
+    const live = chat.live.get(params.messageId);
+    live?.stop();
+    // No instance generates it any more (its lease lapsed): nobody else will end it.
+    const settle = async () => (await settleIfOrphaned(chat, reply, true, c.get('log'))).reply;
+    if (!live) reply = await settle();
     const deadline = performance.now() + STOP_WAIT_MS;
     while (reply.status === 'pending' && performance.now() < deadline) {
       await sleep(Math.min(100, chat.settings.CHAT_REPLY_PROGRESS_MS));
       reply = (await chat.store.findMessage(reply.userId, reply.conversationId, reply._id)) ?? reply;
     }
+    if (reply.status === 'pending') reply = await settle();
     return c.json(messageJson(reply), reply.status === 'pending' ? 202 : 200);
   });
 }

@@ -12,8 +12,8 @@ export function withSearchIndex(store: ChatStore, index: SearchIndex, log: Logge
 
   return {
     ...store,
-    async insertExchange(conversation, content, model, parentId) {
-      const exchange = await store.insertExchange(conversation, content, model, parentId);
+    async insertExchange(conversation, content, generation, parentId) {
+      const exchange = await store.insertExchange(conversation, content, generation, parentId);
       await index.put(exchange.userMessage).catch(indexing('a message'));
       return exchange;
     },
