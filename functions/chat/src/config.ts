@@ -34,6 +34,10 @@ export const chatEnv = {
   CHAT_TITLE_WAIT_MS: envInteger(0, 60_000).default(5000),
   /** false: no saves of the text so far (resuming on another instance then waits for the end). */
   CHAT_REPLY_PROGRESS_WRITES: envBoolean.default(true),
+  /** Largest file POST /chat/import takes, in bytes; the whole file is read before anything is written. */
+  CHAT_IMPORT_MAX_BYTES: envInteger(1024, 256 * 1024 * 1024).default(16 * 1024 * 1024),
+  /** Most messages (and conversations) one import takes. */
+  CHAT_IMPORT_MAX_MESSAGES: envInteger(1, 1_000_000).default(20_000),
 };
 
 export const chatConfigSchema = z
@@ -69,4 +73,6 @@ export type ChatSettings = Pick<
   | 'CHAT_REPLY_PROGRESS_WRITES'
   | 'CHAT_TITLES'
   | 'CHAT_TITLE_WAIT_MS'
+  | 'CHAT_IMPORT_MAX_BYTES'
+  | 'CHAT_IMPORT_MAX_MESSAGES'
 >;
