@@ -85,7 +85,10 @@ describe('export and import on the page', () => {
   it(
     'export then import: the file brings the conversation back as a new one, with both versions of its reply',
     async () => {
-      const { page, problems } = await openPage(await browser.newContext(), browser.zerochat.baseUrl);
+      const { page, problems } = await openPage(
+        await browser.newContext({ colorScheme: 'dark' }),
+        browser.zerochat.baseUrl,
+      );
       await register(page, uniqueEmail('importer'));
       await chat(page, 'Plan a day in Porto');
       const originalUrl = page.url();
@@ -126,6 +129,29 @@ describe('export and import on the page', () => {
       await eventually(() => lastReply(page).getByText('2 / 2').isVisible()).toBe(true);
       await lastReply(page).getByRole('button', { name: 'Previous version of the reply' }).click();
       await eventually(() => lastReply(page).getByText('1 / 2').isVisible()).toBe(true);
+      expect(problems).toEqual([]);
+    },
+    JOURNEY_MS,
+  );
+
+  it(
+    'offers no export or import where chat has neither',
+    async () => {
+      const context = await browser.newContext();
+      // A stand-in for a chat from before export: its API document names neither path.
+      let asked = 0;
+      await context.route('**/chat/openapi.json', (route) => {
+        asked++;
+        return route.fulfill({ json: { openapi: '3.1.0', info: { title: 'chat', version: '0' }, paths: {} } });
+      });
+      const { page, problems } = await openPage(context, browser.zerochat.baseUrl);
+      await register(page, uniqueEmail('older'));
+      await page.getByRole('link', { name: 'Settings' }).click();
+      await eventually(() => page.getByRole('heading', { name: 'Change password' }).isVisible()).toBe(true);
+      // The page asked, and the other sections have loaded by the time the API keys show.
+      await eventually(() => asked).toBeGreaterThan(0);
+      await eventually(() => page.getByRole('heading', { name: 'API keys' }).isVisible()).toBe(true);
+      expect(await page.getByRole('heading', { name: 'Export and import' }).count()).toBe(0);
       expect(problems).toEqual([]);
     },
     JOURNEY_MS,
