@@ -159,6 +159,19 @@ describe('export', () => {
     expect(markdown).not.toContain('Not Bob');
   });
 
+  it('reads all conversations a few at a time, however many there are', async () => {
+    const dana = await chat.user();
+    const empty = (n: number) =>
+      branchedConversation({ id: `c${n}`, title: `Number ${n}`, messages: [], currentMessageId: null });
+    // Two imports of 30: more than one import may take here, and than one read of the cursor.
+    await importFile(dana, transferFile(Array.from({ length: 30 }, (_, n) => empty(n))));
+    await importFile(dana, transferFile(Array.from({ length: 30 }, (_, n) => empty(30 + n))));
+    const all = await exportOf(dana, '/chat/export');
+    expect(all.conversations.map((conversation) => conversation.title)).toEqual(
+      Array.from({ length: 60 }, (_, n) => `Number ${n}`),
+    );
+  });
+
   it('does not find another user’s conversation', async () => {
     const id = await alice.newConversation({ title: 'Alice only' });
     for (const format of ['json', 'markdown']) {
@@ -195,6 +208,17 @@ describe('import', () => {
     };
     expect(found.items.map((item) => item.id).sort()).toEqual(imported.map((conversation) => conversation.id).sort());
     expect(found.items[0]?.match?.snippet).toContain('Lisbon');
+  });
+
+  it('gives everything new ids: a file of another user’s conversation changes nothing of theirs', async () => {
+    const id = await alice.newConversation({ title: 'Alice’s own' });
+    const file = await exportOf(alice, `/chat/conversations/${id}/export`);
+    const before = await alice.call('GET', `/chat/conversations/${id}`).then((response) => response.json());
+    const [imported] = await importFile(bob, file);
+    expect(imported?.id).not.toBe(id);
+    expect(await alice.call('GET', `/chat/conversations/${id}`).then((response) => response.json())).toEqual(before);
+    expect((await bob.call('GET', `/chat/conversations/${id}`)).status).toBe(404);
+    expect((await view(bob, imported?.id ?? '')).title).toBe('Alice’s own');
   });
 
   it('takes a file larger than other request bodies, up to CHAT_IMPORT_MAX_BYTES', async () => {
