@@ -246,11 +246,12 @@ export interface UserSettingsDocument {
 }
 
 /**
- * An import of conversations in progress (docs/chat.md, "Export and import"). Its conversations
- * and messages are written with `_id` as their `userId`, which is no user's, so no read finds
- * them; they become the user's in one last step. `staging` (being written; a stale one is
- * deleted with what it wrote) turns `committing` once everything is written (a stale one is
- * finished). The import removes this record when it is done.
+ * An import of conversations in progress (docs/chat.md, "Export and import"). Its
+ * conversations are written with `_id` as their `userId`, which is no user's, so no read finds
+ * them (nor their messages, which are reached only through them); they become the user's in
+ * the last step. `staging` (being written; a stale one is deleted with what it wrote) turns
+ * `committing` once everything is written (a stale one is finished). The import removes this
+ * record when it is done.
  */
 export interface ImportDocument {
   _id: ObjectId;

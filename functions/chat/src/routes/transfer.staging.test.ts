@@ -139,7 +139,7 @@ describe('a staged import', () => {
         message: {
           _id: new ObjectId(),
           conversationId,
-          userId: stagingId,
+          userId: user.id,
           parentId: null,
           role: 'user' as const,
           content: `${title} and the fjords`,

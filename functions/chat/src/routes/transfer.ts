@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { ConversationDocument } from '@zerochat/data';
 import {
   AppError,
   type FunctionApp,
@@ -75,10 +74,13 @@ export function addTransferRoutes(app: FunctionApp, chat: ChatContext, deps: { d
     }),
     async (c) => {
       const userId = userIdOf(c.get('principal'));
-      const conversation = await chat.store.findConversation(userId, toObjectId(c.req.valid('param').id));
+      const id = toObjectId(c.req.valid('param').id);
+      const [conversation, messages] = await Promise.all([
+        chat.store.findConversation(userId, id),
+        chat.store.conversationMessages(userId, id),
+      ]);
       if (!conversation) throw conversationNotFound();
-      return exportResponse(c.req.valid('query').format, oneOf(conversation), {
-        store: chat.store,
+      return exportResponse(c.req.valid('query').format, [{ conversation, messages }], {
         now: chat.now(),
         name: conversation.title,
       });
@@ -98,7 +100,6 @@ export function addTransferRoutes(app: FunctionApp, chat: ChatContext, deps: { d
     async (c) => {
       const userId = userIdOf(c.get('principal'));
       return exportResponse(c.req.valid('query').format, userConversations(deps.db, userId), {
-        store: chat.store,
         now: chat.now(),
         name: 'conversations',
       });
@@ -156,8 +157,4 @@ export function addTransferRoutes(app: FunctionApp, chat: ChatContext, deps: { d
       throw validationFailed(toFieldErrors(result.error.issues, result.target === 'json' ? 'body' : 'query'));
     },
   );
-}
-
-async function* oneOf(conversation: ConversationDocument): AsyncGenerator<ConversationDocument> {
-  yield conversation;
 }

@@ -1,26 +1,58 @@
-import { COLLECTIONS, type ConversationDocument } from '@zerochat/data';
+import { COLLECTIONS, type ConversationDocument, type MessageDocument } from '@zerochat/data';
 import type { Db, ObjectId } from 'mongodb';
-import type { ChatStore } from '../chat-store.ts';
 import { markdownConversation, markdownHead } from './markdown-export.ts';
 import { fileConversation, fileHead } from './transfer-format.ts';
 
-/** Conversations read from the database at a time while an export is written. */
-const CURSOR_BATCH = 20;
+/** Documents read from the database at a time while an export is written. */
+const CURSOR_BATCH = 200;
+
+/** A conversation with all its messages, oldest first. */
+export interface ConversationWithMessages {
+  conversation: ConversationDocument;
+  messages: MessageDocument[];
+}
+
+/** What an export writes: one conversation (a list), or all of them as they are read. */
+type Conversations = AsyncIterable<ConversationWithMessages> | Iterable<ConversationWithMessages>;
 
 export interface ExportDeps {
-  store: Pick<ChatStore, 'conversationMessages'>;
   now: Date;
   /** What the file is named after: a conversation's title, or "conversations". */
   name: string;
 }
 
-/** All of the user's conversations, archived ones too, oldest first, read a few at a time. */
-export function userConversations(db: Db, userId: ObjectId): AsyncIterable<ConversationDocument> {
-  return db
+/**
+ * All of the user's conversations, archived ones too, in the order they were stored, each
+ * with its messages. Two cursors read side by side, both in conversation id order: one pass
+ * over the user's messages rather than a query per conversation (FerretDB scans a collection
+ * for every query), and only one conversation's messages in memory at a time.
+ */
+export async function* userConversations(db: Db, userId: ObjectId): AsyncGenerator<ConversationWithMessages> {
+  const conversations = db
     .collection<ConversationDocument>(COLLECTIONS.conversations)
     .find({ userId })
-    .sort({ createdAt: 1, _id: 1 })
+    .sort({ _id: 1 })
     .batchSize(CURSOR_BATCH);
+  const messages = db
+    .collection<MessageDocument>(COLLECTIONS.messages)
+    .find({ userId })
+    .sort({ conversationId: 1, createdAt: 1, _id: 1 })
+    .batchSize(CURSOR_BATCH);
+  try {
+    let next = await messages.next();
+    for await (const conversation of conversations) {
+      const id = conversation._id.toHexString();
+      const own: MessageDocument[] = [];
+      // Messages of conversations that are not listed (deleted halfway) are passed over.
+      while (next && next.conversationId.toHexString() <= id) {
+        if (next.conversationId.toHexString() === id) own.push(next);
+        next = await messages.next();
+      }
+      yield { conversation, messages: own };
+    }
+  } finally {
+    await Promise.all([conversations.close(), messages.close()]);
+  }
 }
 
 /**
@@ -29,11 +61,7 @@ export function userConversations(db: Db, userId: ObjectId): AsyncIterable<Conve
  * A failure halfway ends the download short (the JSON then does not parse, so it cannot be
  * imported half).
  */
-export function exportResponse(
-  format: 'json' | 'markdown',
-  conversations: AsyncIterable<ConversationDocument>,
-  deps: ExportDeps,
-): Response {
+export function exportResponse(format: 'json' | 'markdown', conversations: Conversations, deps: ExportDeps): Response {
   const chunks = format === 'json' ? jsonChunks(conversations, deps) : markdownChunks(conversations, deps);
   const extension = format === 'json' ? 'json' : 'md';
   return new Response(byteStream(chunks), {
@@ -48,24 +76,20 @@ export function exportResponse(
   });
 }
 
-async function* jsonChunks(conversations: AsyncIterable<ConversationDocument>, deps: ExportDeps) {
+async function* jsonChunks(conversations: Conversations, deps: ExportDeps) {
   const head = JSON.stringify(fileHead(deps.now));
   yield `${head.slice(0, -1)},"conversations":[`;
   let first = true;
-  for await (const conversation of conversations) {
-    const messages = await deps.store.conversationMessages(conversation.userId, conversation._id);
+  for await (const { conversation, messages } of conversations) {
     yield `${first ? '' : ','}\n${JSON.stringify(fileConversation(conversation, messages))}`;
     first = false;
   }
   yield '\n]}\n';
 }
 
-async function* markdownChunks(conversations: AsyncIterable<ConversationDocument>, deps: ExportDeps) {
+async function* markdownChunks(conversations: Conversations, deps: ExportDeps) {
   yield markdownHead(deps.now);
-  for await (const conversation of conversations) {
-    const messages = await deps.store.conversationMessages(conversation.userId, conversation._id);
-    yield markdownConversation(conversation, messages);
-  }
+  for await (const { conversation, messages } of conversations) yield markdownConversation(conversation, messages);
 }
 
 /** Pulled: the next chunk is made only when the client has taken the one before. */

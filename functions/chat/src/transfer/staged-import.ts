@@ -24,12 +24,15 @@ export interface StagedImportDeps {
 
 /**
  * Imports conversations without transactions (FerretDB has none) and without ever showing
- * part of an import. Everything is written staged: owned by the import's id, which is no
- * user's, so no read (list, view, search, export, delete) can find it. Only once all of it is
- * written does the import's record turn `committing`, one single-document write, and then the
- * messages and conversations are handed to the user. A failure before that point deletes what
- * was staged; a process that dies leaves a record that the next import's sweep resolves: a
- * staging one is deleted with its documents, a committing one is finished.
+ * part of an import. The messages are written first, as the user's: no read reaches a message
+ * but through its conversation. The conversations are written staged: owned by the import's
+ * id, which is no user's, so no read (list, view, search, export, delete) can find them. Once
+ * all is written, the import's record turns `committing` (one single-document write), and the
+ * conversations are handed to the user, one update each. A failure before that point deletes
+ * what was written; a process that dies leaves a record that the next import's sweep
+ * resolves: a staging one is deleted with its documents, a committing one is finished.
+ * (FerretDB updates a document at a time, so only the conversations are moved, not the
+ * messages: thousands of single updates would take minutes.)
  */
 export function createStagedImport(deps: StagedImportDeps) {
   const conversations = deps.db.collection<ConversationDocument>(COLLECTIONS.conversations);
@@ -37,15 +40,14 @@ export function createStagedImport(deps: StagedImportDeps) {
   const imports = deps.db.collection<ImportDocument>(COLLECTIONS.imports);
 
   /** Deletes what a staging import wrote, then its record. */
-  async function rollBack(stagingId: ObjectId): Promise<void> {
-    await messages.deleteMany({ userId: stagingId });
-    await conversations.deleteMany({ userId: stagingId });
-    await imports.deleteOne({ _id: stagingId });
+  async function rollBack(record: Pick<ImportDocument, '_id' | 'userId' | 'conversationIds'>): Promise<void> {
+    await messages.deleteMany({ conversationId: { $in: record.conversationIds }, userId: record.userId });
+    await conversations.deleteMany({ userId: record._id });
+    await imports.deleteOne({ _id: record._id });
   }
 
-  /** Hands a committing import's documents to its user; safe to repeat. */
+  /** Hands a committing import's conversations to its user; safe to repeat. */
   async function finish(record: ImportDocument): Promise<void> {
-    await messages.updateMany({ userId: record._id }, { $set: { userId: record.userId } });
     await conversations.updateMany({ userId: record._id }, { $set: { userId: record.userId } });
     await indexForSearch(record.userId, record.conversationIds);
     await imports.deleteOne({ _id: record._id });
@@ -90,7 +92,7 @@ export function createStagedImport(deps: StagedImportDeps) {
       for (const record of stale) {
         deps.log.warn('resolving an import that did not finish', { importId: record._id, state: record.state });
         if (record.state === 'committing') await finish(record);
-        else await rollBack(record._id);
+        else await rollBack(record);
       }
       return stale.length;
     },
@@ -98,16 +100,17 @@ export function createStagedImport(deps: StagedImportDeps) {
     /** Imports a checked file's conversations for `userId` under new ids; all or nothing. */
     async run(userId: ObjectId, file: TransferFile): Promise<ImportedConversation[]> {
       const stagingId = new ObjectId();
-      const staged = file.conversations.map((conversation) => stagedDocuments(conversation, stagingId));
+      const staged = file.conversations.map((conversation) => stagedDocuments(conversation, stagingId, userId));
       const at = deps.now();
-      await imports.insertOne({
+      const record: ImportDocument = {
         _id: stagingId,
         userId,
         state: 'staging',
         conversationIds: staged.map(({ conversation }) => conversation._id),
         createdAt: at,
         expiresAt: new Date(at.getTime() + IMPORT_LEASE_MS),
-      });
+      };
+      await imports.insertOne(record);
       let committed: ImportDocument | null = null;
       try {
         await insertInBatches(
@@ -126,7 +129,7 @@ export function createStagedImport(deps: StagedImportDeps) {
         );
         if (!committed) throw importExpired();
       } catch (error) {
-        await rollBack(stagingId).catch((cleanup: unknown) =>
+        await rollBack(record).catch((cleanup: unknown) =>
           deps.log.error('cleaning up a failed import failed; the next import cleans it up', {
             importId: stagingId,
             err: cleanup,
@@ -147,12 +150,14 @@ export function createStagedImport(deps: StagedImportDeps) {
 export type StagedImport = ReturnType<typeof createStagedImport>;
 
 /**
- * A conversation of the file as documents owned by `stagingId`, under new ids. Messages get
- * their ids oldest first (ties in the file's order), so the stored order is the file's.
+ * A conversation of the file as documents under new ids: the conversation owned by
+ * `stagingId`, its messages by `userId`. Messages get their ids oldest first (ties in the
+ * file's order), so the stored order is the file's.
  */
 function stagedDocuments(
   conversation: TransferConversation,
   stagingId: ObjectId,
+  userId: ObjectId,
 ): { conversation: ConversationDocument; messages: MessageDocument[] } {
   const conversationId = new ObjectId();
   const ordered = conversation.messages
@@ -176,7 +181,7 @@ function stagedDocuments(
     messages: ordered.map(({ message, createdAt }) => ({
       _id: newId(message.id),
       conversationId,
-      userId: stagingId,
+      userId,
       parentId: message.parentId === null ? null : newId(message.parentId),
       role: message.role,
       content: message.content,
