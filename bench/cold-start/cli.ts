@@ -8,11 +8,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { stopServicesOnSignals } from '@zerochat/local-services';
 import { buildReport } from './report/build-report.ts';
 import { renderMarkdown } from './report/markdown.ts';
 import { renderSvg } from './report/svg.ts';
 import { renderTable } from './report/table.ts';
 import { runLocalBenchmark } from './run-local.ts';
+
+// Ctrl-C stops FerretDB and Ollama too, not only this process.
+stopServicesOnSignals();
 
 const { values } = parseArgs({
   options: {

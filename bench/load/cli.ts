@@ -7,8 +7,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { stopServicesOnSignals } from '@zerochat/local-services';
 import { renderLoadMarkdown, renderLoadTable } from './report/render.ts';
 import { runLoadBenchmark } from './run-load.ts';
+
+// Ctrl-C stops FerretDB and Ollama too, not only this process.
+stopServicesOnSignals();
 
 const { values } = parseArgs({
   options: {

@@ -29,6 +29,10 @@ export async function startServer(options: {
     stderr = (stderr + chunk.toString()).slice(-2000);
   });
   const exited = once(child, 'exit');
+  // A benchmark that ends early (an error, Ctrl-C) takes its servers with it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  void exited.then(() => process.off('exit', killOnExit));
   const stop = async () => {
     if (child.exitCode !== null || child.pid === undefined) return;
     child.kill('SIGTERM');

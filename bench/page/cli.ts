@@ -8,6 +8,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { stopServicesOnSignals } from '@zerochat/local-services';
 import { launchChromium } from '../../test/support/chromium.ts';
 import { apiClient } from '../../test/support/http-client.ts';
 import { startStandaloneZerochat } from '../../test/support/standalone-zerochat.ts';
@@ -15,6 +16,9 @@ import { summarize } from '../cold-start/statistics.ts';
 import { describeMachine } from '../report/machine.ts';
 import { renderMarkdownTable, renderTextTable, type Table } from '../report/tables.ts';
 import { measurePageLoad, type PageLoadSample } from './measure-page.ts';
+
+// Ctrl-C stops FerretDB and Ollama too, not only this process.
+stopServicesOnSignals();
 
 const { values } = parseArgs({
   options: {

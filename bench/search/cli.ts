@@ -6,8 +6,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { stopServicesOnSignals } from '@zerochat/local-services';
 import { renderSearchMarkdown } from './render.ts';
 import { runSearchBenchmark } from './run-search.ts';
+
+// Ctrl-C stops FerretDB and Ollama too, not only this process.
+stopServicesOnSignals();
 
 const { values } = parseArgs({
   options: {

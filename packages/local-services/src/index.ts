@@ -36,5 +36,6 @@ export {
   type ServiceProcess,
   type ServiceProcessOptions,
   startServiceProcess,
+  stopServicesOnSignals,
 } from './service-process.ts';
 export { ensureSmolLm2, SMOLLM2, type SmolLm2Options, smolLm2Path } from './smollm2.ts';

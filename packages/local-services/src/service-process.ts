@@ -42,6 +42,16 @@ process.once('exit', () => {
   for (const pid of running) signalGroup(pid, 'SIGKILL');
 });
 
+/**
+ * For command-line programs: SIGINT (Ctrl-C) and SIGTERM end the process through `exit`, so
+ * the hook above stops the services it started. By default Node dies of these signals without
+ * running exit hooks, and the services, each in a process group of its own, would run on.
+ */
+export function stopServicesOnSignals(): void {
+  process.once('SIGINT', () => process.exit(130));
+  process.once('SIGTERM', () => process.exit(143));
+}
+
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
