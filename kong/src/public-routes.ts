@@ -25,8 +25,10 @@ export interface PublicRoute {
    */
   access: 'public' | 'token' | 'token-or-key';
   rateLimit?: RateLimitTier;
-  /** The reply is streamed (Server-Sent Events): Kong must not buffer it. */
+  /** The reply is streamed (Server-Sent Events, a download written as it is read): Kong must not buffer it. */
   streaming?: true;
+  /** A larger body than the global request-size limit allows (an uploaded file), in bytes. */
+  maxBodyBytes?: number;
 }
 
 const docs = (fn: FunctionName): PublicRoute[] => [
@@ -138,6 +140,24 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
     access: 'token',
   },
   { name: 'chat-settings', function: 'chat', methods: ['GET', 'PUT'], path: '/chat/settings', access: 'token' },
+  {
+    name: 'chat-conversation-export',
+    function: 'chat',
+    methods: ['GET'],
+    path: '/chat/conversations/{id}/export',
+    access: 'token',
+    streaming: true,
+  },
+  { name: 'chat-export', function: 'chat', methods: ['GET'], path: '/chat/export', access: 'token', streaming: true },
+  // The chat function's CHAT_IMPORT_MAX_BYTES by default; raise both together.
+  {
+    name: 'chat-import',
+    function: 'chat',
+    methods: ['POST'],
+    path: '/chat/import',
+    access: 'token',
+    maxBodyBytes: 16 * 1024 * 1024,
+  },
   // The OpenAI-compatible API; its rate limit counts per credential.
   {
     name: 'v1-models',

@@ -62,7 +62,7 @@ describe('renderKongConfig', () => {
     }
   });
 
-  it('streams the reply routes unbuffered and buffers everything else', () => {
+  it('streams the reply routes and the downloads unbuffered and buffers everything else', () => {
     const streaming = routes(compose).filter((route) => route.response_buffering === false);
     expect(streaming.map((route) => route.name)).toEqual([
       'chat-messages',
@@ -70,6 +70,8 @@ describe('renderKongConfig', () => {
       'chat-message-regenerate',
       'chat-message-continue',
       'chat-reply-events',
+      'chat-conversation-export',
+      'chat-export',
       'v1-chat-completions',
       'v1-chat-completions-key',
     ]);
@@ -155,6 +157,15 @@ describe('renderKongConfig', () => {
     );
     expect(byName['request-size-limiting']).toMatchObject({ allowed_payload_size: 65_536, size_unit: 'bytes' });
     expect(byName.prometheus).toMatchObject({ status_code_metrics: true, latency_metrics: true });
+  });
+
+  it('lets only the import route take a body larger than the global limit', () => {
+    const larger = routes(compose).filter((route) =>
+      route.plugins?.some((plugin) => plugin.name === 'request-size-limiting'),
+    );
+    expect(larger.map((route) => [route.name, route.plugins?.at(-1)?.config])).toEqual([
+      ['chat-import', expect.objectContaining({ allowed_payload_size: 16 * 1024 * 1024, size_unit: 'bytes' })],
+    ]);
   });
 
   it('waits long enough for a cold model load on chat and for a model pull on admin', () => {

@@ -98,6 +98,16 @@ function rateLimitPlugin(limit: RateLimit, instance?: string, perCredential = fa
   };
 }
 
+/** Kong answers 413 to a larger body before it reaches a function; a route's own one replaces the global one. */
+function requestSizePlugin(bytes: number, instance?: string): KongPlugin {
+  return {
+    name: 'request-size-limiting',
+    ...(instance ? { instance_name: instance } : {}),
+    config: { allowed_payload_size: bytes, size_unit: 'bytes', require_content_length: false },
+    tags: [KONG_TAG],
+  };
+}
+
 function globalPlugins(options: RenderKongConfigOptions, limits: Record<'default' | RateLimitTier, RateLimit>) {
   const plugins: KongPlugin[] = [
     {
@@ -126,15 +136,7 @@ function globalPlugins(options: RenderKongConfigOptions, limits: Record<'default
       },
       tags: [KONG_TAG],
     },
-    {
-      name: 'request-size-limiting',
-      config: {
-        allowed_payload_size: options.maxBodyBytes ?? 64 * 1024,
-        size_unit: 'bytes',
-        require_content_length: false,
-      },
-      tags: [KONG_TAG],
-    },
+    requestSizePlugin(options.maxBodyBytes ?? 64 * 1024),
     rateLimitPlugin(limits.default),
     {
       name: 'prometheus',
@@ -183,7 +185,8 @@ function kongRoutesOf(route: PublicRoute, limits: Record<'default' | RateLimitTi
     tags: [KONG_TAG],
     ...(plugins.length ? { plugins } : {}),
   });
-  const checked = route.access === 'public' ? rateLimit() : [JWT_PLUGIN, ...rateLimit()];
+  const sizeLimit = route.maxBodyBytes ? [requestSizePlugin(route.maxBodyBytes, `${route.name}-size-limit`)] : [];
+  const checked = [...(route.access === 'public' ? [] : [JWT_PLUGIN]), ...rateLimit(), ...sizeLimit];
   const routes = [kongRoute(route.name, checked)];
   if (route.access === 'token-or-key') {
     routes.push(kongRoute(`${route.name}-key`, rateLimit('-key'), { authorization: [API_KEY_HEADER_PATTERN] }));

@@ -33,6 +33,37 @@ const event = (headers: Record<string, string>) => ({
   ...headers,
 });
 const sender = { authorization: `Bearer ${MATRIX_EVENTS_SECRET}` };
+/** The chat process's CHAT_IMPORT_MAX_BYTES (matrix.test.ts sets it), above BODY_LIMIT_BYTES. */
+export const MATRIX_IMPORT_MAX_BYTES = 100 * KIB;
+const importedMessage = (id: string, parentId: string | null, content = 'hi') => ({
+  id,
+  parentId,
+  role: 'user',
+  content,
+  status: 'complete',
+  finishReason: null,
+  model: null,
+  usage: null,
+  createdAt: '2029-01-01T00:00:00.000Z',
+});
+const importedConversation = (messages: object[]) => ({
+  id: 'c1',
+  title: 'imported',
+  model: 'm',
+  systemPrompt: null,
+  pinned: false,
+  archived: false,
+  createdAt: '2029-01-01T00:00:00.000Z',
+  updatedAt: '2029-01-01T00:00:00.000Z',
+  currentMessageId: null,
+  messages,
+});
+const importFile = (conversations: object[]) => ({
+  format: 'zerochat.conversations',
+  version: 1,
+  exportedAt: '2029-01-01T00:00:00.000Z',
+  conversations,
+});
 
 // biome-ignore format: one line per case, so that a new case is one line
 export const BAD_INPUTS: readonly BadInput[] = [
@@ -137,6 +168,19 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { fn: 'chat', name: 'the events of a reply nobody has', request: 'GET /chat/conversations/{conversation}/messages/0123456789abcdef01234567/events', token: 'valid', status: 404, code: 'not_found' },
   { fn: 'chat', name: 'a Last-Event-ID that is no event id', request: 'GET /chat/conversations/{conversation}/messages/0123456789abcdef01234567/events', token: 'valid', headers: { 'last-event-id': '1e9; drop' }, status: 400, code: 'validation_failed' },
   { fn: 'chat', name: 'a reply that asks to cancel on disconnect with a string', request: 'POST /chat/conversations/{conversation}/messages', token: 'valid', body: { content: 'hi', cancelOnDisconnect: 'yes' }, status: 400, code: 'validation_failed' },
+  // chat: export and import
+  { fn: 'chat', name: 'an export in a format it does not know', request: 'GET /chat/export?format=pdf', token: 'valid', status: 400, code: 'validation_failed' },
+  { fn: 'chat', name: 'an export of a conversation nobody has', request: 'GET /chat/conversations/0123456789abcdef01234567/export', token: 'valid', status: 404, code: 'not_found' },
+  { fn: 'chat', name: 'an export without a token', request: 'GET /chat/export', status: 401, code: 'token_missing' },
+  { fn: 'chat', name: 'an import without a token', request: 'POST /chat/import', body: importFile([]), status: 401, code: 'token_missing' },
+  { fn: 'chat', name: 'an import of a version it does not know', request: 'POST /chat/import', token: 'valid', body: { ...importFile([importedConversation([])]), version: 2 }, status: 400, code: 'import_version_unsupported' },
+  { fn: 'chat', name: 'an import that is not JSON', request: 'POST /chat/import', token: 'valid', body: '# My chats', contentType: 'text/markdown', status: 415, code: 'unsupported_media_type' },
+  { fn: 'chat', name: 'an import cut off halfway', request: 'POST /chat/import', token: 'valid', body: JSON.stringify(importFile([importedConversation([])])).slice(0, 60), status: 400, code: 'malformed_json' },
+  { fn: 'chat', name: 'an import whose parent is not there', request: 'POST /chat/import', token: 'valid', body: importFile([importedConversation([importedMessage('m1', 'gone')])]), status: 400, code: 'validation_failed' },
+  { fn: 'chat', name: 'an import whose messages form a cycle', request: 'POST /chat/import', token: 'valid', body: importFile([importedConversation([importedMessage('m1', 'm2'), importedMessage('m2', 'm1')])]), status: 400, code: 'validation_failed' },
+  { fn: 'chat', name: '$ne as an imported message id', request: 'POST /chat/import', token: 'valid', body: importFile([importedConversation([{ ...importedMessage('m1', null), id: { $ne: null } }])]), status: 400, code: 'validation_failed' },
+  { fn: 'chat', name: 'a userId smuggled into an import', request: 'POST /chat/import', token: 'valid', body: importFile([{ ...importedConversation([]), userId: '0123456789abcdef01234567' }]), status: 400, code: 'validation_failed' },
+  { fn: 'chat', name: 'an import over CHAT_IMPORT_MAX_BYTES', request: 'POST /chat/import', token: 'valid', body: importFile([importedConversation([importedMessage('m1', null, big(MATRIX_IMPORT_MAX_BYTES))])]), status: 413, code: 'payload_too_large' },
   { fn: 'chat', name: 'headers over 16 KiB', request: 'GET /chat/conversations', token: 'valid', headers: huge, status: 431, code: 'headers_too_large' },
   // admin: who may call
   { fn: 'admin', name: 'no token', request: 'GET /admin/status', status: 401, code: 'token_missing' },

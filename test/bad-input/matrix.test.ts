@@ -10,7 +10,7 @@ import { type FunctionProcess, startFunctionProcess } from '../support/function-
 import { apiClient } from '../support/http-client.ts';
 import { TEST_AUDIENCE, TEST_ISSUER } from '../support/keys.ts';
 import { testServices, useTestDatabase } from '../support/test-services.ts';
-import { BAD_INPUTS, MATRIX_EVENTS_SECRET } from './cases.ts';
+import { BAD_INPUTS, MATRIX_EVENTS_SECRET, MATRIX_IMPORT_MAX_BYTES } from './cases.ts';
 import { asTestKey, badTokens, type TokenKind } from './tokens.ts';
 
 const database = useTestDatabase();
@@ -37,6 +37,7 @@ beforeAll(async () => {
         ...env,
         ...(fn === 'auth' ? { AUTH_SIGNING_KEYS: JSON.stringify(keys) } : {}),
         ...(fn === 'admin' ? { ADMIN_EVENTS_SECRET: MATRIX_EVENTS_SECRET } : {}),
+        ...(fn === 'chat' ? { CHAT_IMPORT_MAX_BYTES: String(MATRIX_IMPORT_MAX_BYTES) } : {}),
       }),
     ),
   );

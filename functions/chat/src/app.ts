@@ -19,6 +19,7 @@ import { addConversationRoutes } from './routes/conversations.ts';
 import { addMessageRoutes } from './routes/messages.ts';
 import { addModelRoutes } from './routes/models.ts';
 import { addReplyRoutes } from './routes/replies.ts';
+import { addTransferRoutes, IMPORT_PATH } from './routes/transfer.ts';
 import { addUserSettingsRoutes } from './routes/user-settings.ts';
 
 /** Where the access tokens' keys come from, and who must have issued them for whom. */
@@ -53,6 +54,7 @@ export function createApp(deps: ChatDeps): FunctionApp {
     // GET /chat/models shows Ollama's state instead.
     readiness: { mongodb: () => deps.mongo.ping() },
     bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
+    bodyLimitsByPath: { [IMPORT_PATH]: deps.config.CHAT_IMPORT_MAX_BYTES },
     metrics,
     // The OpenAI-compatible API answers errors as OpenAI does, so that its clients understand them.
     answerError: (error, c) =>
@@ -81,6 +83,8 @@ export function createApp(deps: ChatDeps): FunctionApp {
   app.use('/chat/models', authenticated);
   app.use('/chat/conversations/*', authenticated);
   app.use('/chat/settings', authenticated);
+  app.use('/chat/export', authenticated);
+  app.use(IMPORT_PATH, authenticated);
 
   addModelRoutes(app, chat);
   addConversationRoutes(app, chat);
@@ -93,5 +97,6 @@ export function createApp(deps: ChatDeps): FunctionApp {
   });
   addReplyRoutes(app, chat);
   addUserSettingsRoutes(app, chat);
+  addTransferRoutes(app, chat, { db: deps.mongo.db, log: deps.log });
   return app;
 }

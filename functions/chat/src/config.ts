@@ -39,6 +39,10 @@ export const chatEnv = {
    * the longest a crashed instance blocks a slot, and how soon its replies count as ended.
    */
   CHAT_GENERATION_LEASE_MS: envInteger(1000, 600_000).default(60_000),
+  /** Largest file POST /chat/import takes, in bytes; the whole file is read before anything is written. */
+  CHAT_IMPORT_MAX_BYTES: envInteger(1024, 256 * 1024 * 1024).default(16 * 1024 * 1024),
+  /** Most messages (and conversations) one import takes. */
+  CHAT_IMPORT_MAX_MESSAGES: envInteger(1, 1_000_000).default(20_000),
 };
 
 export const chatConfigSchema = z
@@ -75,4 +79,6 @@ export type ChatSettings = Pick<
   | 'CHAT_TITLES'
   | 'CHAT_TITLE_WAIT_MS'
   | 'CHAT_GENERATION_LEASE_MS'
+  | 'CHAT_IMPORT_MAX_BYTES'
+  | 'CHAT_IMPORT_MAX_MESSAGES'
 >;

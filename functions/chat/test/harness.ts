@@ -3,7 +3,7 @@
 
 import { COLLECTIONS } from '@zerochat/data';
 import { createLifecycle, type FunctionApp, parseConfig, serveFunction } from '@zerochat/runtime';
-import { ObjectId } from 'mongodb';
+import { type Db, ObjectId } from 'mongodb';
 import { afterAll, expect } from 'vitest';
 import { captureLog } from '../../../test/support/capture-log.ts';
 import {
@@ -29,6 +29,8 @@ export interface ChatHarnessOptions {
   ollamaHost?: string;
   fetch?: typeof fetch;
   now?: () => Date;
+  /** The app's database, when a test must see or fail its writes; the test database by default. */
+  db?: Db;
 }
 
 export interface ChatHarness {
@@ -77,7 +79,7 @@ export async function chatHarness(database: TestDatabase, options: ChatHarnessOp
     config,
     log,
     lifecycle,
-    mongo: { db: database.db, ping: async () => void (await database.db.command({ ping: 1 })) },
+    mongo: { db: options.db ?? database.db, ping: async () => void (await database.db.command({ ping: 1 })) },
     models: createModelServer({ host: config.OLLAMA_HOST, ...(options.fetch ? { fetch: options.fetch } : {}) }),
     ...(options.now ? { now: options.now } : {}),
   });

@@ -16,6 +16,7 @@ export const COLLECTIONS = {
   searchIndex: 'search_index',
   searchLog: 'search_log',
   userSettings: 'user_settings',
+  imports: 'imports',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
@@ -247,4 +248,24 @@ export interface UserSettingsDocument {
   systemPrompt: string | null;
   options: GenerationOptions;
   updatedAt: Date;
+}
+
+/**
+ * An import of conversations in progress (docs/chat.md, "Export and import"). Its
+ * conversations are written with `_id` as their `userId`, which is no user's, so no read finds
+ * them (nor their messages, which are reached only through them); they become the user's in
+ * the last step. `staging` (being written; a stale one is deleted with what it wrote) turns
+ * `committing` once everything is written (a stale one is finished). The import removes this
+ * record when it is done.
+ */
+export interface ImportDocument {
+  _id: ObjectId;
+  /** Whose conversations they become. */
+  userId: ObjectId;
+  state: 'staging' | 'committing';
+  /** The new conversations' ids, for the search index once they are the user's. */
+  conversationIds: ObjectId[];
+  createdAt: Date;
+  /** Past this, the import is taken for dead and the next import cleans it up. */
+  expiresAt: Date;
 }

@@ -7,6 +7,7 @@ export {
   type ConversationDocument,
   type GenerationOptions,
   type GenerationSlotDocument,
+  type ImportDocument,
   type LockDocument,
   type LoginFailureDocument,
   type MessageDocument,

@@ -17,6 +17,7 @@ export const USER_DATA: Readonly<Record<CollectionName, '_id' | 'userId' | null>
   [COLLECTIONS.searchIndex]: '_id',
   [COLLECTIONS.searchLog]: 'userId',
   [COLLECTIONS.userSettings]: '_id',
+  [COLLECTIONS.imports]: 'userId',
   // Failed logins are counted per hashed email and per address, and expire within the window.
   [COLLECTIONS.loginThrottle]: null,
   [COLLECTIONS.processedEvents]: null,

@@ -33,6 +33,11 @@ export interface SearchIndex {
    * from its primary key): a new reply, a regeneration or a continuation alike.
    */
   putReply(replyId: ObjectId, content: string): Promise<void>;
+  /** Many messages of one user at once (an import): one write to the log and one fold. */
+  putMany(
+    userId: ObjectId,
+    messages: ReadonlyArray<Pick<MessageDocument, '_id' | 'conversationId' | 'role' | 'content'>>,
+  ): Promise<void>;
   dropMessages(userId: ObjectId, messageIds: ObjectId[]): Promise<void>;
   dropConversation(userId: ObjectId, conversationId: ObjectId): Promise<void>;
   /** The user's conversations (hex ids) with a message matching `pattern`, each with its newest match. */
@@ -182,19 +187,24 @@ export function createSearchIndex(options: SearchIndexOptions): SearchIndex {
     compactSoon(entry.userId);
   }
 
-  const put: SearchIndex['put'] = (message) =>
-    append({
-      _id: new ObjectId(),
-      op: 'put',
-      userId: message.userId,
-      conversationId: message.conversationId,
-      messageId: message._id,
-      role: message.role === 'user' ? 'user' : 'assistant',
-      text: message.content,
-    });
+  const putEntry = (message: Parameters<SearchIndex['put']>[0]): SearchLogDocument => ({
+    _id: new ObjectId(),
+    op: 'put',
+    userId: message.userId,
+    conversationId: message.conversationId,
+    messageId: message._id,
+    role: message.role === 'user' ? 'user' : 'assistant',
+    text: message.content,
+  });
+  const put: SearchIndex['put'] = (message) => append(putEntry(message));
 
   return {
     put,
+    async putMany(userId, messages) {
+      if (!messages.length) return;
+      await changes.insertMany(messages.map((message) => putEntry({ ...message, userId })));
+      compactSoon(userId);
+    },
     async putReply(replyId, content) {
       const reply = await messages.findOne({ _id: replyId }, { projection: { userId: 1, conversationId: 1, role: 1 } });
       if (!reply || !content) return;

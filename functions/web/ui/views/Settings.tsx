@@ -4,6 +4,7 @@ import { NewPasswordField } from '../components/NewPasswordField.tsx';
 import { useWorkspace } from '../context.ts';
 import { ApiKeys } from './ApiKeys.tsx';
 import { ChatDefaults } from './ChatDefaults.tsx';
+import { Transfer } from './Transfer.tsx';
 
 function ChangePassword() {
   const { session } = useWorkspace();
@@ -100,6 +101,7 @@ export default function Settings() {
       <ChatDefaults />
       <ChangePassword />
       <ApiKeys />
+      <Transfer />
     </section>
   );
 }

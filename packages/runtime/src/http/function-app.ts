@@ -28,6 +28,8 @@ export interface FunctionAppOptions {
   metrics?: MetricsRegistry;
   readiness: Readonly<Record<string, ReadinessCheck>>;
   bodyLimitBytes: number;
+  /** Other limits for exact paths (an upload larger than any other body). */
+  bodyLimitsByPath?: Readonly<Record<string, number>>;
   /**
    * Answers an error in another shape than problem+json where an API must (the chat
    * function's OpenAI-compatible /v1); undefined leaves it to problem+json.
@@ -48,7 +50,7 @@ export function createFunctionApp(options: FunctionAppOptions): FunctionApp {
   app.use(metrics.record);
   app.use(refuseWhileDraining(options.lifecycle));
   app.use(requireJsonBodies());
-  app.use(limitBody(options.bodyLimitBytes));
+  app.use(limitBody(options.bodyLimitBytes, options.bodyLimitsByPath));
 
   app.onError((error, c) => {
     const appError = toAppError(error);

@@ -32,11 +32,16 @@ export function requireJsonBodies(): MiddlewareHandler {
   };
 }
 
-export function limitBody(maxBytes: number): MiddlewareHandler {
-  return bodyLimit({
-    maxSize: maxBytes,
-    onError: () => {
-      throw payloadTooLarge(maxBytes);
-    },
-  });
+/** `maxBytes` for every body, or the limit `byPath` names for the request's exact path. */
+export function limitBody(maxBytes: number, byPath: Readonly<Record<string, number>> = {}): MiddlewareHandler {
+  const limit = (bytes: number) =>
+    bodyLimit({
+      maxSize: bytes,
+      onError: () => {
+        throw payloadTooLarge(bytes);
+      },
+    });
+  const standard = limit(maxBytes);
+  const special = new Map(Object.entries(byPath).map(([path, bytes]) => [path, limit(bytes)]));
+  return (c, next) => (special.get(c.req.path) ?? standard)(c, next);
 }

@@ -1,0 +1,197 @@
+// An import is staged: nothing of it shows until all of it is written, a failure halfway
+// leaves nothing, and what a dead process left behind is resolved by the next import. Through
+// the real app on FerretDB; the database is the real one, seen through a stand-in that can
+// hold or fail the import's writes of messages.
+import { COLLECTIONS, type ConversationDocument, type ImportDocument, type MessageDocument } from '@zerochat/data';
+import { type Collection, type Db, ObjectId } from 'mongodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../../../../test/support/test-services.ts';
+import { type ChatHarness, chatHarness, problemOf, type TestUser } from '../../test/harness.ts';
+import { branchedConversation, transferCounts, transferFile } from '../../test/transfer-files.ts';
+
+const database = useTestDatabase();
+let clock = new Date('2030-03-01T00:00:00Z');
+/** Runs before each write of many messages; it may wait, or throw to fail the write. */
+let beforeInsertMany: (documents: readonly MessageDocument[]) => Promise<void> = async () => {};
+
+/** The database, with the messages collection's insertMany going through beforeInsertMany first. */
+function watchedDb(db: Db): Db {
+  const watched = (collection: Collection<MessageDocument>) =>
+    new Proxy(collection, {
+      get(target, property) {
+        if (property === 'insertMany') {
+          return async (documents: MessageDocument[], options?: object) => {
+            await beforeInsertMany(documents);
+            return target.insertMany(documents, options);
+          };
+        }
+        const value = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'collection') {
+        return (name: string) => {
+          const collection = target.collection<MessageDocument>(name);
+          return name === COLLECTIONS.messages ? watched(collection) : collection;
+        };
+      }
+      const value = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+let chat: ChatHarness;
+let user: TestUser;
+
+beforeAll(async () => {
+  chat = await chatHarness(database, { db: watchedDb(database.db), now: () => clock });
+  user = await chat.user();
+});
+
+const conversations = () => database.db.collection<ConversationDocument>(COLLECTIONS.conversations);
+const messages = () => database.db.collection<MessageDocument>(COLLECTIONS.messages);
+const imports = () => database.db.collection<ImportDocument>(COLLECTIONS.imports);
+
+/** What the user can see of their conversations by every read: list, archive, search, export. */
+async function visible(): Promise<string[]> {
+  const seen = new Set<string>();
+  for (const path of ['/chat/conversations?archived=all', '/chat/conversations?q=fjords&archived=all']) {
+    const page = (await (await user.call('GET', path)).json()) as { items: Array<{ title: string }> };
+    for (const item of page.items) seen.add(`list: ${item.title}`);
+  }
+  const all = (await (await user.call('GET', '/chat/export')).json()) as { conversations: Array<{ title: string }> };
+  for (const conversation of all.conversations) seen.add(`export: ${conversation.title}`);
+  return [...seen].sort();
+}
+
+describe('a staged import', () => {
+  it('shows nothing of itself until all of it is written, then all of it', async () => {
+    let seenWhileStaged: { reads: string[]; byId: number; messagesOfIt: number } | undefined;
+    beforeInsertMany = async () => {
+      // The conversations are written by now: look for them with every read the user has.
+      const staged = (await imports().findOne({ userId: user.id })) as ImportDocument;
+      const id = staged.conversationIds[0]?.toHexString();
+      seenWhileStaged = {
+        reads: await visible(),
+        byId: (await user.call('GET', `/chat/conversations/${id}`)).status,
+        messagesOfIt: (await user.call('GET', `/chat/conversations/${id}/export`)).status,
+      };
+    };
+    try {
+      const response = await user.call(
+        'POST',
+        '/chat/import',
+        transferFile([branchedConversation(), branchedConversation({ id: 'c2', title: 'Second', archived: true })]),
+      );
+      expect(response.status).toBe(201);
+    } finally {
+      beforeInsertMany = async () => {};
+    }
+    expect(seenWhileStaged).toEqual({ reads: [], byId: 404, messagesOfIt: 404 });
+    expect(await visible()).toEqual([
+      'export: Imported trip plans',
+      'export: Second',
+      'list: Imported trip plans',
+      'list: Second',
+    ]);
+    expect(await imports().countDocuments()).toBe(0);
+  });
+
+  it('leaves nothing when a write fails halfway, and says so with a 5xx problem', async () => {
+    const before = await transferCounts(database);
+    const shown = await visible();
+    beforeInsertMany = async () => {
+      throw new Error('the disk is full (a stand-in failure)');
+    };
+    try {
+      const response = await user.call(
+        'POST',
+        '/chat/import',
+        transferFile([branchedConversation({ title: 'Doomed' })]),
+      );
+      expect(await problemOf(response)).toEqual({ status: 500, code: 'internal_error' });
+    } finally {
+      beforeInsertMany = async () => {};
+    }
+    expect(await transferCounts(database)).toEqual(before);
+    expect(await visible()).toEqual(shown);
+  });
+
+  it('has its leftovers resolved by the next import once its lease has run out', async () => {
+    // What two processes that died left: one while writing, one after its commit point.
+    const [writing, committing] = [new ObjectId(), new ObjectId()];
+    const leftover = (stagingId: ObjectId, title: string) => {
+      const conversationId = new ObjectId();
+      return {
+        conversation: {
+          _id: conversationId,
+          userId: stagingId,
+          title,
+          model: 'some-model:latest',
+          systemPrompt: null,
+          currentMessageId: null,
+          createdAt: clock,
+          updatedAt: clock,
+        },
+        message: {
+          _id: new ObjectId(),
+          conversationId,
+          userId: user.id,
+          parentId: null,
+          role: 'user' as const,
+          content: `${title} and the fjords`,
+          status: 'complete' as const,
+          model: null,
+          usage: null,
+          createdAt: clock,
+        },
+      };
+    };
+    const dead = leftover(writing, 'Died while writing');
+    const done = leftover(committing, 'Died after its commit');
+    await conversations().insertMany([dead.conversation, done.conversation]);
+    await messages().insertMany([dead.message, done.message]);
+    const expiresAt = new Date(clock.getTime() + 10 * 60_000);
+    await imports().insertMany([
+      {
+        _id: writing,
+        userId: user.id,
+        state: 'staging',
+        conversationIds: [dead.conversation._id],
+        createdAt: clock,
+        expiresAt,
+      },
+      {
+        _id: committing,
+        userId: user.id,
+        state: 'committing',
+        conversationIds: [done.conversation._id],
+        createdAt: clock,
+        expiresAt,
+      },
+    ]);
+
+    // Within their lease they may still be running: an import leaves them alone.
+    const tiny = transferFile([branchedConversation({ title: 'Later' })]);
+    expect((await user.call('POST', '/chat/import', tiny)).status).toBe(201);
+    expect(await imports().countDocuments()).toBe(2);
+    expect(await visible()).not.toContain('list: Died after its commit');
+
+    clock = new Date(expiresAt.getTime() + 1);
+    expect((await user.call('POST', '/chat/import', tiny)).status).toBe(201);
+    expect(await imports().countDocuments()).toBe(0);
+    expect(await conversations().countDocuments({ _id: dead.conversation._id })).toBe(0);
+    expect(await messages().countDocuments({ _id: dead.message._id })).toBe(0);
+    const shown = await visible();
+    expect(shown).toContain('list: Died after its commit');
+    expect(shown).not.toContain('list: Died while writing');
+    // Finished means searchable too.
+    const found = (await (await user.call('GET', '/chat/conversations?q=commit%20and%20the')).json()) as {
+      items: Array<{ title: string }>;
+    };
+    expect(found.items.map((item) => item.title)).toEqual(['Died after its commit']);
+  });
+});

@@ -1,0 +1,159 @@
+// Export and import on zerochat's page, in a real Chromium against `npm start`: a person finds a
+// conversation, downloads it and signs out; another exports everything with its branches and
+// imports the file back.
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import {
+  accessibilityViolations,
+  eventually,
+  lastReply,
+  openPage,
+  register,
+  send,
+  signedOut,
+  uniqueEmail,
+  useZerochatInChromium,
+} from './page.ts';
+
+const JOURNEY_MS = 120_000;
+// Short replies that end by themselves; titles stay the first message's words.
+const browser = useZerochatInChromium({ CHAT_MAX_NUM_PREDICT: '6', CHAT_TITLES: 'false' });
+
+/** Sends a message from the page and waits until its reply is written. */
+async function chat(page: Page, text: string) {
+  await send(page, text);
+  await page.waitForURL(/\/c\/[0-9a-f]{24}$/);
+  await eventually(() => page.getByRole('button', { name: 'Send message' }).isVisible()).toBe(true);
+  await eventually(async () => (await lastReply(page).locator('.markdown').textContent())?.length ?? 0).toBeGreaterThan(
+    0,
+  );
+}
+
+async function openSettings(page: Page) {
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await eventually(() => page.getByRole('heading', { name: 'Export and import' }).isVisible()).toBe(true);
+}
+
+/** Downloads an export as the settings offer it; resolves with the file's path and text. */
+async function download(page: Page, which: string, format: 'JSON' | 'Markdown') {
+  await page.getByLabel('Conversations to export').selectOption({ label: which });
+  await page.getByRole('radio', { name: new RegExp(`^${format}:`) }).check();
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download export' }).click(),
+  ]);
+  const path = (await file.path()) ?? '';
+  return { name: file.suggestedFilename(), path, text: await readFile(path, 'utf8') };
+}
+
+describe('export and import on the page', () => {
+  it(
+    'search, export, log out: finds a conversation, downloads it as Markdown and signs out',
+    async () => {
+      const { page, problems } = await openPage(await browser.newContext(), browser.zerochat.baseUrl);
+      await register(page, uniqueEmail('exporter'));
+      await chat(page, 'Tell me about the trams of Lisbon');
+      await page.getByRole('link', { name: 'New chat' }).click();
+      await chat(page, 'Something else entirely');
+
+      // Search shows once the list is seen to have it: on the next load.
+      await page.reload();
+      const nav = page.getByRole('navigation', { name: 'Conversations' });
+      await page.getByRole('searchbox', { name: 'Search conversations' }).fill('TRAMS');
+      await eventually(() => nav.getByRole('link').count()).toBe(1);
+      expect(await nav.getByRole('link').textContent()).toContain('Tell me about the trams of Lisbon');
+
+      await openSettings(page);
+      expect(await accessibilityViolations(page)).toEqual([]);
+      const markdown = await download(page, 'Tell me about the trams of Lisbon', 'Markdown');
+      expect(markdown.name).toMatch(/^zerochat-tell-me-about-the-trams-of-lisbon-\d{4}-\d\d-\d\d\.md$/);
+      expect(markdown.text).toContain('# Tell me about the trams of Lisbon');
+      expect(markdown.text).toContain('## You\n\nTell me about the trams of Lisbon\n\n## Assistant (zerochat');
+      expect(markdown.text).not.toContain('Something else entirely');
+      await eventually(() => page.getByRole('status').filter({ hasText: 'Downloaded' }).isVisible()).toBe(true);
+
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await eventually(() => signedOut(page)).toBe(true);
+      await page.reload();
+      await eventually(() => signedOut(page)).toBe(true);
+      expect(problems).toEqual([]);
+    },
+    JOURNEY_MS,
+  );
+
+  it(
+    'export then import: the file brings the conversation back as a new one, with both versions of its reply',
+    async () => {
+      const { page, problems } = await openPage(
+        await browser.newContext({ colorScheme: 'dark' }),
+        browser.zerochat.baseUrl,
+      );
+      await register(page, uniqueEmail('importer'));
+      await chat(page, 'Plan a day in Porto');
+      const originalUrl = page.url();
+      await lastReply(page).getByRole('button', { name: 'Regenerate the reply' }).click();
+      await eventually(() => lastReply(page).getByText('2 / 2').isVisible()).toBe(true);
+      await eventually(() => page.getByRole('button', { name: 'Send message' }).isVisible()).toBe(true);
+
+      await openSettings(page);
+      const exported = await download(page, 'All conversations, archived ones too', 'JSON');
+      expect(exported.name).toMatch(/^zerochat-conversations-[\d-]+\.json$/);
+      expect(JSON.parse(exported.text)).toMatchObject({ format: 'zerochat.conversations', version: 1 });
+
+      // What cannot be imported is said in words, and nothing is added.
+      const fileInput = page.getByLabel('File to import');
+      const version2 = exported.text.replace('"version":1', '"version":2');
+      await fileInput.setInputFiles({
+        name: 'later.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(version2),
+      });
+      await page.getByRole('button', { name: 'Import file' }).click();
+      await eventually(() => page.getByRole('alert').textContent()).toContain('Unsupported file version');
+      await fileInput.setInputFiles({ name: 'notes.md', mimeType: 'text/markdown', buffer: Buffer.from('# Notes') });
+      await page.getByRole('button', { name: 'Import file' }).click();
+      await eventually(() => page.getByRole('alert').textContent()).toContain('It is not JSON');
+
+      await fileInput.setInputFiles(exported.path);
+      await page.getByRole('button', { name: 'Import file' }).click();
+      const notice = page.getByRole('status').filter({ hasText: 'Imported 1 conversation.' });
+      await eventually(() => notice.isVisible()).toBe(true);
+      const nav = page.getByRole('navigation', { name: 'Conversations' });
+      await eventually(() => nav.getByRole('link', { name: 'Plan a day in Porto' }).count()).toBe(2);
+      expect(await accessibilityViolations(page)).toEqual([]);
+
+      await notice.getByRole('link', { name: 'Plan a day in Porto' }).click();
+      await page.waitForURL(/\/c\/[0-9a-f]{24}$/);
+      expect(page.url()).not.toBe(originalUrl);
+      await eventually(() => lastReply(page).getByText('2 / 2').isVisible()).toBe(true);
+      await lastReply(page).getByRole('button', { name: 'Previous version of the reply' }).click();
+      await eventually(() => lastReply(page).getByText('1 / 2').isVisible()).toBe(true);
+      expect(problems).toEqual([]);
+    },
+    JOURNEY_MS,
+  );
+
+  it(
+    'offers no export or import where chat has neither',
+    async () => {
+      const context = await browser.newContext();
+      // A stand-in for a chat from before export: its API document names neither path.
+      let asked = 0;
+      await context.route('**/chat/openapi.json', (route) => {
+        asked++;
+        return route.fulfill({ json: { openapi: '3.1.0', info: { title: 'chat', version: '0' }, paths: {} } });
+      });
+      const { page, problems } = await openPage(context, browser.zerochat.baseUrl);
+      await register(page, uniqueEmail('older'));
+      await page.getByRole('link', { name: 'Settings' }).click();
+      await eventually(() => page.getByRole('heading', { name: 'Change password' }).isVisible()).toBe(true);
+      // The page asked, and the other sections have loaded by the time the API keys show.
+      await eventually(() => asked).toBeGreaterThan(0);
+      await eventually(() => page.getByRole('heading', { name: 'API keys' }).isVisible()).toBe(true);
+      expect(await page.getByRole('heading', { name: 'Export and import' }).count()).toBe(0);
+      expect(problems).toEqual([]);
+    },
+    JOURNEY_MS,
+  );
+});
