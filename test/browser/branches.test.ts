@@ -4,11 +4,13 @@
 
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { apiClient } from '../support/http-client.ts';
 import {
   eventually,
   lastReply,
   messages,
   openPage,
+  PASSWORD,
   register,
   send,
   uniqueEmail,
@@ -23,6 +25,22 @@ const browser = useZerochatInChromium({ CHAT_MAX_NUM_PREDICT: '20000' }, { ownOl
 
 const text = async (message: Locator) => (await message.locator('.markdown, .user-text').textContent()) ?? '';
 
+/**
+ * The last message of the conversation open on the page, as chat stored it. The page shows it
+ * rendered as Markdown, which is not a prefix of what it shows once more text has come.
+ */
+async function storedLastMessage(page: Page, email: string) {
+  const api = apiClient(browser.zerochat.baseUrl);
+  const login = await api.json<{ accessToken: string }>('POST', '/auth/login', { body: { email, password: PASSWORD } });
+  const id = page.url().split('/').at(-1) ?? '';
+  const { body } = await api.json<{ messages: Array<{ status: string; content: string }> }>(
+    'GET',
+    `/chat/conversations/${id}`,
+    { token: login.body.accessToken },
+  );
+  return body.messages.at(-1);
+}
+
 /** Waits until the reply has some text, then stops it and waits until it is stored as stopped. */
 async function stopOnceWritten(page: Page) {
   await eventually(async () => (await text(lastReply(page))).length).toBeGreaterThan(0);
@@ -31,11 +49,14 @@ async function stopOnceWritten(page: Page) {
   await eventually(() => lastReply(page).getByText('Stopped before the end.').isVisible()).toBe(true);
 }
 
+/** Registers someone new, asks `question`, and stops the reply once written; resolves with their email. */
 async function startChat(page: Page, question: string) {
-  await register(page, uniqueEmail('bo'));
+  const email = uniqueEmail('bo');
+  await register(page, email);
   await send(page, question);
   await page.waitForURL(/\/c\/[0-9a-f]{24}$/);
   await stopOnceWritten(page);
+  return email;
 }
 
 describe('the branches of a conversation', () => {
@@ -103,14 +124,19 @@ describe('the branches of a conversation', () => {
     'continues a stopped reply from where it ended',
     async () => {
       const { page, problems } = await openPage(await browser.newContext(), browser.zerochat.baseUrl);
-      await startChat(page, 'Tell me a long story about the mountains.');
-      const kept = await text(lastReply(page));
+      const email = await startChat(page, 'Tell me a long story about the mountains.');
+      const kept = await storedLastMessage(page, email);
+      expect(kept?.status).toBe('incomplete');
+      const shown = await text(lastReply(page));
 
       await lastReply(page).getByRole('button', { name: 'Continue' }).click();
-      await eventually(async () => (await text(lastReply(page))).length).toBeGreaterThan(kept.length);
+      await eventually(async () => (await text(lastReply(page))).length).toBeGreaterThan(shown.length);
       await stopOnceWritten(page);
       expect(await messages(page).count()).toBe(2);
-      expect((await text(lastReply(page))).startsWith(kept.trim().slice(0, 20))).toBe(true);
+      // The same reply, with more text after what it had.
+      const continued = await storedLastMessage(page, email);
+      expect(continued?.content.startsWith(kept?.content ?? '-')).toBe(true);
+      expect(continued?.content.length).toBeGreaterThan(kept?.content.length ?? 0);
       expect(problems).toEqual([]);
     },
     JOURNEY_MS,
