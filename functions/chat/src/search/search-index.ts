@@ -28,11 +28,6 @@ export interface SearchMatch {
 export interface SearchIndex {
   /** A message whose content is final (a user's message as stored). */
   put(message: Pick<MessageDocument, '_id' | 'userId' | 'conversationId' | 'role' | 'content'>): Promise<void>;
-  /**
-   * A reply's final content, by the reply's id alone (read by `_id`, which FerretDB answers
-   * from its primary key): a new reply, a regeneration or a continuation alike.
-   */
-  putReply(replyId: ObjectId, content: string): Promise<void>;
   dropMessages(userId: ObjectId, messageIds: ObjectId[]): Promise<void>;
   dropConversation(userId: ObjectId, conversationId: ObjectId): Promise<void>;
   /** The user's conversations (hex ids) with a message matching `pattern`, each with its newest match. */
@@ -195,11 +190,6 @@ export function createSearchIndex(options: SearchIndexOptions): SearchIndex {
 
   return {
     put,
-    async putReply(replyId, content) {
-      const reply = await messages.findOne({ _id: replyId }, { projection: { userId: 1, conversationId: 1, role: 1 } });
-      if (!reply || !content) return;
-      await put({ ...reply, _id: replyId, content });
-    },
     dropMessages: (userId, messageIds) => append({ _id: new ObjectId(), op: 'drop-messages', userId, messageIds }),
     dropConversation: (userId, conversationId) =>
       append({ _id: new ObjectId(), op: 'drop-conversation', userId, conversationId }),
