@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // npm run bench:load -- [--duration SECONDS] [--rounds N] [--read-connections N] [--stream-connections N]
-//   [--tokens N] [--real-model-replies N] [--probe-tokens N] [--probe-connections N] [--out DIR] [--json | --md]
+//   [--tokens N] [--real-model-replies N] [--probe-tokens N] [--probe-connections N] [--only PARTS]
+//   [--compare-bundle PATH] [--out DIR] [--json | --md]
+//   (PARTS: a comma-separated list of read, stream, real-model, replies; --compare-bundle: another
+//   build's chat dist/server.js, measured beside this one's for an A/B in one run)
 // Prints a table on stdout (or, with --json/--md, that format instead), progress on stderr,
 // and writes load.json and load.md into --out (default bench/results). Uses MONGODB_URI and
 // OLLAMA_HOST when set, else starts FerretDB and Ollama as the tests do.
@@ -9,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stopServicesOnSignals } from '@zerochat/local-services';
 import { renderLoadMarkdown, renderLoadTable } from './report/render.ts';
-import { runLoadBenchmark } from './run-load.ts';
+import { LOAD_PARTS, type LoadPart, runLoadBenchmark } from './run-load.ts';
 
 // Ctrl-C stops FerretDB and Ollama too, not only this process.
 stopServicesOnSignals();
@@ -23,7 +26,9 @@ const { values } = parseArgs({
     tokens: { type: 'string', default: '16' },
     'real-model-replies': { type: 'string', default: '4' },
     'probe-tokens': { type: 'string', default: '1024' },
-    'probe-connections': { type: 'string', default: '2' },
+    'probe-connections': { type: 'string', default: '1' },
+    only: { type: 'string' },
+    'compare-bundle': { type: 'string' },
     out: { type: 'string', default: resolve(import.meta.dirname, '../results') },
     json: { type: 'boolean', default: false },
     md: { type: 'boolean', default: false },
@@ -36,6 +41,13 @@ function whole(name: string, text: string): number {
   return value;
 }
 
+function parts(text: string): Set<LoadPart> {
+  const named = text.split(',').map((part) => part.trim());
+  const unknown = named.filter((part) => !(LOAD_PARTS as readonly string[]).includes(part));
+  if (unknown.length) throw new Error(`--only takes ${LOAD_PARTS.join(', ')}; not ${unknown.join(', ')}`);
+  return new Set(named as LoadPart[]);
+}
+
 const report = await runLoadBenchmark({
   durationSeconds: whole('duration', values.duration),
   rounds: whole('rounds', values.rounds),
@@ -45,6 +57,8 @@ const report = await runLoadBenchmark({
   realModelReplies: whole('real-model-replies', values['real-model-replies']),
   probeTokens: whole('probe-tokens', values['probe-tokens']),
   probeConnections: whole('probe-connections', values['probe-connections']),
+  ...(values.only ? { only: parts(values.only) } : {}),
+  ...(values['compare-bundle'] ? { compareBundle: resolve(values['compare-bundle']) } : {}),
   progress: (line) => process.stderr.write(`${line}\n`),
 });
 const outputs = { json: `${JSON.stringify(report, null, 2)}\n`, md: renderLoadMarkdown(report) };

@@ -3,9 +3,9 @@ import { summarize } from '../cold-start/statistics.ts';
 /** What a stream of replies measured: per reply, not per HTTP request. */
 export interface ReplyProbeResult {
   replies: number;
-  /** From sending the message to the first piece of text (message.delta). */
+  /** From sending the message to the first piece of text (message.delta, or Ollama's first chunk with text). */
   firstTokenMs: { p50: number; p90: number };
-  /** Completion tokens per second of one reply, from its first text to message.done: the median reply's. */
+  /** Completion tokens per second of one reply, from its first text to its end: the median reply's. */
   tokensPerSecondPerReply: number;
   /** Completion tokens of all replies per second of the run. */
   tokensPerSecond: number;
@@ -14,6 +14,13 @@ export interface ReplyProbeResult {
 
 export interface ReplyProbeTarget {
   url: string;
+  /**
+   * `chat`: a message to the user's conversation, its reply read as SSE; `ollama`: the same
+   * prompt and options straight to Ollama's `POST /api/chat`, read as NDJSON (the reference).
+   */
+  kind: 'chat' | 'ollama';
+  /** Ollama's name of the model; only for `ollama`. */
+  model?: string;
   /** One per connection: the token and the conversation its replies go to. */
   users: ReadonlyArray<{ token: string; conversationId: string }>;
   connections: number;
@@ -21,10 +28,18 @@ export interface ReplyProbeTarget {
   tokens: number;
 }
 
+const PROMPT = 'Tell me about cold starts.';
+
+interface Measured {
+  firstTokenMs: number;
+  streamMs: number;
+  tokens: number;
+}
+
 /**
  * Sends messages over `connections` connections for `durationSeconds`, one reply after the
- * other on each, and reads every reply's SSE as a client does: the time to its first token is
- * its own figure (autocannon's latency is the whole request), and so is how fast it streams.
+ * other on each, and reads every reply as a client does: the time to its first token is its
+ * own figure (autocannon's latency is the whole request), and so is how fast it streams.
  */
 export async function probeReplies(target: ReplyProbeTarget): Promise<ReplyProbeResult> {
   const firstTokenMs: number[] = [];
@@ -33,12 +48,13 @@ export async function probeReplies(target: ReplyProbeTarget): Promise<ReplyProbe
   let failures = 0;
   const started = performance.now();
   const ends = started + target.durationSeconds * 1000;
+  const read = target.kind === 'chat' ? chatReply : ollamaReply;
   await Promise.all(
     Array.from({ length: target.connections }, async (_, index) => {
       const user = target.users[index % target.users.length];
       if (!user) return;
       while (performance.now() < ends) {
-        const measured = await oneReply(target, user).catch(() => undefined);
+        const measured = await read(target, user).catch(() => undefined);
         if (!measured) {
           failures++;
           continue;
@@ -59,15 +75,16 @@ export async function probeReplies(target: ReplyProbeTarget): Promise<ReplyProbe
   };
 }
 
-async function oneReply(
+/** A reply through chat: from the POST to the first message.delta, then to message.done. */
+async function chatReply(
   target: ReplyProbeTarget,
   user: { token: string; conversationId: string },
-): Promise<{ firstTokenMs: number; streamMs: number; tokens: number } | undefined> {
+): Promise<Measured | undefined> {
   const sent = performance.now();
   const response = await fetch(`${target.url}/chat/conversations/${user.conversationId}/messages`, {
     method: 'POST',
     headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ content: 'Tell me about cold starts.', options: { num_predict: target.tokens } }),
+    body: JSON.stringify({ content: PROMPT, options: { num_predict: target.tokens } }),
   });
   if (response.status !== 200 || !response.body) return undefined;
   let firstToken: number | undefined;
@@ -87,6 +104,43 @@ async function oneReply(
     }
     // Only the tail can still hold a partial event.
     if (buffer.length > 4096) buffer = buffer.slice(-1024);
+  }
+  return undefined;
+}
+
+/** The same reply from Ollama alone: from the POST to the first chunk with text, then to `done`. */
+async function ollamaReply(target: ReplyProbeTarget): Promise<Measured | undefined> {
+  const sent = performance.now();
+  const response = await fetch(`${target.url}/api/chat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: target.model,
+      messages: [{ role: 'user', content: PROMPT }],
+      stream: true,
+      options: { num_predict: target.tokens },
+    }),
+  });
+  if (response.status !== 200 || !response.body) return undefined;
+  let firstToken: number | undefined;
+  let buffer = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of response.body) {
+    buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line) continue;
+      const message = JSON.parse(line) as { message?: { content?: string }; done?: boolean; eval_count?: number };
+      if (firstToken === undefined && message.message?.content) firstToken = performance.now();
+      if (message.done && firstToken !== undefined) {
+        return {
+          firstTokenMs: firstToken - sent,
+          streamMs: performance.now() - firstToken,
+          tokens: message.eval_count ?? 0,
+        };
+      }
+    }
   }
   return undefined;
 }

@@ -35,6 +35,8 @@ describe('bench:load', () => {
       'read function',
       'read function',
       'read function',
+      'read floor',
+      'read function',
       'stream reference',
       'stream function',
       'stream reference',
@@ -48,8 +50,9 @@ describe('bench:load', () => {
       expect(scenario.requestsPerSecondByRound).toHaveLength(1);
       expect(scenario.ratioToBaseline).toBeGreaterThan(0);
     }
-    // The replies read as a client reads them, with the partial-content saves on and off.
+    // The replies read as a client reads them: Ollama alone, then chat with the partial-content saves on and off.
     expect(report.replyStreams.map(({ name }) => name)).toEqual([
+      'reference: Ollama alone',
       'chat, partial-content saves on',
       'chat, partial-content saves off (A/B)',
     ]);
@@ -59,6 +62,8 @@ describe('bench:load', () => {
       expect(stream.firstTokenMs.p50).toBeGreaterThan(0);
       expect(stream.tokensPerSecondPerReply).toBeGreaterThan(0);
     }
-    expect(report.replyStreams[1]?.rateRatio).toBe(1);
+    expect(report.replyStreams[2]?.rateRatio).toBe(1);
+    expect(report.replyStreams[0]?.firstTokenOverReferenceMs).toBeNull();
+    expect(report.replyStreams[1]?.firstTokenOverReferenceMs).toEqual(expect.any(Number));
   }, 180_000);
 });

@@ -8,7 +8,7 @@ import { prepareFixtures } from '../cold-start/fixtures.ts';
 import { buildBundles } from '../cold-start/run-local.ts';
 import { summarize } from '../cold-start/statistics.ts';
 import { describeMachine } from '../report/machine.ts';
-import { probeReplies, type ReplyProbeResult } from './reply-probe.ts';
+import { probeReplies, type ReplyProbeResult, type ReplyProbeTarget } from './reply-probe.ts';
 import { LOAD_REPORT_SCHEMA, type LoadReport, type ReplyStreamReport, type ScenarioReport } from './report/schema.ts';
 import { combineRounds } from './rounds.ts';
 import { runScenario, type ScenarioRequest } from './run-scenario.ts';
@@ -40,7 +40,18 @@ export interface LoadOptions {
   /** MONGODB_URI and OLLAMA_HOST, when set, are used instead of starting servers. */
   env?: NodeJS.ProcessEnv;
   warmUpSeconds?: number;
+  /**
+   * Another build's chat bundle (its `server.js`), measured beside this one's on every path: an
+   * A/B of a change in one run, e.g. the bundle of the commit before it.
+   */
+  compareBundle?: string;
+  /** The parts to measure (all when absent): to look at one path closely without waiting for the others. */
+  only?: ReadonlySet<LoadPart>;
 }
+
+/** The paths of the scenarios, and the replies read as a client does. */
+export const LOAD_PARTS = ['read', 'stream', 'real-model', 'replies'] as const;
+export type LoadPart = (typeof LOAD_PARTS)[number];
 
 /** Conversations each reading user has: a full first page would need 20; a handful is typical. */
 const CONVERSATIONS_PER_READER = 5;
@@ -93,6 +104,22 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
       readinessPath: '/readyz',
     });
     servers.push(chat);
+    const compared = options.compareBundle
+      ? await startServer({
+          command: process.execPath,
+          args: [options.compareBundle],
+          env: {
+            NODE_ENV: 'production',
+            ...fixtures.env,
+            OLLAMA_HOST: services.ollamaHost,
+            ZEROCHAT_MODEL: services.tinyModel,
+            CHAT_HISTORY_BUDGET_CHARS: '0',
+          },
+          port: await freePort(),
+          readinessPath: '/readyz',
+        })
+      : undefined;
+    if (compared) servers.push(compared);
     // The session check's A/B: the same chat, from source, with the check and without it.
     const fromSource = async (args: string[]) =>
       startServer({
@@ -186,6 +213,31 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
         })),
         isCorrect: (body: string) => body.startsWith('{"items":['),
       })),
+      // On one connection nothing waits for anything else: what chat adds to each request.
+      {
+        path: 'read',
+        name: 'floor, one connection',
+        kind: 'floor',
+        request: 'GET /?user=… (find, sort, limit)',
+        connections: 1,
+        url: floor.url,
+        requests: readers.slice(0, 1).map((user) => ({ method: 'GET', path: `/?user=${user.id}` })),
+        isCorrect: (body) => body.startsWith('{"items":['),
+      },
+      {
+        path: 'read',
+        name: 'chat, one connection',
+        kind: 'function',
+        request: 'GET /chat/conversations',
+        connections: 1,
+        url: chat.url,
+        requests: readers.slice(0, 1).map((user) => ({
+          method: 'GET',
+          path: '/chat/conversations',
+          headers: { authorization: `Bearer ${user.token}` },
+        })),
+        isCorrect: (body) => body.startsWith('{"items":['),
+      },
       {
         path: 'stream',
         name: 'reference: Ollama alone',
@@ -262,11 +314,20 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
         repliesPerConnection: options.realModelReplies,
       }),
     ];
-    const plan = timed.map((scenario) =>
-      scenario.path === 'stream' && options.streamReplies
-        ? { ...scenario, repliesPerConnection: options.streamReplies }
-        : scenario,
-    );
+    const measures = (part: LoadPart) => options.only?.has(part) ?? true;
+    const plan = timed
+      .filter((scenario) => measures(scenario.path))
+      // The other build right after this one's chat, against the same baseline.
+      .flatMap((scenario) =>
+        compared && scenario.url === chat.url
+          ? [scenario, { ...scenario, name: `${scenario.name} (compared build)`, url: compared.url }]
+          : [scenario],
+      )
+      .map((scenario) =>
+        scenario.path === 'stream' && options.streamReplies
+          ? { ...scenario, repliesPerConnection: options.streamReplies }
+          : scenario,
+      );
 
     // Round-robin, as the cold-start benchmark does: a slow spell of the machine (or a warming
     // database) spreads over every subject instead of skewing one. Figures are medians of rounds.
@@ -283,47 +344,73 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
         rounds.get(scenario)?.push(result);
       }
     }
-    // Replies read one after the other as a client reads them, the two subjects taking turns.
-    const probes = [
-      { name: 'chat, partial-content saves on', server: saving },
-      { name: 'chat, partial-content saves off (A/B)', server: notSaving },
-    ];
+    // Replies read one after the other as a client reads them, the subjects taking turns: Ollama
+    // alone (the time to first token's reference) and chat with its partial-content saves on and off.
+    const probes: Array<{
+      name: string;
+      kind: 'reference' | 'function';
+      target: Omit<ReplyProbeTarget, 'durationSeconds'>;
+    }> = [
+      { name: 'reference: Ollama alone', kind: 'reference' as const, url: services.ollamaHost, as: 'ollama' as const },
+      { name: 'chat, partial-content saves on', kind: 'function' as const, url: saving.url, as: 'chat' as const },
+      ...(compared
+        ? [{ name: 'chat (compared build)', kind: 'function' as const, url: compared.url, as: 'chat' as const }]
+        : []),
+      {
+        name: 'chat, partial-content saves off (A/B)',
+        kind: 'function' as const,
+        url: notSaving.url,
+        as: 'chat' as const,
+      },
+    ].map(({ name, kind, url, as }) => ({
+      name,
+      kind,
+      target: {
+        url,
+        kind: as,
+        model: services.tinyModel,
+        users: writers,
+        connections: options.probeConnections,
+        tokens: options.probeTokens,
+      },
+    }));
     const probed = new Map(probes.map((probe) => [probe, [] as ReplyProbeResult[]]));
-    for (let round = 1; round <= options.rounds; round++) {
-      // Each goes first in every other round: what the scenarios before leave behind (replies
-      // still generating, a busy database) falls on both alike.
-      for (const probe of round % 2 === 1 ? probes : [...probes].reverse()) {
-        const target = {
-          url: probe.server.url,
-          users: writers,
-          connections: options.probeConnections,
-          tokens: options.probeTokens,
-        };
-        if (round === 1) await probeReplies({ ...target, durationSeconds: options.warmUpSeconds ?? 2 });
-        const result = await probeReplies({ ...target, durationSeconds: options.durationSeconds });
+    for (let round = 1; round <= (measures('replies') ? options.rounds : 0); round++) {
+      // Each goes first in turn: what the scenarios before leave behind (replies still
+      // generating, a busy database) falls on all alike.
+      const first = (round - 1) % probes.length;
+      for (const probe of [...probes.slice(first), ...probes.slice(0, first)]) {
+        if (round === 1) await probeReplies({ ...probe.target, durationSeconds: options.warmUpSeconds ?? 2 });
+        const result = await probeReplies({ ...probe.target, durationSeconds: options.durationSeconds });
         progress(
-          `round ${round}/${options.rounds} replies / ${probe.name}: first token p50 ${result.firstTokenMs.p50.toFixed(0)} ms, ${result.tokensPerSecondPerReply.toFixed(1)} tokens/s per reply, ${result.failures} failed`,
+          `round ${round}/${options.rounds} replies / ${probe.name}: first token p50 ${result.firstTokenMs.p50.toFixed(1)} ms, ${result.tokensPerSecondPerReply.toFixed(1)} tokens/s per reply, ${result.failures} failed`,
         );
         probed.get(probe)?.push(result);
       }
     }
-    const replyStreams: ReplyStreamReport[] = probes.map((probe) => {
+    const replyStreams: ReplyStreamReport[] = (measures('replies') ? probes : []).map((probe) => {
       const results = probed.get(probe) ?? [];
       const median = (pick: (result: ReplyProbeResult) => number) => summarize(results.map(pick)).median;
       return {
         name: probe.name,
+        kind: probe.kind,
         connections: options.probeConnections,
         tokens: options.probeTokens,
         replies: results.reduce((total, result) => total + result.replies, 0),
         firstTokenMs: { p50: median((r) => r.firstTokenMs.p50), p90: median((r) => r.firstTokenMs.p90) },
+        firstTokenOverReferenceMs: null,
         tokensPerSecondPerReply: median((r) => r.tokensPerSecondPerReply),
         tokensPerSecond: median((r) => r.tokensPerSecond),
         rateRatio: null,
         failures: results.reduce((total, result) => total + result.failures, 0),
       };
     });
-    const without = replyStreams[1]?.tokensPerSecondPerReply;
-    for (const stream of replyStreams) stream.rateRatio = without ? stream.tokensPerSecondPerReply / without : null;
+    const reference = replyStreams[0]?.firstTokenMs.p50;
+    const without = replyStreams.at(-1)?.tokensPerSecondPerReply;
+    for (const stream of replyStreams.filter((stream) => stream.kind === 'function')) {
+      stream.rateRatio = without ? stream.tokensPerSecondPerReply / without : null;
+      stream.firstTokenOverReferenceMs = reference === undefined ? null : stream.firstTokenMs.p50 - reference;
+    }
 
     const measured: ScenarioReport[] = plan.map((planned) => {
       const {
@@ -337,11 +424,13 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
     });
     for (const [index, scenario] of measured.entries()) {
       // A function against the floor or reference just before it (chat /v1 against Ollama's
-      // own /v1); a reference against the path's first (Ollama's /v1 against Ollama alone).
+      // own /v1, chat on one connection against the floor on one); a reference against the
+      // path's first (Ollama's /v1 against Ollama alone); a floor is its own.
       const baselines = measured
         .slice(0, index + 1)
         .filter((other) => other.path === scenario.path && other.kind !== 'function');
-      const baseline = scenario.kind === 'function' ? baselines.at(-1) : baselines[0];
+      const baseline =
+        scenario.kind === 'function' ? baselines.at(-1) : scenario.kind === 'floor' ? scenario : baselines[0];
       scenario.ratioToBaseline = baseline?.requestsPerSecond
         ? scenario.requestsPerSecond / baseline.requestsPerSecond
         : null;

@@ -38,11 +38,26 @@ const report: LoadReport = {
   ],
   replyStreams: [
     {
+      name: 'reference: Ollama alone',
+      kind: 'reference',
+      connections: 4,
+      tokens: 128,
+      replies: 44,
+      firstTokenMs: { p50: 78, p90: 120 },
+      firstTokenOverReferenceMs: null,
+      tokensPerSecondPerReply: 99,
+      tokensPerSecond: 310,
+      rateRatio: null,
+      failures: 0,
+    },
+    {
       name: 'chat, partial-content saves on',
+      kind: 'function',
       connections: 4,
       tokens: 128,
       replies: 40,
       firstTokenMs: { p50: 81.25, p90: 140 },
+      firstTokenOverReferenceMs: 3.25,
       tokensPerSecondPerReply: 97.5,
       tokensPerSecond: 301.2,
       rateRatio: 0.987,
@@ -84,17 +99,31 @@ describe('the load report', () => {
     expect(lines[6]?.split(/\s{2,}/).slice(-7)).toEqual(['250', '–', '53.0', '116.0', '192.0', '298', '3']);
   });
 
-  it('prints the replies as a client reads them: time to first token and stream rate, with the A/B ratio', () => {
+  it('prints the replies as a client reads them: time to first token over Ollama alone and stream rate, with the A/B ratio', () => {
     const lines = renderLoadTable(report).split('\n');
     const title = lines.findIndex((line) => line.startsWith('Replies as a client reads them'));
     expect(title).toBeGreaterThan(6);
     expect(lines[title + 4]?.split(/\s{2,}/)).toEqual([
+      'reference: Ollama alone',
+      '4',
+      '128',
+      '44',
+      '78.0',
+      '120.0',
+      '–',
+      '99.0',
+      '–',
+      '310.0',
+      '0',
+    ]);
+    expect(lines[title + 5]?.split(/\s{2,}/)).toEqual([
       'chat, partial-content saves on',
       '4',
       '128',
       '40',
       '81.3',
       '140.0',
+      '+3.3 ms',
       '97.5',
       '0.987×',
       '301.2',

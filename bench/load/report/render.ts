@@ -38,7 +38,7 @@ function table(report: LoadReport): Table {
 
 function streamTable(report: LoadReport): Table {
   return {
-    title: `Replies as a client reads them: medians of ${report.rounds} rounds; time to first token is from sending the message to the first message.delta`,
+    title: `Replies as a client reads them: medians of ${report.rounds} rounds; time to first token is from sending the message to the first message.delta (Ollama alone: to its first chunk with text)`,
     header: [
       'subject',
       'connections',
@@ -46,6 +46,7 @@ function streamTable(report: LoadReport): Table {
       'replies',
       'first token p50 ms',
       'first token p90 ms',
+      'first token vs Ollama',
       'tokens/s per reply',
       '× without saves',
       'tokens/s in all',
@@ -59,6 +60,9 @@ function streamTable(report: LoadReport): Table {
       String(stream.replies),
       fixed(stream.firstTokenMs.p50, 1),
       fixed(stream.firstTokenMs.p90, 1),
+      stream.firstTokenOverReferenceMs === null
+        ? '–'
+        : `${stream.firstTokenOverReferenceMs >= 0 ? '+' : ''}${fixed(stream.firstTokenOverReferenceMs, 1)} ms`,
       fixed(stream.tokensPerSecondPerReply, 1),
       stream.rateRatio === null ? '–' : `${fixed(stream.rateRatio, 3)}×`,
       fixed(stream.tokensPerSecond, 1),
@@ -75,6 +79,6 @@ export function renderLoadMarkdown(report: LoadReport): string {
   return `${renderMarkdownTable(table(report), [
     `Baseline of the read path: the floor; of the streaming path: Ollama alone, and for chat /v1 Ollama's own /v1/chat/completions. Replies: ${report.replyTokens} tokens of the tiny test model, and of SmolLM2 135M on the real-model path. Machine: ${report.machine.cpuModel}, ${report.machine.os}. Measured ${report.createdAt}.`,
   ])}\n${renderMarkdownTable(streamTable(report), [
-    'The same chat bundle twice, its partial-content saves (CHAT_REPLY_PROGRESS_WRITES) on and off, taking turns within each round.',
+    'Ollama alone, and the same chat bundle twice, its partial-content saves (CHAT_REPLY_PROGRESS_WRITES) on and off, taking turns within each round.',
   ])}`;
 }

@@ -20,9 +20,13 @@ export interface LoadReport {
   replyStreams: ReplyStreamReport[];
 }
 
-/** The A/B of the partial-content saves: the same chat bundle with them on and off. */
+/**
+ * Replies read as a client reads them: Ollama alone (the reference), and the A/B of the
+ * partial-content saves: the same chat bundle with them on and off.
+ */
 export interface ReplyStreamReport {
   name: string;
+  kind: 'reference' | 'function';
   connections: number;
   /** Completion tokens each reply asks for. */
   tokens: number;
@@ -30,9 +34,11 @@ export interface ReplyStreamReport {
   replies: number;
   /** Each the median over the rounds. */
   firstTokenMs: { p50: number; p90: number };
+  /** Chat's p50 minus Ollama alone's: what chat adds to the time to first token (null for the reference). */
+  firstTokenOverReferenceMs: number | null;
   tokensPerSecondPerReply: number;
   tokensPerSecond: number;
-  /** The median reply's stream rate divided by that of the subject without the saves. */
+  /** The median reply's stream rate divided by that of the subject without the saves (null for the reference). */
   rateRatio: number | null;
   failures: number;
 }

@@ -210,23 +210,27 @@ export function createChatStore(db: Db, now: () => Date) {
       return matchedCount === 1;
     },
 
-    /** The reply's final state. A deleted conversation's reply stays deleted (no upsert). */
+    /**
+     * The reply's final state. A deleted conversation's reply stays deleted (no upsert):
+     * resolves false then.
+     */
     async finishReply(
-      replyId: ObjectId,
+      reply: Pick<MessageDocument, '_id' | 'userId' | 'conversationId'>,
       result: {
         content: string;
         status: Exclude<MessageStatus, 'pending'>;
         finishReason: FinishReason | null;
         usage: MessageUsage | null;
       },
-    ): Promise<void> {
+    ): Promise<boolean> {
       const { finishReason, ...fields } = result;
-      await messages.updateOne(
-        { _id: replyId },
+      const { matchedCount } = await messages.updateOne(
+        { _id: reply._id },
         finishReason
           ? { $set: { ...fields, finishReason }, $unset: { stopRequestedAt: '' } }
           : { $set: fields, $unset: { finishReason: '', stopRequestedAt: '' } },
       );
+      return matchedCount === 1;
     },
   };
 }

@@ -10,8 +10,11 @@ export interface GenerationSlot {
 }
 
 export interface GenerationSlots {
-  /** Takes one of the user's slots, or throws 429 rate_limited when all are busy. */
-  acquire(userId: ObjectId): Promise<GenerationSlot>;
+  /**
+   * Takes one of the user's slots, or throws 429 rate_limited when all are busy. `leaseId`, new
+   * for each call, may be made by the caller, who can then record it before the slot is taken.
+   */
+  acquire(userId: ObjectId, leaseId?: ObjectId): Promise<GenerationSlot>;
   /** Whether the lease is held still: renewed in time and not released. */
   held(leaseId: ObjectId): Promise<boolean>;
 }
@@ -57,8 +60,7 @@ export function createGenerationSlots(options: GenerationSlotOptions): Generatio
   }
 
   return {
-    async acquire(userId) {
-      const leaseId = new ObjectId();
+    async acquire(userId, leaseId = new ObjectId()) {
       for (let slot = 0; slot < limit; slot++) {
         if (!(await take(userId, slot, leaseId))) continue;
         const filter = { _id: `${userId.toHexString()}:${slot}`, leaseId };

@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConversationDocument, MessageDocument, MessageStatus, MessageUsage } from '@zerochat/data';
 import { type AppError, conflict, isDatabaseUnreachable, type Logger, toAppError } from '@zerochat/runtime';
-import type { ObjectId } from 'mongodb';
+import { ObjectId } from 'mongodb';
 import type { ChatContext } from '../chat-context.ts';
 import type { ChatStore, Generation } from '../chat-store.ts';
+import type { GenerationSlot } from '../generation-slots.ts';
 import { messageTree } from '../message-tree.ts';
 import type { ModelOptions } from '../model-server.ts';
 import { conversationNotFound } from '../problems.ts';
@@ -23,7 +24,8 @@ export interface ReplyRequest {
   userId: ObjectId;
   conversationId: ObjectId;
   target: ReplyTarget;
-  options: ModelOptions;
+  /** The model's options; a promise while they are still being read (the user's defaults). */
+  options: ModelOptions | Promise<ModelOptions>;
   /**
    * Aborts when the client that asked goes away: given, that stops the reply (cancel on
    * disconnect); absent, the reply runs on to its end for whoever reads it later.
@@ -52,16 +54,17 @@ export interface Reply {
 }
 
 /**
- * Starts a reply: stores the user's message and a pending reply, takes a generation slot and
- * waits for the model's first token. Everything that can fail before any text exists throws
+ * Starts a reply: asks the model, and meanwhile takes a generation slot and stores the user's
+ * message and a pending reply; then waits for the model's first token. Everything that can fail before any text exists throws
  * here as a problem, with the writes undone; resolves undefined when the client left first.
  * From then on the reply runs to its end whoever reads it, and stores itself.
  */
 export async function startReply(chat: ChatContext, request: ReplyRequest, log: Logger): Promise<Reply | undefined> {
   const { settings } = chat;
-  const [conversation, stored] = await Promise.all([
+  const [conversation, stored, options] = await Promise.all([
     chat.store.findConversation(request.userId, request.conversationId),
     chat.store.conversationMessages(request.userId, request.conversationId),
+    request.options,
   ]);
   if (!conversation) throw conversationNotFound();
   const plan = planReply(request.target, messageTree(stored), conversation.currentMessageId);
@@ -79,44 +82,63 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
     ...(prefix ? [{ role: 'assistant' as const, content: prefix }] : []),
   ];
 
-  const slot = await chat.slots.acquire(request.userId);
   const supervisor = superviseReply(chat, model, request.disconnected);
+  // The model is asked first: the slot and the writes, which do not shape the prompt, overlap
+  // its first token. When either fails, the generation is aborted (supervisor.cancel below).
+  const opening = openReply(chat.models, { model, messages, options }, supervisor.signal);
+  opening.catch(() => undefined);
 
   let generated = '';
+  let slot: GenerationSlot | undefined;
   let written: Written | undefined;
   let progress: ReturnType<typeof watchProgress> | undefined;
   let open: OpenReply | null;
+  // The slot and the writes at once too: a refused slot undoes the writes below.
+  // The reply records its slot's lease, made here so that the two need not wait for each other.
+  const leaseId = new ObjectId();
+  const [took, wrote] = await Promise.allSettled([
+    chat.slots.acquire(request.userId, leaseId),
+    writePlan(chat.store, conversation, plan, { model, leaseId }),
+  ]);
   try {
-    written = await writePlan(chat.store, conversation, plan, { model, leaseId: slot.leaseId });
+    if (took.status === 'fulfilled') slot = took.value;
+    if (wrote.status === 'fulfilled') written = wrote.value;
+    if (took.status === 'rejected') throw took.reason;
+    if (wrote.status === 'rejected') throw wrote.reason;
     progress = watchProgress({
       store: chat.store,
-      replyId: written.reply._id,
+      replyId: wrote.value.reply._id,
       intervalMs: settings.CHAT_REPLY_PROGRESS_MS,
       writes: settings.CHAT_REPLY_PROGRESS_WRITES,
       text: () => prefix + generated,
       onStop: supervisor.stop,
       log,
     });
-    open = await openReply(chat.models, { model, messages, options: request.options }, supervisor.signal);
+    open = await opening;
     supervisor.firstTokenArrived();
   } catch (error) {
     // A stop before the first token: the reply is kept, with what it had, as stopped.
-    if (written && supervisor.signal.reason === 'stopped') open = null;
+    if (written && slot && supervisor.signal.reason === 'stopped') open = null;
     else {
       const failure = startFailure(error, supervisor.signal, model, settings, log);
       supervisor.cancel();
+      // A first chunk that came all the same: its response is let go at once.
+      void opening.then((reply) => reply.rest.return?.()).catch(() => undefined);
       // Nothing was generated: undo the writes, so the request had no effect and can be retried.
       await progress?.end();
-      await Promise.allSettled([written?.undo(), slot.release()]);
+      await Promise.allSettled([written?.undo(), slot?.release()]);
       supervisor.end('not_started');
       if (failure) throw failure;
       return undefined;
     }
   }
-  if (!written || !progress) throw new Error('a reply started without its writes');
+  if (!written || !progress || !slot) throw new Error('a reply started without its slot and writes');
   const started = written;
-  // Set when this message named the conversation: the model may then give it a better title.
-  const firstTitle = await chat.store
+  const taken = slot;
+  // Not waited for before the first event: the reply's final state waits for it (store below).
+  // Resolves with the title when this message named the conversation: the model may then give
+  // it a better one.
+  const touched = chat.store
     .touchConversation(conversation, plan.next, started.reply._id)
     .catch((error: unknown) => void log.warn('marking the conversation active failed', { err: error }));
 
@@ -133,24 +155,28 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
   };
   push({ event: 'message.start', data: startData });
 
-  /** Stores the outcome and frees the slot. */
+  /** Stores the outcome and frees the slot, both at once: the generation is over. */
   const store = async (result: ReplyResult): Promise<void> => {
-    const write = () =>
-      chat.store.finishReply(started.reply._id, {
+    const released = taken
+      .release()
+      .catch((error: unknown) => log.warn('releasing a generation slot failed', { err: error }));
+    const write = async () => {
+      await chat.store.finishReply(started.reply, {
         content: prefix + result.content,
         status: 'failure' in result ? 'error' : statusFor(result.finishReason),
         finishReason: 'failure' in result ? null : result.finishReason,
         usage: 'failure' in result ? null : result.usage,
       });
+    };
     try {
-      await write();
+      await Promise.all([write(), touched]);
     } catch (error) {
       // MongoDB went away during the reply: the client is told now, and the reply is stored
       // as soon as MongoDB is back, so the conversation is not left half-written.
       if (isDatabaseUnreachable(error)) void chat.lifecycle.track(storeWhenReachable(write, log));
       throw error;
     } finally {
-      await slot.release().catch((error: unknown) => log.warn('releasing a generation slot failed', { err: error }));
+      await released;
       if ('failure' in result) supervisor.end('error');
       else supervisor.end(result.finishReason, result.usage?.completionTokens);
     }
@@ -195,6 +221,7 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
 
   /** After the first reply: the model's title, as an event when it comes in time, stored in any case. */
   const retitle = async (finished: FinishedReply) => {
+    const firstTitle = await touched;
     if (!firstTitle || !settings.CHAT_TITLES || 'problem' in finished || finished.status !== 'complete') return;
     const titled = chat.lifecycle.track(
       nameConversation(chat, { conversation, from: firstTitle, question: plan.next, answer: finished.content }, log),

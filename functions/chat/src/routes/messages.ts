@@ -160,15 +160,17 @@ export function addMessageRoutes(app: FunctionApp, chat: ChatContext): void {
     body: { stream: boolean; cancelOnDisconnect: boolean; options?: GenerationOptionsInput | undefined },
   ) => {
     const userId = userIdOf(c.get('principal'));
-    const defaults = await chat.userSettings.get(userId);
     const started = await startReply(
       chat,
       {
         userId,
         conversationId: toObjectId(c.req.param('id') ?? ''),
         target,
-        // The request's own options over the user's defaults over the server's.
-        options: { num_predict: settings.CHAT_MAX_NUM_PREDICT, ...defaults.options, ...body.options },
+        // The request's own options over the user's defaults over the server's; read alongside
+        // the conversation.
+        options: chat.userSettings
+          .get(userId)
+          .then((defaults) => ({ num_predict: settings.CHAT_MAX_NUM_PREDICT, ...defaults.options, ...body.options })),
         disconnected: body.cancelOnDisconnect ? c.req.raw.signal : undefined,
       },
       c.get('log'),

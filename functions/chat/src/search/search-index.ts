@@ -28,11 +28,6 @@ export interface SearchMatch {
 export interface SearchIndex {
   /** A message whose content is final (a user's message as stored). */
   put(message: Pick<MessageDocument, '_id' | 'userId' | 'conversationId' | 'role' | 'content'>): Promise<void>;
-  /**
-   * A reply's final content, by the reply's id alone (read by `_id`, which FerretDB answers
-   * from its primary key): a new reply, a regeneration or a continuation alike.
-   */
-  putReply(replyId: ObjectId, content: string): Promise<void>;
   /** Many messages of one user at once (an import): one write to the log and one fold. */
   putMany(
     userId: ObjectId,
@@ -204,11 +199,6 @@ export function createSearchIndex(options: SearchIndexOptions): SearchIndex {
       if (!messages.length) return;
       await changes.insertMany(messages.map((message) => putEntry({ ...message, userId })));
       compactSoon(userId);
-    },
-    async putReply(replyId, content) {
-      const reply = await messages.findOne({ _id: replyId }, { projection: { userId: 1, conversationId: 1, role: 1 } });
-      if (!reply || !content) return;
-      await put({ ...reply, _id: replyId, content });
     },
     dropMessages: (userId, messageIds) => append({ _id: new ObjectId(), op: 'drop-messages', userId, messageIds }),
     dropConversation: (userId, conversationId) =>
