@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // npm run bench:cold-start -- [--target local|knative] [--runs N] [--functions auth,chat,admin,web]
-//   [--out DIR] [--json | --md | --svg]
+//   [--idle SECONDS] [--out DIR] [--json | --md | --svg]
+//   local only: --idle also records each process's resident memory after SECONDS without requests.
 //   knative only: --url KONG_PROXY_URL [--namespace zerochat] [--scale-down-window 6s],
 //   with an admin account in ZEROCHAT_EMAIL and ZEROCHAT_PASSWORD.
 // Prints a table on stdout (or, with --json/--md/--svg, that format instead), progress on
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     target: { type: 'string', default: 'local' },
     runs: { type: 'string', default: '20' },
     functions: { type: 'string', default: 'auth,chat,admin,web' },
+    idle: { type: 'string', default: '0' },
     out: { type: 'string', default: resolve(import.meta.dirname, '../results') },
     json: { type: 'boolean', default: false },
     md: { type: 'boolean', default: false },
@@ -37,12 +39,14 @@ const progress = (line: string) => process.stderr.write(`${line}\n`);
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a whole number of at least 1');
 const functions = values.functions.split(',').filter(Boolean);
+const idleSeconds = Number(values.idle);
+if (!Number.isFinite(idleSeconds) || idleSeconds < 0) throw new Error('--idle must be a number of seconds, 0 or more');
 
 const target = values.target;
 if (target !== 'local' && target !== 'knative') throw new Error(`--target must be local or knative, not ${target}`);
 async function measure() {
   if (target === 'local') {
-    return runLocalBenchmark({ runs, functions, progress });
+    return runLocalBenchmark({ runs, functions, idleMs: idleSeconds * 1000, progress });
   }
   const { email = '', password = '' } = { email: process.env.ZEROCHAT_EMAIL, password: process.env.ZEROCHAT_PASSWORD };
   if (!values.url || !email || !password) {

@@ -9,6 +9,8 @@ import { LOCAL_MILESTONES, type LocalSubject } from './subjects/subject.ts';
  */
 export async function measureLocally(options: {
   runs: number;
+  /** When set, each process also stays idle this long after its first answer, for its memory then. */
+  idleMs?: number;
   floor: LocalSubject;
   subjects: readonly LocalSubject[];
   progress: (line: string) => void;
@@ -17,7 +19,7 @@ export async function measureLocally(options: {
   const samples = new Map<LocalSubject, Array<Record<string, number>>>(all.map((subject) => [subject, []]));
   for (let run = 1; run <= options.runs; run++) {
     for (const subject of all) {
-      const sample = await measureColdStart(subject.spec(await freePort()));
+      const sample = await measureColdStart(subject.spec(await freePort()), { idleMs: options.idleMs ?? 0 });
       samples.get(subject)?.push({ ...sample });
       options.progress(`run ${run}/${options.runs} ${subject.name}: ${sample.firstAnswer.toFixed(1)} ms`);
     }

@@ -37,6 +37,8 @@ export interface ColdStartSample {
   rssBytes: number;
   /** CPU time all the process's threads had used by the first answer: steadier than wall time on a busy machine. */
   cpuMs: number;
+  /** Resident memory after the first answer and `idleMs` without requests, when asked for. */
+  rssIdleBytes?: number;
 }
 
 const POLL_TIMEOUT_MS = 60_000;
@@ -91,7 +93,7 @@ async function until(condition: () => Promise<boolean>, what: () => string, dead
  * Spawns a fresh process and times spawn → accepting connections → readiness 200 → first
  * correct answer to the real request. The process is killed (by pid) afterwards.
  */
-export async function measureColdStart(spec: ProcessSpec): Promise<ColdStartSample> {
+export async function measureColdStart(spec: ProcessSpec, options: { idleMs?: number } = {}): Promise<ColdStartSample> {
   const started = performance.now();
   const child = spawn(spec.command, spec.args, { env: spec.env, cwd: spec.cwd, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -131,7 +133,12 @@ export async function measureColdStart(spec: ProcessSpec): Promise<ColdStartSamp
     const firstAnswer = performance.now() - started;
     const pid = child.pid ?? 0;
     const [rssBytes, cpuMs] = await Promise.all([residentBytes(pid), cpuMilliseconds(pid)]);
-    return { listening, ready, firstAnswer, rssBytes, cpuMs };
+    if (!options.idleMs) return { listening, ready, firstAnswer, rssBytes, cpuMs };
+    // What an instance holds while it waits for its next request (V8 gives memory back only
+    // after some seconds without allocation).
+    await sleep(options.idleMs);
+    await alive();
+    return { listening, ready, firstAnswer, rssBytes, cpuMs, rssIdleBytes: await residentBytes(pid) };
   } finally {
     if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
     await exited;

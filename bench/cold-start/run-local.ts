@@ -30,6 +30,7 @@ export async function buildBundles(functions: readonly string[], outdir: string)
 export async function runLocalBenchmark(options: {
   runs: number;
   functions: readonly string[];
+  idleMs?: number;
   progress: (line: string) => void;
 }): Promise<{ floor: MeasuredSubject; subjects: MeasuredSubject[] }> {
   const scratch = await mkdtemp(join(tmpdir(), 'zerochat-bench-'));
@@ -45,6 +46,7 @@ export async function runLocalBenchmark(options: {
     options.progress(`bundles built; measuring ${options.runs} cold starts per subject`);
     return await measureLocally({
       runs: options.runs,
+      idleMs: options.idleMs ?? 0,
       floor: floorSubject(),
       subjects: [
         peerSubject({

@@ -74,6 +74,7 @@ export function buildReport(options: {
           p90: ratio(subjectTotal.p90, floorTotal.p90),
         },
         rssBytes: measured('rssBytes'),
+        rssIdleBytes: measured('rssIdleBytes'),
         cpuMs: measured('cpuMs'),
         samples: subject.samples.map((sample) => ({ ...sample })),
       };

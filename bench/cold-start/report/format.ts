@@ -13,6 +13,9 @@ function phaseLabels(report: ColdStartReport): string[] {
 /** Columns from this index on are numbers (right-aligned). */
 export const FIRST_NUMBER_COLUMN = 2;
 
+/** Memory after an idle spell is measured only when asked for (`--idle`). */
+const measuredIdle = (report: ColdStartReport) => report.subjects.some((subject) => subject.rssIdleBytes);
+
 export function headers(report: ColdStartReport): string[] {
   return [
     'subject',
@@ -25,12 +28,14 @@ export function headers(report: ColdStartReport): string[] {
     '× floor',
     'CPU ms',
     'RSS MiB',
+    ...(measuredIdle(report) ? ['RSS idle MiB'] : []),
   ];
 }
 
 /** One row per subject: the median of each phase, then the total's summary. */
 export function rows(report: ColdStartReport): string[][] {
   const labels = phaseLabels(report);
+  const idle = measuredIdle(report);
   return report.subjects.map((subject) => [
     subject.name,
     subject.request,
@@ -45,6 +50,7 @@ export function rows(report: ColdStartReport): string[][] {
     times(subject.ratioToFloor.median),
     subject.cpuMs ? ms(subject.cpuMs.median) : '–',
     mib(subject.rssBytes?.median),
+    ...(idle ? [mib(subject.rssIdleBytes?.median)] : []),
   ]);
 }
 

@@ -71,4 +71,22 @@ describe('the cold-start report', () => {
     expect(svg).toContain('75 ms · 1.50×');
     for (const milestone of LOCAL_MILESTONES) expect(svg).toContain(milestone.label.replace('>', '&gt;'));
   });
+
+  it('adds the memory after an idle spell only when it was measured', () => {
+    expect(report.subjects.every((s) => s.rssIdleBytes === null)).toBe(true);
+    const idle = (measured: MeasuredSubject): MeasuredSubject => ({
+      ...measured,
+      samples: measured.samples.map((sample) => ({ ...sample, rssIdleBytes: 40 * 2 ** 20 })),
+    });
+    const withIdle = buildReport({
+      target: 'local',
+      runs: 3,
+      floor: idle(subject('floor (node:http)', 'floor', [40, 50, 60])),
+      subjects: [idle(subject('auth', 'function', [70, 75, 100]))],
+    });
+    expect(withIdle.subjects[1]?.rssIdleBytes?.median).toBe(40 * 2 ** 20);
+    const lines = renderTable(withIdle).trim().split('\n');
+    expect(lines[2]?.split(/\s{2,}/).slice(-2)).toEqual(['RSS MiB', 'RSS idle MiB']);
+    expect(lines.find((line) => line.startsWith('auth'))).toMatch(/\s50\s+40$/);
+  });
 });

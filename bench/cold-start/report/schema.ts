@@ -42,8 +42,10 @@ export interface SubjectReport {
   ratioToFloor: { median: number; p90: number };
   /** Resident memory after the first answer; null where not measurable (Knative). */
   rssBytes: Summary | null;
+  /** Resident memory after the first answer and `--idle` seconds without requests; null unless asked for. */
+  rssIdleBytes: Summary | null;
   /** CPU time of all the process's threads by the first answer; null where not measurable. */
   cpuMs: Summary | null;
-  /** Every run: milestone → ms since start, plus rssBytes and cpuMs when measured. */
+  /** Every run: milestone → ms since start, plus rssBytes, cpuMs and rssIdleBytes when measured. */
   samples: Array<Record<string, number>>;
 }
