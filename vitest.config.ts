@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Files that load the machine (50 streams at once, Chromium), or stop, kill and time real
- * services. They run after the others, one file at a time, so that neither they nor the
- * others share the CPUs or the test FerretDB with a load they did not make.
+ * Files that load the machine (50 streams at once, Chromium, a real model's replies), or stop,
+ * kill and time real services. They run after the others, one file at a time, so that neither
+ * they nor the others share the CPUs or the test FerretDB with a load they did not make.
  */
 const HEAVY = [
   'test/load/**/*.test.ts',
@@ -15,6 +15,8 @@ const HEAVY = [
   'test/browser/**/*.test.ts',
   'test/e2e/reply-stop-resume.test.ts',
   'test/e2e/reply-orphaned.test.ts',
+  // A real model's reply and title take seconds alone and minutes beside the other files.
+  'functions/chat/src/real-model.test.ts',
 ];
 
 const EXCLUDE = ['**/node_modules/**', '**/dist/**'];
