@@ -295,6 +295,8 @@ describe('DELETE /admin/users/:id', () => {
     await database.db.collection(COLLECTIONS.userSettings).insertOne({ _id: user._id });
     await database.db.collection(COLLECTIONS.searchIndex).insertOne({ _id: user._id });
     await database.db.collection(COLLECTIONS.searchLog).insertOne({ _id: new ObjectId(), userId: user._id });
+    // An import still being staged.
+    await database.db.collection(COLLECTIONS.imports).insertOne({ _id: new ObjectId(), userId: user._id });
     const response = await send('DELETE', `/admin/users/${user._id.toHexString()}`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
@@ -304,6 +306,7 @@ describe('DELETE /admin/users/:id', () => {
         conversations: 1,
         messages: 3,
         generation_slots: 0,
+        imports: 1,
         search_index: 1,
         search_log: 1,
         user_settings: 1,
