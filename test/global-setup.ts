@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheDir, MissingToolError, provideServices } from '@zerochat/local-services';
 import type { TestProject } from 'vitest/node';
+import { prebuildTools } from './support/prebuild-tools.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,12 +23,17 @@ export default async function setup(project: TestProject) {
   const cache = cacheDir();
   const scratch = await mkdtemp(join(tmpdir(), 'zerochat-test-'));
   try {
-    const services = await provideServices({
-      env: process.env,
-      cacheDir: cache,
-      dataDir: scratch,
-      report: (line) => process.stdout.write(`[test services] ${line}\n`),
-    });
+    const report = (line: string) => process.stdout.write(`[test services] ${line}\n`);
+    const [provided, built] = await Promise.allSettled([
+      provideServices({ env: process.env, cacheDir: cache, dataDir: scratch, report }),
+      prebuildTools(cache, report),
+    ]);
+    if (provided.status === 'rejected') throw provided.reason;
+    const services = provided.value;
+    if (built.status === 'rejected') {
+      await services.stop();
+      throw built.reason;
+    }
     project.provide('mongoUri', services.mongoUri);
     project.provide('ollamaHost', services.ollamaHost);
     project.provide('tinyModel', services.tinyModel);
