@@ -1,5 +1,6 @@
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   createOllamaServer,
   ensureOllama,
@@ -7,12 +8,28 @@ import {
   type OllamaServer,
   registerTinyModel,
 } from '@zerochat/local-services';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { testServices } from './test-services.ts';
 
 export interface OwnOllama {
   /** The running server; usable inside tests and in beforeAll hooks declared after the call. */
   readonly server: OllamaServer;
+  /**
+   * Resolves once no model runner of this Ollama is generating (its runners use no CPU for
+   * half a second), or rejects after `withinMs`. Proof that a generation has stopped that does
+   * not depend on Ollama's queue, which Ollama 0.24 can leave blocked (see `recover`).
+   */
+  generationStopped(withinMs: number): Promise<void>;
+  /** Whether a model runner of this Ollama is generating now (it uses CPU). */
+  generating(): Promise<boolean>;
+  /**
+   * Makes sure this Ollama answers a short request, and restarts it (the models stay) when it
+   * does not. Ollama 0.24's chat handler can block for good sending a chunk to a client that
+   * has gone, holding the model's generation slot, so that every later request on that model
+   * waits; zerochat did close its request, and the runner did stop. Runs after each test too,
+   * so that no test inherits that state.
+   */
+  recover(): Promise<void>;
 }
 
 /**
@@ -34,15 +51,67 @@ export function useOwnOllama(env: NodeJS.ProcessEnv = {}): OwnOllama {
     await server.start();
     await registerTinyModel(server.host);
   });
+  const running = () => {
+    if (!server) throw new Error('useOwnOllama: the server starts in beforeAll');
+    return server;
+  };
+  const runnerCpuMs = async () => {
+    let total = 0;
+    for (const runner of await childProcesses(running().pid ?? 0)) total += await cpuMs(runner.pid);
+    return total;
+  };
+  const generating = async () => {
+    const before = await runnerCpuMs();
+    await sleep(IDLE_WINDOW_MS);
+    // An idle runner uses next to nothing; a generating one most of a core, even on a busy machine.
+    return (await runnerCpuMs()) - before > IDLE_WINDOW_MS / 10;
+  };
+  const recover = async () => {
+    const ollama = running();
+    if (ollama.pid === undefined) return; // stopped by the test itself
+    const answers = await askOllamaDirectly(ollama.host, 2, AbortSignal.timeout(10_000)).then(
+      () => true,
+      () => false,
+    );
+    if (answers) return;
+    process.stderr.write(`[own ollama] ${ollama.host} held a generation slot with no client left: restarting it\n`);
+    await ollama.stop();
+    await ollama.start();
+    await askOllamaDirectly(ollama.host, 2, AbortSignal.timeout(60_000));
+  };
+  afterEach(recover, 90_000);
   afterAll(async () => {
     await server?.stop();
   });
   return {
     get server() {
-      if (!server) throw new Error('useOwnOllama: the server starts in beforeAll');
-      return server;
+      return running();
     },
+    generating,
+    async generationStopped(withinMs) {
+      const deadline = performance.now() + withinMs;
+      while (await generating()) {
+        if (performance.now() > deadline) throw new Error(`a model runner still generates after ${withinMs} ms`);
+      }
+    },
+    recover,
   };
+}
+
+/** The window over which a runner's CPU use tells whether it generates. */
+const IDLE_WINDOW_MS = 500;
+
+/** The CPU time (user and system) process `pid` has used, in ms; 0 once it has ended. */
+async function cpuMs(pid: number): Promise<number> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th, in
+    // clock ticks of 10 ms (USER_HZ is 100 on Linux).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
 }
 
 /** The processes whose parent is `pid` (Linux /proc), e.g. the model runners of an `ollama serve`. */

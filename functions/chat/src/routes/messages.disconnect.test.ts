@@ -1,5 +1,6 @@
 // A client that goes away must stop the generation in Ollama itself, not only the forwarding;
-// a client that stays but stops reading must not hold it. Proof by Ollama's own queue: this
+// a client that stays but stops reading must not hold it. Proof by Ollama's model runner, which
+// uses a core while it generates and none once it has stopped, and by Ollama's own queue: this
 // file's Ollama runs one generation at a time (OLLAMA_NUM_PARALLEL=1), so a second request is
 // answered only once the first generation has ended. A reply of 40,000 tokens takes the tiny
 // model several seconds; the time limits below follow the pace this file measures.
@@ -97,7 +98,8 @@ describe('a client that disconnects', () => {
       if (event?.event === 'message.delta') received.push(String(event.data.content));
     }
 
-    // Control: while the reply is generated, Ollama cannot answer anyone else.
+    // Control: while the reply is generated, the runner works and Ollama cannot answer anyone else.
+    expect(await ollama.generating()).toBe(true);
     await expect(askOllama(8, AbortSignal.timeout(1500))).rejects.toThrow();
 
     client.abort();
@@ -106,10 +108,10 @@ describe('a client that disconnects', () => {
     await waitFor(async () => (await stored())?.status === 'incomplete', longReplyMs() / 4);
     const savedAfterMs = performance.now() - disconnected;
 
-    // Ollama is free again: the generation has really stopped, not just the forwarding. Had it
-    // not, the next request would wait for the rest of the long reply.
-    const nextMs = await askOllama(8);
-    expect(nextMs).toBeLessThan(longReplyMs() / 4);
+    // The generation has really stopped, not just the forwarding: had it not, the runner would
+    // work on through the rest of the long reply.
+    await ollama.generationStopped(longReplyMs() / 4);
+    await ollama.recover();
 
     const reply = await stored();
     expect(reply?.content.startsWith(received.join(''))).toBe(true);
@@ -145,7 +147,7 @@ describe('a client that disconnects', () => {
       async () => (await messages().countDocuments({ conversationId, status: 'incomplete' })) === 1,
       longReplyMs() / 4,
     );
-    expect(await askOllama(8)).toBeLessThan(longReplyMs() / 4);
+    await ollama.generationStopped(longReplyMs() / 4);
     const reply = await messages().findOne({ conversationId, role: 'assistant' });
     expect(reply?.content.length).toBeGreaterThan(0);
     await waitFor(async () => (await slotsTaken()) === 0, longReplyMs() / 4);
