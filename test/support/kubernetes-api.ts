@@ -1,6 +1,6 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type KubernetesObject as ClientObject, KubeConfig } from '@kubernetes/client-node';
+import { type KubernetesObject as ClientObject, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import {
   downloadModule,
   ensureControlPlane,
@@ -54,6 +54,11 @@ export interface TestKubernetes {
   remove(object: ClientObject): Promise<boolean>;
   /** Applies the object, then writes its `status` through the status subresource. */
   applyWithStatus<T extends ClientObject & { status?: unknown }>(object: T): Promise<T>;
+  /**
+   * A kubeconfig file that acts as a ServiceAccount (which must exist), with a token the API
+   * server issues for it (TokenRequest): what it may do is what RBAC grants that account.
+   */
+  serviceAccountKubeconfig(serviceAccount: string, namespace: string): Promise<string>;
 }
 
 /**
@@ -132,6 +137,16 @@ export function useKubernetesApiServer(options: { crds?: readonly CrdSource[] } 
         metadata: { name: object.metadata?.name, namespace: object.metadata?.namespace },
         status,
       } as ClientObject)) as typeof object;
+    },
+    async serviceAccountKubeconfig(serviceAccount, namespace) {
+      const core = ready(kubeConfig).makeApiClient(CoreV1Api);
+      const { status } = await core.createNamespacedServiceAccountToken({
+        name: serviceAccount,
+        namespace,
+        body: { spec: { audiences: [], expirationSeconds: 3600 } },
+      });
+      if (!status?.token) throw new Error(`the API server issued no token for ${namespace}/${serviceAccount}`);
+      return ready(server).kubeconfig({ token: status.token, namespace, name: `${namespace}-${serviceAccount}` });
     },
   };
 }
