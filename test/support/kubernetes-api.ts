@@ -55,9 +55,11 @@ export interface TestKubernetes {
   /** Applies the object, then writes its `status` through the status subresource. */
   applyWithStatus<T extends ClientObject & { status?: unknown }>(object: T): Promise<T>;
   /**
-   * A kubeconfig file that acts as a ServiceAccount (which must exist), with a token the API
-   * server issues for it (TokenRequest): what it may do is what RBAC grants that account.
+   * A token the API server issues for a ServiceAccount (which must exist) through TokenRequest,
+   * valid for an hour, for `audiences` (the API server's own when none are given).
    */
+  serviceAccountToken(serviceAccount: string, namespace: string, audiences?: string[]): Promise<string>;
+  /** A kubeconfig file that acts as that ServiceAccount: it may do what RBAC grants it. */
   serviceAccountKubeconfig(serviceAccount: string, namespace: string): Promise<string>;
 }
 
@@ -115,6 +117,17 @@ export function useKubernetesApiServer(options: { crds?: readonly CrdSource[] } 
     return value;
   };
 
+  const serviceAccountToken = async (serviceAccount: string, namespace: string, audiences?: string[]) => {
+    const core = ready(kubeConfig).makeApiClient(CoreV1Api);
+    const { status } = await core.createNamespacedServiceAccountToken({
+      name: serviceAccount,
+      namespace,
+      body: { spec: { ...(audiences ? { audiences } : {}), expirationSeconds: 3600 } },
+    });
+    if (!status?.token) throw new Error(`the API server issued no token for ${namespace}/${serviceAccount}`);
+    return status.token;
+  };
+
   return {
     get server() {
       return ready(server);
@@ -138,15 +151,10 @@ export function useKubernetesApiServer(options: { crds?: readonly CrdSource[] } 
         status,
       } as ClientObject)) as typeof object;
     },
+    serviceAccountToken,
     async serviceAccountKubeconfig(serviceAccount, namespace) {
-      const core = ready(kubeConfig).makeApiClient(CoreV1Api);
-      const { status } = await core.createNamespacedServiceAccountToken({
-        name: serviceAccount,
-        namespace,
-        body: { spec: { audiences: [], expirationSeconds: 3600 } },
-      });
-      if (!status?.token) throw new Error(`the API server issued no token for ${namespace}/${serviceAccount}`);
-      return ready(server).kubeconfig({ token: status.token, namespace, name: `${namespace}-${serviceAccount}` });
+      const token = await serviceAccountToken(serviceAccount, namespace);
+      return ready(server).kubeconfig({ token, namespace, name: `${namespace}-${serviceAccount}` });
     },
   };
 }
