@@ -76,3 +76,15 @@ export function podsOf(objects: readonly KubernetesObject[]): PodSketch[] {
     ];
   });
 }
+
+/** A label selector as a list request's `labelSelector`, for the API server to do the selecting. */
+export function selectorQuery(selector: LabelSelector): string {
+  const byLabel = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
+  const byExpression = (selector.matchExpressions ?? []).map(({ key, operator, values = [] }) => {
+    if (operator === 'In') return `${key} in (${values.join(',')})`;
+    if (operator === 'NotIn') return `${key} notin (${values.join(',')})`;
+    if (operator === 'Exists') return key;
+    return `!${key}`;
+  });
+  return [...byLabel, ...byExpression].join(',');
+}

@@ -1,6 +1,6 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type KubernetesObject as ClientObject, KubeConfig } from '@kubernetes/client-node';
+import { type KubernetesObject as ClientObject, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import {
   downloadModule,
   ensureControlPlane,
@@ -54,6 +54,13 @@ export interface TestKubernetes {
   remove(object: ClientObject): Promise<boolean>;
   /** Applies the object, then writes its `status` through the status subresource. */
   applyWithStatus<T extends ClientObject & { status?: unknown }>(object: T): Promise<T>;
+  /**
+   * A token the API server issues for a ServiceAccount (which must exist) through TokenRequest,
+   * valid for an hour, for `audiences` (the API server's own when none are given).
+   */
+  serviceAccountToken(serviceAccount: string, namespace: string, audiences?: string[]): Promise<string>;
+  /** A kubeconfig file that acts as that ServiceAccount: it may do what RBAC grants it. */
+  serviceAccountKubeconfig(serviceAccount: string, namespace: string): Promise<string>;
 }
 
 /**
@@ -110,6 +117,17 @@ export function useKubernetesApiServer(options: { crds?: readonly CrdSource[] } 
     return value;
   };
 
+  const serviceAccountToken = async (serviceAccount: string, namespace: string, audiences?: string[]) => {
+    const core = ready(kubeConfig).makeApiClient(CoreV1Api);
+    const { status } = await core.createNamespacedServiceAccountToken({
+      name: serviceAccount,
+      namespace,
+      body: { spec: { ...(audiences ? { audiences } : {}), expirationSeconds: 3600 } },
+    });
+    if (!status?.token) throw new Error(`the API server issued no token for ${namespace}/${serviceAccount}`);
+    return status.token;
+  };
+
   return {
     get server() {
       return ready(server);
@@ -132,6 +150,11 @@ export function useKubernetesApiServer(options: { crds?: readonly CrdSource[] } 
         metadata: { name: object.metadata?.name, namespace: object.metadata?.namespace },
         status,
       } as ClientObject)) as typeof object;
+    },
+    serviceAccountToken,
+    async serviceAccountKubeconfig(serviceAccount, namespace) {
+      const token = await serviceAccountToken(serviceAccount, namespace);
+      return ready(server).kubeconfig({ token, namespace, name: `${namespace}-${serviceAccount}` });
     },
   };
 }

@@ -1,6 +1,5 @@
 import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CoreV1Api } from '@kubernetes/client-node';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestSigningKey, testSigningKey } from '../../../../test/support/keys.ts';
@@ -23,19 +22,12 @@ const AUDIENCE = OIDC_TEST_AUDIENCE;
 const TRIGGER = triggerServiceAccount('admin-bootstrap');
 const OTHER_POD = 'curious-pod';
 
-let core: CoreV1Api;
 let key: TestSigningKey;
 let serviceAccountDir = '';
 
 /** A token the API server mints for `serviceAccount` (TokenRequest), as Eventing asks for one. */
-async function tokenRequest(serviceAccount: string, audiences?: string[]): Promise<string> {
-  const answer = await core.createNamespacedServiceAccountToken({
-    name: serviceAccount,
-    namespace: NAMESPACE,
-    body: { spec: { ...(audiences ? { audiences } : {}), expirationSeconds: 600 } },
-  });
-  return answer.status?.token ?? '';
-}
+const tokenRequest = (serviceAccount: string, audiences?: string[]) =>
+  kubernetes.serviceAccountToken(serviceAccount, NAMESPACE, audiences);
 
 const oidcApp = (serviceAccounts = serviceAccountDir, now?: () => Date) =>
   oidcAdminApp({
@@ -51,7 +43,6 @@ let admin: AdminTestApp;
 
 beforeAll(async () => {
   key = await testSigningKey('oidc-kubernetes');
-  core = kubernetes.kubeConfig.makeApiClient(CoreV1Api);
   await kubernetes.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } });
   for (const name of [TRIGGER, OTHER_POD, 'zerochat-admin']) {
     await kubernetes.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: NAMESPACE } });

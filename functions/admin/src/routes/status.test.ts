@@ -10,7 +10,7 @@ import type { AdminDeps } from '../app.ts';
 import { summariseServices } from '../status/knative-services.ts';
 import type { StatusDocument } from '../status/status.ts';
 import { adminTestApp, uniqueModelNames } from '../testing/admin-harness.ts';
-import { knativeObjects } from '../testing/knative-stand-in.ts';
+import { knativeObjects } from '../testing/knative-objects.ts';
 import { type KongAdminStandIn, startKongAdminStandIn } from '../testing/kong-admin-stand-in.ts';
 
 // Real FerretDB and Ollama; Kong cannot run here, so its admin API is a stand-in

@@ -1,15 +1,12 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { type KubernetesObject as ClientObject, CoreV1Api } from '@kubernetes/client-node';
-import { REPO_ROOT } from '@zerochat/local-services';
+import type { KubernetesObject as ClientObject } from '@kubernetes/client-node';
 import { canonicalModelName } from '@zerochat/ollama';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestSigningKey, testSigningKey } from '../../../../test/support/keys.ts';
 import { CRD_SOURCES, useKubernetesApiServer } from '../../../../test/support/kubernetes-api.ts';
-import { parseObjects } from '../../../../test/support/kustomize.ts';
 import { testServices, useTestDatabase } from '../../../../test/support/test-services.ts';
 import { adminTestApp } from '../testing/admin-harness.ts';
-import { knativeObjects } from '../testing/knative-stand-in.ts';
+import { applyZerochatRbac } from '../testing/cluster-rbac.ts';
+import { knativeObjects } from '../testing/knative-objects.ts';
 import { kubernetesKnativeApi, summariseServices } from './knative-services.ts';
 import type { StatusDocument } from './status.ts';
 
@@ -18,7 +15,7 @@ import type { StatusDocument } from './status.ts';
 // token is one the API server issued (TokenRequest), and what it may read is what
 // knative/base/rbac.yaml grants. No Knative controller or kubelet runs here, so the services,
 // revisions and pods are created by the test and their status written through the status
-// subresource, as the controllers would (testing/knative-stand-in.ts).
+// subresource, as the controllers would (testing/knative-objects.ts).
 
 const NAMESPACE = 'zerochat';
 const kubernetes = useKubernetesApiServer({
@@ -28,25 +25,11 @@ const database = useTestDatabase();
 const tinyModel = canonicalModelName(testServices().tinyModel);
 let key: TestSigningKey;
 
-/** A kubeconfig with a token the API server issues for one of zerochat's ServiceAccounts. */
-async function kubeconfigOf(serviceAccount: string): Promise<string> {
-  const core = kubernetes.kubeConfig.makeApiClient(CoreV1Api);
-  const { status } = await core.createNamespacedServiceAccountToken({
-    name: serviceAccount,
-    namespace: NAMESPACE,
-    body: { spec: { audiences: [], expirationSeconds: 3600 } },
-  });
-  if (!status?.token) throw new Error(`no token for ${serviceAccount}`);
-  return kubernetes.server.kubeconfig({ token: status.token, namespace: NAMESPACE, name: serviceAccount });
-}
+const kubeconfigOf = (serviceAccount: string) => kubernetes.serviceAccountKubeconfig(serviceAccount, NAMESPACE);
 
 beforeAll(async () => {
   key = await testSigningKey();
-  await kubernetes.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } });
-  // The ServiceAccounts, Role and RoleBinding exactly as knative/base/rbac.yaml has them.
-  for (const object of parseObjects(await readFile(join(REPO_ROOT, 'knative/base/rbac.yaml'), 'utf8'))) {
-    await kubernetes.apply({ ...object, metadata: { ...object.metadata, namespace: NAMESPACE } } as ClientObject);
-  }
+  await applyZerochatRbac(kubernetes);
   const { services, revisions, pods } = knativeObjects();
   for (const object of [...services, ...revisions, ...pods]) await kubernetes.applyWithStatus(object as ClientObject);
 }, 600_000);

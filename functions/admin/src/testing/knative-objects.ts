@@ -1,17 +1,10 @@
-// Knative in a cluster, for tests. `knativeObjects()` are the objects a cluster holds for
-// zerochat's three functions, with the status Knative's controllers and the kubelet would write
-// (no controller runs in tests): Service and Revision objects in Knative Serving's v1 format and
-// the pods of the revisions. auth is ready and scaled to zero, chat ready with two pods, admin's
-// latest revision failed (its pod cannot pull its image) while the one before still serves. The
-// status tests create them in a real kube-apiserver (status/knative-status.test.ts, status through
-// the status subresource). `startKubernetesApiStandIn()` is a STAND-IN that serves them over HTTP
-// the way the Kubernetes API does; the real API server replaces it in the status tests.
-import { once } from 'node:events';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// The objects a cluster holds for zerochat's three functions, with the status Knative's
+// controllers and the kubelet would write (none runs in tests): Service and Revision objects in
+// Knative Serving's v1 format and the pods of the revisions. auth is ready and scaled to zero,
+// chat ready with two pods, admin's latest revision failed (its pod cannot pull its image) while
+// the one before still serves. status/knative-status.test.ts creates them in the real test
+// kube-apiserver (status through the status subresource); routes/status.test.ts hands them to
+// the status route directly.
 
 const NAMESPACE = 'zerochat';
 const condition = (type: string, status: 'True' | 'False' | 'Unknown', extra: object = {}) => ({
@@ -115,85 +108,4 @@ export function knativeObjects(): { services: object[]; revisions: object[]; pod
       pod('admin-00002-deployment-6a7c8-bbbbb', 'admin-00002', 'image-pull-back-off'),
     ],
   };
-}
-
-export interface KubernetesApiStandIn {
-  /** A kubeconfig file that points at the stand-in with a bearer token. */
-  kubeconfig: string;
-  /** Request paths, in order. */
-  requests: string[];
-  stop(): Promise<void>;
-}
-
-/** The Knative Serving part of the Kubernetes API, on 127.0.0.1, for one namespace. */
-export async function startKubernetesApiStandIn(): Promise<KubernetesApiStandIn> {
-  const { services, revisions } = knativeObjects();
-  const token = 'stand-in-token';
-  const requests: string[] = [];
-  const server = createServer((request, response) => {
-    requests.push(request.url ?? '');
-    const send = (status: number, body: object) => {
-      response.writeHead(status, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(body));
-    };
-    if (request.headers.authorization !== `Bearer ${token}`) {
-      send(401, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Unauthorized', code: 401 });
-      return;
-    }
-    const match = /^\/apis\/serving\.knative\.dev\/v1\/namespaces\/([^/]+)\/(services|revisions)$/.exec(
-      new URL(request.url ?? '/', 'http://k8s').pathname,
-    );
-    if (!match || match[1] !== NAMESPACE) {
-      send(404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 });
-      return;
-    }
-    const kind = match[2] === 'services' ? 'ServiceList' : 'RevisionList';
-    send(200, {
-      apiVersion: 'serving.knative.dev/v1',
-      kind,
-      metadata: { resourceVersion: '4242' },
-      items: match[2] === 'services' ? services : revisions,
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  const kubeconfig = await writeStandInKubeconfig(port, token);
-  return {
-    kubeconfig,
-    requests,
-    async stop() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-/** A kubeconfig file for a Kubernetes API stand-in on 127.0.0.1:`port` that takes `token`. */
-export async function writeStandInKubeconfig(port: number, token: string): Promise<string> {
-  const kubeconfig = join(await mkdtemp(join(tmpdir(), 'zerochat-kubeconfig-')), 'config');
-  await writeFile(
-    kubeconfig,
-    `apiVersion: v1
-kind: Config
-clusters:
-  - name: stand-in
-    cluster:
-      server: http://127.0.0.1:${port}
-      # client-node refuses plain HTTP otherwise; the stand-in has no TLS.
-      insecure-skip-tls-verify: true
-contexts:
-  - name: stand-in
-    context:
-      cluster: stand-in
-      user: stand-in
-      namespace: ${NAMESPACE}
-current-context: stand-in
-users:
-  - name: stand-in
-    user:
-      token: ${token}
-`,
-  );
-  return kubeconfig;
 }
