@@ -120,8 +120,8 @@ export function useZerochatInChromium(
   const database = useTestDatabase();
   // Long replies keep an Ollama busy: on an Ollama of the file's own, they slow no other file.
   // Four generation slots, as compose and Kubernetes run it: journeys stop replies, and Ollama
-  // (ollama/ollama#17131) can keep an aborted stream's slot for good, which with one slot
-  // would leave every later reply of the file waiting.
+  // 0.24 can keep an aborted stream's slot for good (see useOwnOllama's recover), which with
+  // one slot would leave every later reply of the file waiting.
   const ollama = options.ownOllama ? useOwnOllama({ OLLAMA_NUM_PARALLEL: '4' }) : undefined;
   let paced: PacedOllama | undefined;
   let zerochat: OneProcess | undefined;
