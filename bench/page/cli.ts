@@ -1,35 +1,34 @@
 #!/usr/bin/env node
-// npm run bench:page -- [--runs N] [--conversations N] [--out DIR]
-// The page's first load in Chromium, on localhost against `npm start` (with FerretDB and
-// Ollama started as the tests start them): bytes on the wire by kind, and the time to the
-// first paint and to the painted conversation list, signed in (the refresh cookie), for a
-// first visit (cache off) and a repeat visit (hashed files from the cache). Prints a table;
-// writes page-load.json and page-load.md into --out (default bench/results).
+// The page's first load in Chromium, on localhost against `npm start`.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { stopServicesOnSignals } from '@zerochat/local-services';
 import { launchChromium } from '../../test/support/chromium.ts';
 import { apiClient } from '../../test/support/http-client.ts';
 import { startStandaloneZerochat } from '../../test/support/standalone-zerochat.ts';
+import { benchArgs, wholeNumber } from '../cli-args.ts';
 import { summarize } from '../cold-start/statistics.ts';
 import { describeMachine } from '../report/machine.ts';
 import { renderMarkdownTable, renderTextTable, type Table } from '../report/tables.ts';
 import { measurePageLoad, type PageLoadSample } from './measure-page.ts';
 
+const USAGE = `npm run bench:page -- [--runs N] [--conversations N] [--out DIR]
+The page's first load in Chromium, on localhost against \`npm start\` (with FerretDB and
+Ollama started as the tests start them): bytes on the wire by kind, and the time to the
+first paint and to the painted conversation list, signed in (the refresh cookie), for a
+first visit (cache off) and a repeat visit (hashed files from the cache). Prints a table;
+writes page-load.json and page-load.md into --out (default bench/results).`;
+
+const values = benchArgs(USAGE, {
+  runs: { type: 'string', default: '10' },
+  conversations: { type: 'string', default: '30' },
+  out: { type: 'string', default: resolve(import.meta.dirname, '../results') },
+});
+const runs = wholeNumber(USAGE, 'runs', values.runs);
+const conversations = wholeNumber(USAGE, 'conversations', values.conversations);
+
 // Ctrl-C stops FerretDB and Ollama too, not only this process.
 stopServicesOnSignals();
-
-const { values } = parseArgs({
-  options: {
-    runs: { type: 'string', default: '10' },
-    conversations: { type: 'string', default: '30' },
-    out: { type: 'string', default: resolve(import.meta.dirname, '../results') },
-  },
-});
-const runs = Number(values.runs);
-const conversations = Number(values.conversations);
-if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a whole number of at least 1');
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 
 const zerochat = await startStandaloneZerochat({ report: progress });

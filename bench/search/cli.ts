@@ -1,32 +1,27 @@
 #!/usr/bin/env node
-// npm run bench:search -- [--messages N] [--conversations N] [--repeats N] [--out DIR]
-// Latency of search for one user with many messages, on FerretDB (or MONGODB_URI). Prints a
-// Markdown table on stdout, progress on stderr, and writes search.json and search.md into --out
-// (default bench/results).
+// The search benchmark: latency of search for one user with many messages.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { stopServicesOnSignals } from '@zerochat/local-services';
+import { benchArgs, wholeNumber } from '../cli-args.ts';
 import { renderSearchMarkdown } from './render.ts';
 import { runSearchBenchmark } from './run-search.ts';
 
+const USAGE = `npm run bench:search -- [--messages N] [--conversations N] [--repeats N] [--out DIR]
+Latency of search for one user with many messages, on FerretDB (or MONGODB_URI). Prints a
+Markdown table on stdout, progress on stderr, and writes search.json and search.md into --out
+(default bench/results).`;
+
+const values = benchArgs(USAGE, {
+  messages: { type: 'string', default: '10000' },
+  conversations: { type: 'string', default: '200' },
+  repeats: { type: 'string', default: '20' },
+  out: { type: 'string', default: resolve(import.meta.dirname, '../results') },
+});
+const whole = (name: string, text: string) => wholeNumber(USAGE, name, text);
+
 // Ctrl-C stops FerretDB and Ollama too, not only this process.
 stopServicesOnSignals();
-
-const { values } = parseArgs({
-  options: {
-    messages: { type: 'string', default: '10000' },
-    conversations: { type: 'string', default: '200' },
-    repeats: { type: 'string', default: '20' },
-    out: { type: 'string', default: resolve(import.meta.dirname, '../results') },
-  },
-});
-
-function whole(name: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number of at least 1`);
-  return value;
-}
 
 const report = await runSearchBenchmark({
   messages: whole('messages', values.messages),
