@@ -16,7 +16,7 @@ import type { ChatContext } from '../chat-context.ts';
 import type { ChatSettings } from '../config.ts';
 import { conversationNotFound } from '../problems.ts';
 import { checkImport } from '../transfer/check-import.ts';
-import { exportResponse, userConversations } from '../transfer/export-response.ts';
+import { exportDownload, userConversations } from '../transfer/export-response.ts';
 import { createStagedImport } from '../transfer/staged-import.ts';
 import { TRANSFER_FORMAT, TRANSFER_VERSION, TransferFile } from '../transfer/transfer-format.ts';
 
@@ -131,18 +131,23 @@ export function addTransferRoutes(app: FunctionApp, chat: ChatContext, deps: { d
       chat.store.conversationMessages(userId, id),
     ]);
     if (!conversation) throw conversationNotFound();
-    return exportResponse(c.req.valid('query').format, [{ conversation, messages }], {
+    const download = await exportDownload(c.req.valid('query').format, [{ conversation, messages }], {
       now: chat.now(),
       name: conversation.title,
+      log: c.get('log'),
     });
+    // Through the context, so that the download carries the request's id like every answer.
+    return c.body(download.body, 200, download.headers);
   });
 
   app.openapi(exportAll, async (c) => {
     const userId = userIdOf(c.get('principal'));
-    return exportResponse(c.req.valid('query').format, userConversations(deps.db, userId), {
+    const download = await exportDownload(c.req.valid('query').format, userConversations(deps.db, userId), {
       now: chat.now(),
       name: 'conversations',
+      log: c.get('log'),
     });
+    return c.body(download.body, 200, download.headers);
   });
 
   app.openapi(
