@@ -40,6 +40,14 @@ const exported = {
   },
 };
 
+/** An export's refusals: the usual ones, and a database away before the download begins. */
+const exportProblems = {
+  ...authProblems,
+  503: problem(
+    'The database cannot be reached (database_unavailable). A failure once the download has begun closes its connection before the end instead.',
+  ),
+};
+
 const ImportResult = z
   .object({
     conversations: z.array(
@@ -68,7 +76,7 @@ const exportConversation = createRoute({
   summary: 'Download one conversation: as JSON with every branch, or as Markdown',
   ...secured,
   request: { params: IdParam, query: ExportQuery },
-  responses: { ...exported, ...authProblems, 404: problem('No such conversation of yours (not_found)') },
+  responses: { ...exported, ...exportProblems, 404: problem('No such conversation of yours (not_found)') },
 });
 
 const exportAll = createRoute({
@@ -78,7 +86,7 @@ const exportAll = createRoute({
   summary: 'Download all your conversations, archived ones too: as JSON with every branch, or as Markdown',
   ...secured,
   request: { query: ExportQuery },
-  responses: { ...exported, ...authProblems },
+  responses: { ...exported, ...exportProblems },
 });
 
 const importConversations = (settings: ChatSettings) =>
