@@ -2,6 +2,8 @@
 // conversation, downloads it and signs out; another exports everything with its branches and
 // imports the file back.
 import { readFile } from 'node:fs/promises';
+import { COLLECTIONS } from '@zerochat/data';
+import { ObjectId } from 'mongodb';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -209,6 +211,58 @@ describe('export and import on the page', () => {
       await eventually(() =>
         page.getByRole('list', { name: 'Messages' }).getByText('Keys to the castle').isVisible(),
       ).toBe(true);
+      expect(problems).toEqual([]);
+    },
+    JOURNEY_MS,
+  );
+
+  it(
+    'says so when an export breaks off part-way, with the request id of the log line, and saves nothing',
+    async () => {
+      const { page, problems } = await openPage(await browser.newContext(), browser.zerochat.baseUrl);
+      const email = uniqueEmail('broken');
+      await register(page, email);
+      await chat(page, 'The first one exports fine');
+      // A second conversation with a message whose date is not one (as a faulty migration might
+      // leave it): the export fails when it gets there, after the first has gone out.
+      const { db } = browser.database;
+      const user = await db.collection(COLLECTIONS.users).findOne({ email });
+      const conversationId = new ObjectId();
+      const at = new Date();
+      await db.collection(COLLECTIONS.conversations).insertOne({
+        _id: conversationId,
+        userId: user?._id,
+        title: 'Damaged',
+        model: 'zerochat-tiny:latest',
+        systemPrompt: null,
+        currentMessageId: null,
+        createdAt: at,
+        updatedAt: at,
+      });
+      await db.collection(COLLECTIONS.messages).insertOne({
+        conversationId,
+        userId: user?._id,
+        parentId: null,
+        role: 'user',
+        content: 'hello',
+        status: 'complete',
+        model: null,
+        usage: null,
+        createdAt: 'last Tuesday',
+      });
+
+      await openSettings(page);
+      let downloads = 0;
+      page.on('download', () => downloads++);
+      await page.getByRole('button', { name: 'Download export' }).click();
+      const alert = page.getByRole('alert');
+      await eventually(() => alert.textContent()).toContain('The export broke off');
+      const requestId = /\(request ([\w-]+)\)/.exec((await alert.textContent()) ?? '')?.[1];
+      expect(requestId).toBeTruthy();
+      expect(
+        browser.zerochat.process.logs.find((line) => line.msg === 'export failed part-way; the download is cut off'),
+      ).toMatchObject({ level: 'error', requestId });
+      expect(downloads).toBe(0);
       expect(problems).toEqual([]);
     },
     JOURNEY_MS,
