@@ -1,7 +1,9 @@
 // MongoDB stopped during an export of all conversations: the download breaks so that the
 // client sees it broken (not a shorter file that looks whole), and the chat process logs the
-// failure with the request's id. Stopped before an export, it gets a 503 problem. A FerretDB of
-// this file's own is stopped, by pid; the shared one is not.
+// failure with the request's id. Stopped before an export, it gets a 503 problem. Stopped
+// during an import (killed): a 503 problem, nothing of the import to see, and what it wrote
+// cleared by the next import once its lease has run out. A FerretDB of this file's own is
+// stopped, by pid; the shared one is not.
 import { join } from 'node:path';
 import { COLLECTIONS, type ConversationDocument, type MessageDocument } from '@zerochat/data';
 import { createFerretDb, ensureFerretDb, type FerretDb } from '@zerochat/local-services';
@@ -13,7 +15,7 @@ import { testServices } from '../support/test-services.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const MONGODB_TIMEOUT_MS = 1000;
-const DB = 'export-outage';
+const DB = 'transfer-outage';
 /**
  * The export's size: far more than the socket buffers between the processes can hold (a few
  * MB on loopback), so the chat process still has batches to read when FerretDB stops.
@@ -23,12 +25,11 @@ const MESSAGE_BYTES = 40 * 1024;
 
 let ferretdb: FerretDb;
 let chat: ChatProcess & { key: TestSigningKey };
-let user: { id: string; token: string };
 
 beforeAll(async () => {
   const { cacheDir, registryDir, scratchDir } = testServices();
   const binary = await ensureFerretDb({ cacheDir, report: () => undefined });
-  ferretdb = await createFerretDb({ binary, dataDir: join(scratchDir, `export-outage-${process.pid}`), registryDir });
+  ferretdb = await createFerretDb({ binary, dataDir: join(scratchDir, `transfer-outage-${process.pid}`), registryDir });
   await ferretdb.start();
   chat = await startChatProcess({
     mongoUri: ferretdb.uri,
@@ -36,9 +37,7 @@ beforeAll(async () => {
     // A session once seen live is trusted this long (see the 503 test).
     env: { MONGODB_TIMEOUT_MS: String(MONGODB_TIMEOUT_MS), AUTH_SESSION_CACHE_MS: '5000' },
   });
-  user = await chat.user();
-  await storeConversations(new ObjectId(user.id));
-}, 180_000);
+}, 120_000);
 
 afterAll(async () => {
   await chat?.process.stop();
@@ -97,9 +96,58 @@ async function databaseUp(): Promise<void> {
 const exportAll = (token: string, format = 'json') =>
   fetch(`${chat.process.baseUrl}/chat/export?format=${format}`, { headers: { authorization: `Bearer ${token}` } });
 
+const call = (method: string, path: string, token: string, body?: unknown) =>
+  fetch(`${chat.process.baseUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+
+async function problemOf(response: Response) {
+  expect(response.headers.get('content-type')).toBe('application/problem+json');
+  return { status: response.status, code: ((await response.json()) as { code: string }).code };
+}
+
+/** A file of `count` conversations of `messages` messages each, one answering the other. */
+function importFile(count: number, messages: number) {
+  const at = '2030-01-01T00:00:00.000Z';
+  return {
+    format: 'zerochat.conversations',
+    version: 1,
+    exportedAt: at,
+    conversations: Array.from({ length: count }, (_, n) => ({
+      id: `c${n}`,
+      title: `Imported ${n}`,
+      model: 'some-model:latest',
+      systemPrompt: null,
+      pinned: false,
+      archived: false,
+      createdAt: at,
+      updatedAt: at,
+      currentMessageId: null,
+      messages: Array.from({ length: messages }, (_, m) => ({
+        id: `m${m}`,
+        parentId: m === 0 ? null : `m${m - 1}`,
+        role: m % 2 === 0 ? 'user' : 'assistant',
+        content: `message ${m} of conversation ${n}`,
+        status: 'complete',
+        finishReason: m % 2 === 0 ? null : 'stop',
+        model: m % 2 === 0 ? null : 'some-model:latest',
+        usage: null,
+        createdAt: at,
+      })),
+    })),
+  };
+}
+
 describe('MongoDB stopped during an export', () => {
   it('breaks the download where the client sees it, and logs it with the request id', async () => {
     await databaseUp();
+    const user = await chat.user();
+    await storeConversations(new ObjectId(user.id));
     // Markdown: a file that would look whole if it merely ended early.
     const response = await exportAll(user.token, 'markdown');
     expect(response.status).toBe(200);
@@ -138,11 +186,49 @@ describe('MongoDB stopped during an export', () => {
     const token = await signAccessToken(chat.key, { claims: { sub: new ObjectId().toHexString(), sid: sessionId } });
     expect((await exportAll(token)).status).toBe(200);
     await ferretdb.stop();
-    const response = await exportAll(token);
-    expect(response.headers.get('content-type')).toBe('application/problem+json');
-    expect({ status: response.status, code: ((await response.json()) as { code: string }).code }).toEqual({
-      status: 503,
-      code: 'database_unavailable',
-    });
+    expect(await problemOf(await exportAll(token))).toEqual({ status: 503, code: 'database_unavailable' });
+  });
+});
+
+describe('MongoDB stopped during an import', () => {
+  it('answers 503, shows nothing of it, and the next import after its lease clears what it wrote', async () => {
+    await databaseUp();
+    const user = await chat.user();
+    const userId = new ObjectId(user.id);
+    const client = new MongoClient(ferretdb.uri);
+    const collection = (name: string) => client.db(DB).collection(name);
+    try {
+      // 20 000 messages: seconds of writes, FerretDB killed once the first messages are in (a
+      // SIGTERM would let it finish the writes under way, and so the import).
+      const importing = call('POST', '/chat/import', user.token, importFile(1000, 20));
+      await waitFor(async () => (await collection(COLLECTIONS.messages).countDocuments({ userId })) > 0, 20_000);
+      await ferretdb.kill();
+      expect(await problemOf(await importing)).toEqual({ status: 503, code: 'database_unavailable' });
+
+      await databaseUp();
+      const list = (await (await call('GET', '/chat/conversations?archived=all', user.token)).json()) as {
+        items: unknown[];
+      };
+      expect(list.items).toEqual([]);
+      expect(((await (await exportAll(user.token)).json()) as { conversations: unknown[] }).conversations).toEqual([]);
+
+      // Its cleanup could not reach the database: its record waits for the sweep, still staging.
+      const [record] = await collection(COLLECTIONS.imports).find({ userId }).toArray();
+      expect(record).toMatchObject({ state: 'staging' });
+      expect(await collection(COLLECTIONS.conversations).countDocuments({ userId: record?._id })).toBe(1000);
+      expect(await collection(COLLECTIONS.messages).countDocuments({ userId })).toBeGreaterThan(0);
+      // As IMPORT_LEASE_MS (ten minutes) later: the next import of anyone resolves it.
+      await collection(COLLECTIONS.imports).updateOne({ _id: record?._id }, { $set: { expiresAt: new Date(0) } });
+      const someone = await chat.user();
+      expect((await call('POST', '/chat/import', someone.token, importFile(1, 2))).status).toBe(201);
+      expect({
+        records: await collection(COLLECTIONS.imports).countDocuments({ userId }),
+        staged: await collection(COLLECTIONS.conversations).countDocuments({ userId: record?._id }),
+        conversations: await collection(COLLECTIONS.conversations).countDocuments({ userId }),
+        messages: await collection(COLLECTIONS.messages).countDocuments({ userId }),
+      }).toEqual({ records: 0, staged: 0, conversations: 0, messages: 0 });
+    } finally {
+      await client.close();
+    }
   });
 });
