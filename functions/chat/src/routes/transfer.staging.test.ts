@@ -3,7 +3,7 @@
 // the real app on FerretDB; the database is the real one, seen through a stand-in that can
 // hold or fail the import's writes of messages.
 import { COLLECTIONS, type ConversationDocument, type ImportDocument, type MessageDocument } from '@zerochat/data';
-import { type Collection, type Db, ObjectId } from 'mongodb';
+import { type Db, ObjectId } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../../../test/support/test-services.ts';
 import { type ChatHarness, chatHarness, problemOf, type TestUser } from '../../test/harness.ts';
@@ -12,29 +12,39 @@ import { branchedConversation, importTraces, NO_TRACES, transferFile } from '../
 const database = useTestDatabase();
 let clock = new Date('2030-03-01T00:00:00Z');
 /** Runs before each write of many messages; it may wait, or throw to fail the write. */
-let beforeInsertMany: (documents: readonly MessageDocument[]) => Promise<void> = async () => {};
+let beforeInsertMany: () => Promise<void> = async () => {};
+/** Runs before each update of many conversations (an import's hand-over); it may throw to fail it. */
+let beforeUpdateMany: () => Promise<void> = async () => {};
 
-/** The database, with the messages collection's insertMany going through beforeInsertMany first. */
+/** A collection whose `method` runs `before` first. */
+function watched<T extends object>(collection: T, method: 'insertMany' | 'updateMany', before: () => Promise<void>) {
+  return new Proxy(collection, {
+    get(target, property) {
+      if (property === method) {
+        return async (...args: unknown[]) => {
+          await before();
+          return (Reflect.get(target, property) as (...args: unknown[]) => unknown).apply(target, args);
+        };
+      }
+      const value = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
+ * The database, with the messages collection's insertMany going through beforeInsertMany first
+ * and the conversations collection's updateMany through beforeUpdateMany.
+ */
 function watchedDb(db: Db): Db {
-  const watched = (collection: Collection<MessageDocument>) =>
-    new Proxy(collection, {
-      get(target, property) {
-        if (property === 'insertMany') {
-          return async (documents: MessageDocument[], options?: object) => {
-            await beforeInsertMany(documents);
-            return target.insertMany(documents, options);
-          };
-        }
-        const value = Reflect.get(target, property);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
   return new Proxy(db, {
     get(target, property) {
       if (property === 'collection') {
         return (name: string) => {
-          const collection = target.collection<MessageDocument>(name);
-          return name === COLLECTIONS.messages ? watched(collection) : collection;
+          const collection = target.collection(name);
+          if (name === COLLECTIONS.messages) return watched(collection, 'insertMany', () => beforeInsertMany());
+          if (name === COLLECTIONS.conversations) return watched(collection, 'updateMany', () => beforeUpdateMany());
+          return collection;
         };
       }
       const value = Reflect.get(target, property);
@@ -117,6 +127,32 @@ describe('a staged import', () => {
     }
     expect(await importTraces(database, user.id)).toEqual(NO_TRACES);
     expect(await visible(user)).toEqual([]);
+  });
+
+  it('says so when it fails past its commit point, and is finished by the next import after its lease', async () => {
+    const user = await chat.user();
+    beforeUpdateMany = async () => {
+      throw new Error('the database went away (a stand-in failure)');
+    };
+    try {
+      const response = await user.call(
+        'POST',
+        '/chat/import',
+        transferFile([branchedConversation({ title: 'Committed' })]),
+      );
+      expect(await problemOf(response)).toEqual({ status: 503, code: 'import_unfinished' });
+    } finally {
+      beforeUpdateMany = async () => {};
+    }
+    const [record] = await imports().find({ userId: user.id }).toArray();
+    expect(record).toMatchObject({ state: 'committing' });
+    expect(await visible(user)).toEqual([]);
+
+    clock = new Date((record as ImportDocument).expiresAt.getTime() + 1);
+    const someone = await chat.user();
+    expect((await someone.call('POST', '/chat/import', transferFile([branchedConversation()]))).status).toBe(201);
+    expect(await visible(user)).toEqual(['export: Committed', 'list: Committed']);
+    expect(await imports().countDocuments({ userId: user.id })).toBe(0);
   });
 
   it('has its leftovers resolved by the next import once its lease has run out', async () => {

@@ -106,7 +106,9 @@ const importConversations = (settings: ChatSettings) =>
       ),
       413: problem('The file is larger than CHAT_IMPORT_MAX_BYTES (payload_too_large)'),
       415: problem('The body is not JSON (unsupported_media_type)'),
-      503: problem('The database failed or the import took too long; nothing was imported'),
+      503: problem(
+        'The database failed (database_unavailable) or the import took too long (import_expired): nothing was imported. Or the database failed past the commit point (import_unfinished): the import stands and a later one finishes it; do not send it again.',
+      ),
     },
   });
 
