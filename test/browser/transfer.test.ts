@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { COLLECTIONS } from '@zerochat/data';
 import { ObjectId } from 'mongodb';
-import type { Locator, Page } from 'playwright-core';
+import type { FileChooser, Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
   accessibilityViolations,
@@ -30,6 +30,41 @@ async function chat(page: Page, text: string) {
   await eventually(async () => (await lastReply(page).locator('.markdown').textContent())?.length ?? 0).toBeGreaterThan(
     0,
   );
+}
+
+/**
+ * Stores a conversation of one question for the user with `email`, straight in the database:
+ * for journeys about Settings, which need conversations but not the model writing them.
+ * `createdAt` of its message can be made one that is not a date.
+ */
+async function storeConversation(email: string, title: string, createdAt: unknown = new Date()) {
+  const { db } = browser.database;
+  const user = await db.collection(COLLECTIONS.users).findOne({ email });
+  const conversationId = new ObjectId();
+  const messageId = new ObjectId();
+  const at = new Date();
+  await db.collection(COLLECTIONS.conversations).insertOne({
+    _id: conversationId,
+    userId: user?._id,
+    title,
+    model: 'zerochat-tiny:latest',
+    systemPrompt: null,
+    currentMessageId: messageId,
+    createdAt: at,
+    updatedAt: at,
+  });
+  await db.collection(COLLECTIONS.messages).insertOne({
+    _id: messageId,
+    conversationId,
+    userId: user?._id,
+    parentId: null,
+    role: 'user',
+    content: title,
+    status: 'complete',
+    model: null,
+    usage: null,
+    createdAt,
+  });
 }
 
 async function openSettings(page: Page) {
@@ -151,8 +186,14 @@ describe('export and import on the page', () => {
     'export and import with the keyboard alone: Tab to each control, arrows to choose, Enter or Space to act',
     async () => {
       const { page, problems } = await openPage(await browser.newContext(), browser.zerochat.baseUrl);
-      await register(page, uniqueEmail('keyboard'));
-      await chat(page, 'Keys to the castle');
+      // File choosers are taken from the start: one opened before the page listens would be lost.
+      const choosers: FileChooser[] = [];
+      page.on('filechooser', (chooser) => choosers.push(chooser));
+      const email = uniqueEmail('keyboard');
+      await register(page, email);
+      await storeConversation(email, 'Keys to the castle');
+      await page.reload();
+      await eventually(() => page.getByRole('link', { name: 'Keys to the castle' }).isVisible()).toBe(true);
 
       await tabTo(page, page.getByRole('link', { name: 'Settings' }));
       await page.keyboard.press('Enter');
@@ -189,8 +230,10 @@ describe('export and import on the page', () => {
       const importButton = page.getByRole('button', { name: 'Import file' });
       const choose = async (file: Parameters<Page['setInputFiles']>[1]) => {
         await tabTo(page, fileInput);
-        const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
-        await chooser.setFiles(file);
+        const opened = choosers.length;
+        await page.keyboard.press('Space');
+        await eventually(() => choosers.length).toBe(opened + 1);
+        await choosers[opened]?.setFiles(file);
         await tabTo(page, importButton);
         await page.keyboard.press('Enter');
       };
@@ -222,34 +265,10 @@ describe('export and import on the page', () => {
       const { page, problems } = await openPage(await browser.newContext(), browser.zerochat.baseUrl);
       const email = uniqueEmail('broken');
       await register(page, email);
-      await chat(page, 'The first one exports fine');
-      // A second conversation with a message whose date is not one (as a faulty migration might
-      // leave it): the export fails when it gets there, after the first has gone out.
-      const { db } = browser.database;
-      const user = await db.collection(COLLECTIONS.users).findOne({ email });
-      const conversationId = new ObjectId();
-      const at = new Date();
-      await db.collection(COLLECTIONS.conversations).insertOne({
-        _id: conversationId,
-        userId: user?._id,
-        title: 'Damaged',
-        model: 'zerochat-tiny:latest',
-        systemPrompt: null,
-        currentMessageId: null,
-        createdAt: at,
-        updatedAt: at,
-      });
-      await db.collection(COLLECTIONS.messages).insertOne({
-        conversationId,
-        userId: user?._id,
-        parentId: null,
-        role: 'user',
-        content: 'hello',
-        status: 'complete',
-        model: null,
-        usage: null,
-        createdAt: 'last Tuesday',
-      });
+      await storeConversation(email, 'The first one exports fine');
+      // A second one with a message whose date is not one (as a faulty migration might leave
+      // it): the export fails when it gets there, after the first has gone out.
+      await storeConversation(email, 'Damaged', 'last Tuesday');
 
       await openSettings(page);
       let downloads = 0;
