@@ -59,8 +59,9 @@ export async function* userConversations(db: Db, userId: ObjectId): AsyncGenerat
 }
 
 /**
- * The conversations as a download's body and headers, written while they are read: one conversation's messages
- * in memory at a time however many there are, and a client that reads slowly slows the reads.
+ * The conversations as a download's body and headers, written while they are read: one
+ * conversation's messages in memory at a time however many there are, and a client that
+ * reads slowly slows the reads.
  * The first conversation is read before the answer starts, so a database that is away then
  * gets the usual 503 problem. A failure after that is logged and breaks the connection before
  * the end of the body (no last chunk): every HTTP client reports such a download as failed,
