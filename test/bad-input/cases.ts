@@ -35,6 +35,8 @@ const event = (headers: Record<string, string>) => ({
 const sender = { authorization: `Bearer ${MATRIX_EVENTS_SECRET}` };
 /** The chat process's CHAT_IMPORT_MAX_BYTES (matrix.test.ts sets it), above BODY_LIMIT_BYTES. */
 export const MATRIX_IMPORT_MAX_BYTES = 100 * KIB;
+/** The chat process's CHAT_IMPORT_MAX_MESSAGES (matrix.test.ts sets it): a file of more is refused. */
+export const MATRIX_IMPORT_MAX_MESSAGES = 2;
 const importedMessage = (id: string, parentId: string | null, content = 'hi') => ({
   id,
   parentId,
@@ -172,6 +174,11 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { fn: 'chat', name: 'an export in a format it does not know', request: 'GET /chat/export?format=pdf', token: 'valid', status: 400, code: 'validation_failed' },
   { fn: 'chat', name: 'an export of a conversation nobody has', request: 'GET /chat/conversations/0123456789abcdef01234567/export', token: 'valid', status: 404, code: 'not_found' },
   { fn: 'chat', name: 'an export without a token', request: 'GET /chat/export', status: 401, code: 'token_missing' },
+  { fn: 'chat', name: 'an export of a logged-out session', request: 'GET /chat/export', token: 'endedSession', status: 401, code: 'session_ended' },
+  { fn: 'chat', name: 'an export with an unknown parameter', request: 'GET /chat/export?format=json&userId=0123456789abcdef01234567', token: 'valid', status: 400, code: 'validation_failed' },
+  { fn: 'chat', name: 'an export of one conversation in a format it does not know', request: 'GET /chat/conversations/{conversation}/export?format=docx', token: 'valid', status: 400, code: 'validation_failed' },
+  { fn: 'chat', name: 'an export of one conversation without a token', request: 'GET /chat/conversations/{conversation}/export', status: 401, code: 'token_missing' },
+  { fn: 'chat', name: '$ne as the conversation to export', request: 'GET /chat/conversations/%7B%22%24ne%22%3A1%7D/export', token: 'valid', status: 400, code: 'validation_failed' },
   { fn: 'chat', name: 'an import without a token', request: 'POST /chat/import', body: importFile([]), status: 401, code: 'token_missing' },
   { fn: 'chat', name: 'an import of a version it does not know', request: 'POST /chat/import', token: 'valid', body: { ...importFile([importedConversation([])]), version: 2 }, status: 400, code: 'import_version_unsupported' },
   { fn: 'chat', name: 'an import that is not JSON', request: 'POST /chat/import', token: 'valid', body: '# My chats', contentType: 'text/markdown', status: 415, code: 'unsupported_media_type' },
@@ -180,6 +187,8 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { fn: 'chat', name: 'an import whose messages form a cycle', request: 'POST /chat/import', token: 'valid', body: importFile([importedConversation([importedMessage('m1', 'm2'), importedMessage('m2', 'm1')])]), status: 400, code: 'validation_failed' },
   { fn: 'chat', name: '$ne as an imported message id', request: 'POST /chat/import', token: 'valid', body: importFile([importedConversation([{ ...importedMessage('m1', null), id: { $ne: null } }])]), status: 400, code: 'validation_failed' },
   { fn: 'chat', name: 'a userId smuggled into an import', request: 'POST /chat/import', token: 'valid', body: importFile([{ ...importedConversation([]), userId: '0123456789abcdef01234567' }]), status: 400, code: 'validation_failed' },
+  { fn: 'chat', name: 'an import of more messages than CHAT_IMPORT_MAX_MESSAGES', request: 'POST /chat/import', token: 'valid', body: importFile([importedConversation([importedMessage('m1', null), importedMessage('m2', 'm1'), importedMessage('m3', 'm2')])]), status: 400, code: 'validation_failed' },
+  { fn: 'chat', name: 'an import of a logged-out session', request: 'POST /chat/import', token: 'endedSession', body: importFile([importedConversation([])]), status: 401, code: 'session_ended' },
   { fn: 'chat', name: 'an import over CHAT_IMPORT_MAX_BYTES', request: 'POST /chat/import', token: 'valid', body: importFile([importedConversation([importedMessage('m1', null, big(MATRIX_IMPORT_MAX_BYTES))])]), status: 413, code: 'payload_too_large' },
   { fn: 'chat', name: 'headers over 16 KiB', request: 'GET /chat/conversations', token: 'valid', headers: huge, status: 431, code: 'headers_too_large' },
   // admin: who may call

@@ -10,7 +10,7 @@ import { type FunctionProcess, startFunctionProcess } from '../support/function-
 import { apiClient } from '../support/http-client.ts';
 import { TEST_AUDIENCE, TEST_ISSUER } from '../support/keys.ts';
 import { testServices, useTestDatabase } from '../support/test-services.ts';
-import { BAD_INPUTS, MATRIX_EVENTS_SECRET, MATRIX_IMPORT_MAX_BYTES } from './cases.ts';
+import { BAD_INPUTS, MATRIX_EVENTS_SECRET, MATRIX_IMPORT_MAX_BYTES, MATRIX_IMPORT_MAX_MESSAGES } from './cases.ts';
 import { asTestKey, badTokens, type TokenKind } from './tokens.ts';
 
 const database = useTestDatabase();
@@ -37,7 +37,12 @@ beforeAll(async () => {
         ...env,
         ...(fn === 'auth' ? { AUTH_SIGNING_KEYS: JSON.stringify(keys) } : {}),
         ...(fn === 'admin' ? { ADMIN_EVENTS_SECRET: MATRIX_EVENTS_SECRET } : {}),
-        ...(fn === 'chat' ? { CHAT_IMPORT_MAX_BYTES: String(MATRIX_IMPORT_MAX_BYTES) } : {}),
+        ...(fn === 'chat'
+          ? {
+              CHAT_IMPORT_MAX_BYTES: String(MATRIX_IMPORT_MAX_BYTES),
+              CHAT_IMPORT_MAX_MESSAGES: String(MATRIX_IMPORT_MAX_MESSAGES),
+            }
+          : {}),
       }),
     ),
   );
@@ -98,6 +103,27 @@ describe('the bad-input matrix', () => {
   it('has at least 30 cases across the three functions', () => {
     expect(BAD_INPUTS.length).toBeGreaterThanOrEqual(30);
     expect(new Set(BAD_INPUTS.map((input) => input.fn))).toEqual(new Set(['auth', 'chat', 'admin']));
+  });
+
+  it("has a case for each of chat's own operations that take a token", async () => {
+    const document = (await (await fetch(`${processes.chat?.baseUrl}/chat/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+    };
+    const secured = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([, operation]) => path.startsWith('/chat/') && operation.security?.length)
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    // A case's path as its operation's: ids and the query left out.
+    const template = (request: string) =>
+      request
+        .split('?')[0]
+        ?.replace(/\/conversations\/[^/]+/, '/conversations/{id}')
+        .replace(/\/messages\/[^/]+(?=\/)/, '/messages/{messageId}')
+        .replace(/\/messages\/(?!\{)[^/]+$/, '/messages/{messageId}');
+    const covered = new Set(BAD_INPUTS.filter((input) => input.fn === 'chat').map((input) => template(input.request)));
+    expect(secured.length).toBeGreaterThan(10);
+    expect(secured.filter((operation) => !covered.has(operation))).toEqual([]);
   });
 
   it.each(BAD_INPUTS.map((input) => [`${input.fn}: ${input.name} (${input.request})`, input] as const))(

@@ -1,8 +1,8 @@
 // Files of conversations for the export and import tests: what an export writes, made by hand.
 import { COLLECTIONS } from '@zerochat/data';
+import type { ObjectId } from 'mongodb';
 import type { TestDatabase } from '../../../test/support/test-services.ts';
 import type { TransferFile } from '../src/transfer/transfer-format.ts';
-import { storedCounts } from './harness.ts';
 
 export type FileConversation = TransferFile['conversations'][number];
 export type FileMessage = FileConversation['messages'][number];
@@ -64,10 +64,28 @@ export function transferFile(conversations: FileConversation[], overrides: Recor
   };
 }
 
-/** Every document an import could write: a refused or failed import leaves all of it as it was. */
-export async function transferCounts(database: TestDatabase) {
+/**
+ * Every document an import for `userId` could write, counted for that user alone (other tests
+ * may write beside it): its conversations and messages, its search entries, and its imports'
+ * records with the conversations they staged. A staged conversation belongs to its record's id
+ * and is deleted before the record, so none outlives the record that finds it.
+ */
+export async function importTraces(database: TestDatabase, userId: ObjectId) {
+  const collection = (name: string) => database.db.collection(name);
+  const records = await collection(COLLECTIONS.imports).find({ userId }).toArray();
+  const staged = await collection(COLLECTIONS.conversations).countDocuments({
+    userId: { $in: records.map((record) => record._id) },
+  });
   return {
-    ...(await storedCounts(database)),
-    imports: await database.db.collection(COLLECTIONS.imports).countDocuments(),
+    conversations: await collection(COLLECTIONS.conversations).countDocuments({ userId }),
+    messages: await collection(COLLECTIONS.messages).countDocuments({ userId }),
+    searchEntries:
+      (await collection(COLLECTIONS.searchIndex).countDocuments({ _id: userId })) +
+      (await collection(COLLECTIONS.searchLog).countDocuments({ userId })),
+    imports: records.length,
+    staged,
   };
 }
+
+/** What importTraces finds of a user who has nothing. */
+export const NO_TRACES = { conversations: 0, messages: 0, searchEntries: 0, imports: 0, staged: 0 };

@@ -19,6 +19,8 @@ export interface FerretDb {
   /** Starts it and waits until it answers; does nothing while it runs. */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash would: no write in progress gets to finish. */
+  kill(): Promise<void>;
 }
 
 export async function createFerretDb(options: FerretDbOptions): Promise<FerretDb> {
@@ -53,6 +55,10 @@ export async function createFerretDb(options: FerretDbOptions): Promise<FerretDb
     },
     async stop() {
       await process?.stop();
+      process = undefined;
+    },
+    async kill() {
+      await process?.kill();
       process = undefined;
     },
   };

@@ -3,38 +3,48 @@
 // the real app on FerretDB; the database is the real one, seen through a stand-in that can
 // hold or fail the import's writes of messages.
 import { COLLECTIONS, type ConversationDocument, type ImportDocument, type MessageDocument } from '@zerochat/data';
-import { type Collection, type Db, ObjectId } from 'mongodb';
+import { type Db, ObjectId } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../../../test/support/test-services.ts';
 import { type ChatHarness, chatHarness, problemOf, type TestUser } from '../../test/harness.ts';
-import { branchedConversation, transferCounts, transferFile } from '../../test/transfer-files.ts';
+import { branchedConversation, importTraces, NO_TRACES, transferFile } from '../../test/transfer-files.ts';
 
 const database = useTestDatabase();
 let clock = new Date('2030-03-01T00:00:00Z');
 /** Runs before each write of many messages; it may wait, or throw to fail the write. */
-let beforeInsertMany: (documents: readonly MessageDocument[]) => Promise<void> = async () => {};
+let beforeInsertMany: () => Promise<void> = async () => {};
+/** Runs before each update of many conversations (an import's hand-over); it may throw to fail it. */
+let beforeUpdateMany: () => Promise<void> = async () => {};
 
-/** The database, with the messages collection's insertMany going through beforeInsertMany first. */
+/** A collection whose `method` runs `before` first. */
+function watched<T extends object>(collection: T, method: 'insertMany' | 'updateMany', before: () => Promise<void>) {
+  return new Proxy(collection, {
+    get(target, property) {
+      if (property === method) {
+        return async (...args: unknown[]) => {
+          await before();
+          return (Reflect.get(target, property) as (...args: unknown[]) => unknown).apply(target, args);
+        };
+      }
+      const value = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
+ * The database, with the messages collection's insertMany going through beforeInsertMany first
+ * and the conversations collection's updateMany through beforeUpdateMany.
+ */
 function watchedDb(db: Db): Db {
-  const watched = (collection: Collection<MessageDocument>) =>
-    new Proxy(collection, {
-      get(target, property) {
-        if (property === 'insertMany') {
-          return async (documents: MessageDocument[], options?: object) => {
-            await beforeInsertMany(documents);
-            return target.insertMany(documents, options);
-          };
-        }
-        const value = Reflect.get(target, property);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
   return new Proxy(db, {
     get(target, property) {
       if (property === 'collection') {
         return (name: string) => {
-          const collection = target.collection<MessageDocument>(name);
-          return name === COLLECTIONS.messages ? watched(collection) : collection;
+          const collection = target.collection(name);
+          if (name === COLLECTIONS.messages) return watched(collection, 'insertMany', () => beforeInsertMany());
+          if (name === COLLECTIONS.conversations) return watched(collection, 'updateMany', () => beforeUpdateMany());
+          return collection;
         };
       }
       const value = Reflect.get(target, property);
@@ -44,11 +54,10 @@ function watchedDb(db: Db): Db {
 }
 
 let chat: ChatHarness;
-let user: TestUser;
 
+// Each test has a user of its own: what one sees never depends on what another imported.
 beforeAll(async () => {
   chat = await chatHarness(database, { db: watchedDb(database.db), now: () => clock });
-  user = await chat.user();
 });
 
 const conversations = () => database.db.collection<ConversationDocument>(COLLECTIONS.conversations);
@@ -56,7 +65,7 @@ const messages = () => database.db.collection<MessageDocument>(COLLECTIONS.messa
 const imports = () => database.db.collection<ImportDocument>(COLLECTIONS.imports);
 
 /** What the user can see of their conversations by every read: list, archive, search, export. */
-async function visible(): Promise<string[]> {
+async function visible(user: TestUser): Promise<string[]> {
   const seen = new Set<string>();
   for (const path of ['/chat/conversations?archived=all', '/chat/conversations?q=fjords&archived=all']) {
     const page = (await (await user.call('GET', path)).json()) as { items: Array<{ title: string }> };
@@ -69,13 +78,14 @@ async function visible(): Promise<string[]> {
 
 describe('a staged import', () => {
   it('shows nothing of itself until all of it is written, then all of it', async () => {
+    const user = await chat.user();
     let seenWhileStaged: { reads: string[]; byId: number; messagesOfIt: number } | undefined;
     beforeInsertMany = async () => {
       // The conversations are written by now: look for them with every read the user has.
       const staged = (await imports().findOne({ userId: user.id })) as ImportDocument;
       const id = staged.conversationIds[0]?.toHexString();
       seenWhileStaged = {
-        reads: await visible(),
+        reads: await visible(user),
         byId: (await user.call('GET', `/chat/conversations/${id}`)).status,
         messagesOfIt: (await user.call('GET', `/chat/conversations/${id}/export`)).status,
       };
@@ -91,18 +101,17 @@ describe('a staged import', () => {
       beforeInsertMany = async () => {};
     }
     expect(seenWhileStaged).toEqual({ reads: [], byId: 404, messagesOfIt: 404 });
-    expect(await visible()).toEqual([
+    expect(await visible(user)).toEqual([
       'export: Imported trip plans',
       'export: Second',
       'list: Imported trip plans',
       'list: Second',
     ]);
-    expect(await imports().countDocuments()).toBe(0);
+    expect(await imports().countDocuments({ userId: user.id })).toBe(0);
   });
 
   it('leaves nothing when a write fails halfway, and says so with a 5xx problem', async () => {
-    const before = await transferCounts(database);
-    const shown = await visible();
+    const user = await chat.user();
     beforeInsertMany = async () => {
       throw new Error('the disk is full (a stand-in failure)');
     };
@@ -116,11 +125,38 @@ describe('a staged import', () => {
     } finally {
       beforeInsertMany = async () => {};
     }
-    expect(await transferCounts(database)).toEqual(before);
-    expect(await visible()).toEqual(shown);
+    expect(await importTraces(database, user.id)).toEqual(NO_TRACES);
+    expect(await visible(user)).toEqual([]);
+  });
+
+  it('says so when it fails past its commit point, and is finished by the next import after its lease', async () => {
+    const user = await chat.user();
+    beforeUpdateMany = async () => {
+      throw new Error('the database went away (a stand-in failure)');
+    };
+    try {
+      const response = await user.call(
+        'POST',
+        '/chat/import',
+        transferFile([branchedConversation({ title: 'Committed' })]),
+      );
+      expect(await problemOf(response)).toEqual({ status: 503, code: 'import_unfinished' });
+    } finally {
+      beforeUpdateMany = async () => {};
+    }
+    const [record] = await imports().find({ userId: user.id }).toArray();
+    expect(record).toMatchObject({ state: 'committing' });
+    expect(await visible(user)).toEqual([]);
+
+    clock = new Date((record as ImportDocument).expiresAt.getTime() + 1);
+    const someone = await chat.user();
+    expect((await someone.call('POST', '/chat/import', transferFile([branchedConversation()]))).status).toBe(201);
+    expect(await visible(user)).toEqual(['export: Committed', 'list: Committed']);
+    expect(await imports().countDocuments({ userId: user.id })).toBe(0);
   });
 
   it('has its leftovers resolved by the next import once its lease has run out', async () => {
+    const user = await chat.user();
     // What two processes that died left: one while writing, one after its commit point.
     const [writing, committing] = [new ObjectId(), new ObjectId()];
     const leftover = (stagingId: ObjectId, title: string) => {
@@ -177,15 +213,15 @@ describe('a staged import', () => {
     // Within their lease they may still be running: an import leaves them alone.
     const tiny = transferFile([branchedConversation({ title: 'Later' })]);
     expect((await user.call('POST', '/chat/import', tiny)).status).toBe(201);
-    expect(await imports().countDocuments()).toBe(2);
-    expect(await visible()).not.toContain('list: Died after its commit');
+    expect(await imports().countDocuments({ userId: user.id })).toBe(2);
+    expect(await visible(user)).not.toContain('list: Died after its commit');
 
     clock = new Date(expiresAt.getTime() + 1);
     expect((await user.call('POST', '/chat/import', tiny)).status).toBe(201);
-    expect(await imports().countDocuments()).toBe(0);
+    expect(await imports().countDocuments({ userId: user.id })).toBe(0);
     expect(await conversations().countDocuments({ _id: dead.conversation._id })).toBe(0);
     expect(await messages().countDocuments({ _id: dead.message._id })).toBe(0);
-    const shown = await visible();
+    const shown = await visible(user);
     expect(shown).toContain('list: Died after its commit');
     expect(shown).not.toContain('list: Died while writing');
     // Finished means searchable too.

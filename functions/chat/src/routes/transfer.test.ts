@@ -7,21 +7,19 @@ import {
   branchedConversation,
   type FileConversation,
   fileMessage,
-  transferCounts,
+  importTraces,
+  NO_TRACES,
   transferFile,
 } from '../../test/transfer-files.ts';
 
 const database = useTestDatabase();
 let chat: ChatHarness;
-let alice: TestUser;
-let bob: TestUser;
 
+// Each test has users of its own: what one exports never depends on what another imported.
 beforeAll(async () => {
   chat = await chatHarness(database, {
     env: { CHAT_IMPORT_MAX_MESSAGES: '50', CHAT_IMPORT_MAX_BYTES: String(256 * 1024) },
   });
-  alice = await chat.user();
-  bob = await chat.user();
 });
 
 interface ViewMessage {
@@ -77,6 +75,7 @@ function shape(conversation: FileConversation) {
 
 describe('export', () => {
   it('writes a conversation with every branch as JSON that imports back as a new conversation with the same tree', async () => {
+    const alice = await chat.user();
     const id = await alice.newConversation({ title: 'Round trip', systemPrompt: 'Be brief.' });
     const ask = async (content: string) =>
       ((await (await alice.ask(id, content)).json()) as { userMessage: ViewMessage; message: ViewMessage }).message;
@@ -124,6 +123,7 @@ describe('export', () => {
   });
 
   it('writes the current branch as Markdown, and says what it leaves out', async () => {
+    const alice = await chat.user();
     const [imported] = await importFile(alice, transferFile([branchedConversation()]));
     const response = await alice.call('GET', `/chat/conversations/${imported?.id}/export?format=markdown`);
     expect(response.status).toBe(200);
@@ -141,6 +141,7 @@ describe('export', () => {
   });
 
   it('writes all of a user’s conversations, archived ones too, and none of anyone else’s', async () => {
+    const [alice, bob] = [await chat.user(), await chat.user()];
     const mine = await bob.newConversation({ title: 'Bob one' });
     const archived = await bob.newConversation({ title: 'Bob archived' });
     await bob.call('PATCH', `/chat/conversations/${archived}`, { archived: true });
@@ -173,6 +174,7 @@ describe('export', () => {
   });
 
   it('does not find another user’s conversation', async () => {
+    const [alice, bob] = [await chat.user(), await chat.user()];
     const id = await alice.newConversation({ title: 'Alice only' });
     for (const format of ['json', 'markdown']) {
       expect(await problemOf(await bob.call('GET', `/chat/conversations/${id}/export?format=${format}`))).toEqual({
@@ -211,6 +213,7 @@ describe('import', () => {
   });
 
   it('gives everything new ids: a file of another user’s conversation changes nothing of theirs', async () => {
+    const [alice, bob] = [await chat.user(), await chat.user()];
     const id = await alice.newConversation({ title: 'Alice’s own' });
     const file = await exportOf(alice, `/chat/conversations/${id}/export`);
     const before = await alice.call('GET', `/chat/conversations/${id}`).then((response) => response.json());
@@ -222,6 +225,7 @@ describe('import', () => {
   });
 
   it('takes a file larger than other request bodies, up to CHAT_IMPORT_MAX_BYTES', async () => {
+    const alice = await chat.user();
     const long = 'word '.repeat(30_000); // 150 KB: more than BODY_LIMIT_BYTES, less than the import's limit
     const [imported] = await importFile(
       alice,
@@ -246,15 +250,16 @@ describe('import', () => {
   ];
 
   it.each(refused)('refuses %s with a problem and writes nothing', async (_name, file, status, code) => {
-    // A conversation the good half of the file would have been: it must not appear either.
-    const before = await transferCounts(database);
+    const alice = await chat.user();
     const response = await alice.call('POST', '/chat/import', file);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(await problemOf(response)).toEqual({ status, code });
-    expect(await transferCounts(database)).toEqual(before);
+    // Not even the good conversations of the file.
+    expect(await importTraces(database, alice.id)).toEqual(NO_TRACES);
   });
 
   it('says where a broken tree is broken', async () => {
+    const alice = await chat.user();
     const file = transferFile([
       branchedConversation(),
       branchedConversation({ id: 'c2', messages: [fileMessage('q1', 'nowhere', 'hi', 1)], currentMessageId: null }),

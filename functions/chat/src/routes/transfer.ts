@@ -10,11 +10,13 @@ import {
   validationFailed,
 } from '@zerochat/runtime';
 import type { Db } from 'mongodb';
+import type { $ZodIssue } from 'zod/v4/core';
 import { authProblems, IdParam, secured, toObjectId, userIdOf } from '../api-schemas.ts';
 import type { ChatContext } from '../chat-context.ts';
+import type { ChatSettings } from '../config.ts';
 import { conversationNotFound } from '../problems.ts';
 import { checkImport } from '../transfer/check-import.ts';
-import { exportResponse, userConversations } from '../transfer/export-response.ts';
+import { exportDownload, userConversations } from '../transfer/export-response.ts';
 import { createStagedImport } from '../transfer/staged-import.ts';
 import { TRANSFER_FORMAT, TRANSFER_VERSION, TransferFile } from '../transfer/transfer-format.ts';
 
@@ -38,6 +40,14 @@ const exported = {
   },
 };
 
+/** An export's refusals: the usual ones, and a database away before the download begins. */
+const exportProblems = {
+  ...authProblems,
+  503: problem(
+    'The database cannot be reached (database_unavailable). A failure once the download has begun closes its connection before the end instead.',
+  ),
+};
+
 const ImportResult = z
   .object({
     conversations: z.array(
@@ -59,72 +69,99 @@ function versionUnsupported(version: unknown): AppError {
   });
 }
 
+const exportConversation = createRoute({
+  method: 'get',
+  path: '/chat/conversations/{id}/export',
+  tags: ['export and import'],
+  summary: 'Download one conversation: as JSON with every branch, or as Markdown',
+  ...secured,
+  request: { params: IdParam, query: ExportQuery },
+  responses: { ...exported, ...exportProblems, 404: problem('No such conversation of yours (not_found)') },
+});
+
+const exportAll = createRoute({
+  method: 'get',
+  path: '/chat/export',
+  tags: ['export and import'],
+  summary: 'Download all your conversations, archived ones too: as JSON with every branch, or as Markdown',
+  ...secured,
+  request: { query: ExportQuery },
+  responses: { ...exported, ...exportProblems },
+});
+
+const importConversations = (settings: ChatSettings) =>
+  createRoute({
+    method: 'post',
+    path: IMPORT_PATH,
+    tags: ['export and import'],
+    summary: 'Import conversations from a JSON export, under new ids; all of them or none',
+    description: `The body is a file written by GET /chat/export or …/export (format=json), at most CHAT_IMPORT_MAX_BYTES (${settings.CHAT_IMPORT_MAX_BYTES}) bytes and CHAT_IMPORT_MAX_MESSAGES (${settings.CHAT_IMPORT_MAX_MESSAGES}) messages. Nothing of it shows until all of it is stored.`,
+    ...secured,
+    request: { body: jsonBody(TransferFile) },
+    responses: {
+      201: jsonResponse(ImportResult, 'Imported'),
+      ...authProblems,
+      400: problem(
+        'Invalid input (validation_failed, malformed_json: also messages whose parents are missing or form a cycle, or too many), or a version of the file this server does not know (import_version_unsupported)',
+      ),
+      413: problem('The file is larger than CHAT_IMPORT_MAX_BYTES (payload_too_large)'),
+      415: problem('The body is not JSON (unsupported_media_type)'),
+      503: problem(
+        'The database failed (database_unavailable) or the import took too long (import_expired): nothing was imported. Or the database failed past the commit point (import_unfinished): the import stands and a later one finishes it; do not send it again.',
+      ),
+    },
+  });
+
+/** What the validation hook of a route is given: the value, or why it is invalid. */
+type ValidationResult = { target: string } & ({ success: true } | { success: false; error: { issues: $ZodIssue[] } });
+
+/**
+ * The import's validation hook: a file of another format or version is named as such, not as
+ * a list of its differences; any other invalid file is refused as every route refuses input.
+ */
+function refuseImportFile(result: ValidationResult): undefined {
+  if (result.success) return;
+  if (result.target === 'json') {
+    // The validator passes the input along, though its type does not say so.
+    const body = (result as { data?: unknown }).data as { format?: unknown; version?: unknown } | null;
+    const head = typeof body === 'object' && body !== null ? body : {};
+    if (head.format !== TRANSFER_FORMAT || head.version !== TRANSFER_VERSION) throw versionUnsupported(head.version);
+  }
+  throw validationFailed(toFieldErrors(result.error.issues, result.target === 'json' ? 'body' : 'query'));
+}
+
 export function addTransferRoutes(app: FunctionApp, chat: ChatContext, deps: { db: Db; log: Logger }): void {
   const staged = createStagedImport({ db: deps.db, search: chat.search, log: deps.log, now: chat.now });
 
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/chat/conversations/{id}/export',
-      tags: ['export and import'],
-      summary: 'Download one conversation: as JSON with every branch, or as Markdown',
-      ...secured,
-      request: { params: IdParam, query: ExportQuery },
-      responses: { ...exported, ...authProblems, 404: problem('No such conversation of yours (not_found)') },
-    }),
-    async (c) => {
-      const userId = userIdOf(c.get('principal'));
-      const id = toObjectId(c.req.valid('param').id);
-      const [conversation, messages] = await Promise.all([
-        chat.store.findConversation(userId, id),
-        chat.store.conversationMessages(userId, id),
-      ]);
-      if (!conversation) throw conversationNotFound();
-      return exportResponse(c.req.valid('query').format, [{ conversation, messages }], {
-        now: chat.now(),
-        name: conversation.title,
-      });
-    },
-  );
+  app.openapi(exportConversation, async (c) => {
+    const userId = userIdOf(c.get('principal'));
+    const id = toObjectId(c.req.valid('param').id);
+    const [conversation, messages] = await Promise.all([
+      chat.store.findConversation(userId, id),
+      chat.store.conversationMessages(userId, id),
+    ]);
+    if (!conversation) throw conversationNotFound();
+    const download = await exportDownload(c.req.valid('query').format, [{ conversation, messages }], {
+      now: chat.now(),
+      name: conversation.title,
+      log: c.get('log'),
+    });
+    // Through the context, so that the download carries the request's id like every answer.
+    return c.body(download.body, 200, download.headers);
+  });
+
+  app.openapi(exportAll, async (c) => {
+    const userId = userIdOf(c.get('principal'));
+    const download = await exportDownload(c.req.valid('query').format, userConversations(deps.db, userId), {
+      now: chat.now(),
+      name: 'conversations',
+      log: c.get('log'),
+    });
+    return c.body(download.body, 200, download.headers);
+  });
 
   app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/chat/export',
-      tags: ['export and import'],
-      summary: 'Download all your conversations, archived ones too: as JSON with every branch, or as Markdown',
-      ...secured,
-      request: { query: ExportQuery },
-      responses: { ...exported, ...authProblems },
-    }),
-    async (c) => {
-      const userId = userIdOf(c.get('principal'));
-      return exportResponse(c.req.valid('query').format, userConversations(deps.db, userId), {
-        now: chat.now(),
-        name: 'conversations',
-      });
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: IMPORT_PATH,
-      tags: ['export and import'],
-      summary: 'Import conversations from a JSON export, under new ids; all of them or none',
-      description: `The body is a file written by GET /chat/export or …/export (format=json), at most CHAT_IMPORT_MAX_BYTES (${chat.settings.CHAT_IMPORT_MAX_BYTES}) bytes and CHAT_IMPORT_MAX_MESSAGES (${chat.settings.CHAT_IMPORT_MAX_MESSAGES}) messages. Nothing of it shows until all of it is stored.`,
-      ...secured,
-      request: { body: jsonBody(TransferFile) },
-      responses: {
-        201: jsonResponse(ImportResult, 'Imported'),
-        ...authProblems,
-        400: problem(
-          'Invalid input (validation_failed, malformed_json: also messages whose parents are missing or form a cycle, or too many), or a version of the file this server does not know (import_version_unsupported)',
-        ),
-        413: problem('The file is larger than CHAT_IMPORT_MAX_BYTES (payload_too_large)'),
-        503: problem('The database failed or the import took too long; nothing was imported'),
-      },
-    }),
+    importConversations(chat.settings),
     async (c) => {
       const userId = userIdOf(c.get('principal'));
       const file = c.req.valid('json');
@@ -144,17 +181,6 @@ export function addTransferRoutes(app: FunctionApp, chat: ChatContext, deps: { d
         201,
       );
     },
-    (result) => {
-      if (result.success) return;
-      // A file of another format or version is named as such, not as a list of its differences.
-      if (result.target === 'json') {
-        // The validator passes the input along, though its type does not say so.
-        const body = (result as { data?: unknown }).data as { format?: unknown; version?: unknown } | null;
-        const head = typeof body === 'object' && body !== null ? body : {};
-        if (head.format !== TRANSFER_FORMAT || head.version !== TRANSFER_VERSION)
-          throw versionUnsupported(head.version);
-      }
-      throw validationFailed(toFieldErrors(result.error.issues, result.target === 'json' ? 'body' : 'query'));
-    },
+    refuseImportFile,
   );
 }

@@ -1,4 +1,5 @@
 import { COLLECTIONS, type ConversationDocument, type MessageDocument } from '@zerochat/data';
+import type { Logger } from '@zerochat/runtime';
 import type { Db, ObjectId } from 'mongodb';
 import { markdownConversation, markdownHead } from './markdown-export.ts';
 import { fileConversation, fileHead } from './transfer-format.ts';
@@ -19,6 +20,8 @@ export interface ExportDeps {
   now: Date;
   /** What the file is named after: a conversation's title, or "conversations". */
   name: string;
+  /** The request's logger: a download that breaks is logged with the request's id. */
+  log: Logger;
 }
 
 /**
@@ -56,16 +59,24 @@ export async function* userConversations(db: Db, userId: ObjectId): AsyncGenerat
 }
 
 /**
- * The conversations as a download, written while they are read: one conversation's messages
- * in memory at a time however many there are, and a client that reads slowly slows the reads.
- * A failure halfway ends the download short (the JSON then does not parse, so it cannot be
- * imported half).
+ * The conversations as a download's body and headers, written while they are read: one
+ * conversation's messages in memory at a time however many there are, and a client that
+ * reads slowly slows the reads.
+ * The first conversation is read before the answer starts, so a database that is away then
+ * gets the usual 503 problem. A failure after that is logged and breaks the connection before
+ * the end of the body (no last chunk): every HTTP client reports such a download as failed,
+ * rather than keeping a file that ends early (a Markdown one would look whole).
  */
-export function exportResponse(format: 'json' | 'markdown', conversations: Conversations, deps: ExportDeps): Response {
-  const chunks = format === 'json' ? jsonChunks(conversations, deps) : markdownChunks(conversations, deps);
+export async function exportDownload(
+  format: 'json' | 'markdown',
+  conversations: Conversations,
+  deps: ExportDeps,
+): Promise<{ body: ReadableStream<Uint8Array>; headers: Record<string, string> }> {
+  const read = await readFirst(conversations);
+  const chunks = format === 'json' ? jsonChunks(read.items, deps) : markdownChunks(read.items, deps);
   const extension = format === 'json' ? 'json' : 'md';
-  return new Response(byteStream(chunks), {
-    status: 200,
+  return {
+    body: byteStream(chunks, { log: deps.log, close: read.close }),
     headers: {
       'content-type': format === 'json' ? 'application/json; charset=utf-8' : 'text/markdown; charset=utf-8',
       'content-disposition': attachment(
@@ -73,7 +84,26 @@ export function exportResponse(format: 'json' | 'markdown', conversations: Conve
       ),
       'cache-control': 'no-store',
     },
-  });
+  };
+}
+
+/**
+ * The same items, the first of them read now (its failure is thrown here), and how to end the
+ * reading (closing its cursors) when the download is cancelled before it reached them.
+ */
+async function readFirst<T>(source: AsyncIterable<T> | Iterable<T>) {
+  const iterator =
+    Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : (source as Iterable<T>)[Symbol.iterator]();
+  const first = await iterator.next();
+  const close = async () => void (await iterator.return?.());
+  async function* items() {
+    try {
+      for (let next = first; !next.done; next = await iterator.next()) yield next.value;
+    } finally {
+      await close();
+    }
+  }
+  return { items: items(), close };
 }
 
 async function* jsonChunks(conversations: Conversations, deps: ExportDeps) {
@@ -93,17 +123,35 @@ async function* markdownChunks(conversations: Conversations, deps: ExportDeps) {
 }
 
 /** Pulled: the next chunk is made only when the client has taken the one before. */
-function byteStream(chunks: AsyncIterator<string>): ReadableStream<Uint8Array> {
+function byteStream(
+  chunks: AsyncIterator<string>,
+  { log, close }: { log: Logger; close: () => Promise<void> },
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
+  let bytes = 0;
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        const next = await chunks.next();
+        let next: IteratorResult<string>;
+        try {
+          next = await chunks.next();
+        } catch (error) {
+          // The status line went out long ago: all that is left to say so is the log and a
+          // broken connection, which the server makes of a stream that errors.
+          log.error('export failed part-way; the download is cut off', { err: error, bytesSent: bytes });
+          controller.error(error);
+          return;
+        }
         if (next.done) controller.close();
-        else controller.enqueue(encoder.encode(next.value));
+        else {
+          const chunk = encoder.encode(next.value);
+          bytes += chunk.byteLength;
+          controller.enqueue(chunk);
+        }
       },
       async cancel() {
         await chunks.return?.(undefined);
+        await close();
       },
     },
     { highWaterMark: 1 },

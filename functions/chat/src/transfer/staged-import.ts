@@ -137,7 +137,17 @@ export function createStagedImport(deps: StagedImportDeps) {
         );
         throw error;
       }
-      await finish(committed);
+      try {
+        await finish(committed);
+      } catch (error) {
+        // Past the commit point there is nothing to undo: the import stands, part of it maybe
+        // shown already, and its record is left for the sweep to finish.
+        deps.log.error('an import failed after its commit point; the next import finishes it', {
+          importId: stagingId,
+          err: error,
+        });
+        throw importUnfinished(error);
+      }
       return staged.map(({ conversation, messages: documents }) => ({
         id: conversation._id,
         title: conversation.title,
@@ -192,6 +202,16 @@ function stagedDocuments(
       createdAt,
     })),
   };
+}
+
+function importUnfinished(cause: unknown): AppError {
+  return new AppError({
+    code: 'import_unfinished',
+    status: 503,
+    title: 'Import not finished',
+    detail: `The import is stored, but the database failed while its conversations were being shown: some may show only later. An import begun once ${IMPORT_LEASE_MS / 60_000} minutes have passed finishes it. Do not import the file again.`,
+    cause,
+  });
 }
 
 function importExpired(): AppError {

@@ -21,6 +21,24 @@ function fileNameOf(response: Response, fallback: string): string {
   return match?.[1] ?? fallback;
 }
 
+/**
+ * A download's whole body. Chat breaks the connection when an export fails part-way; that is
+ * said as such, with the request's id that chat's log has, and nothing is saved.
+ */
+async function wholeBody(response: Response): Promise<Blob> {
+  try {
+    return await response.blob();
+  } catch {
+    throw new ApiError({
+      status: 502,
+      code: 'download_broken',
+      title: 'The export broke off',
+      detail: 'zerochat could not finish the file, so nothing was saved. Try again.',
+      requestId: response.headers.get('x-request-id') ?? undefined,
+    });
+  }
+}
+
 /** Export and import of conversations, where chat has them. */
 export function transferApi(session: Session) {
   return {
@@ -37,7 +55,7 @@ export function transferApi(session: Session) {
       const response = await session.request({ method: 'GET', path: `${path}?format=${format}` });
       return {
         fileName: fileNameOf(response, `zerochat.${format === 'json' ? 'json' : 'md'}`),
-        blob: await response.blob(),
+        blob: await wholeBody(response),
       };
     },
 

@@ -29,6 +29,7 @@ function ExportForm({ api }: { api: TransferApi }) {
 
   async function submit(event: Event) {
     event.preventDefault();
+    if (busy) return;
     setBusy(true);
     setError(null);
     setSaved(null);
@@ -74,7 +75,8 @@ function ExportForm({ api }: { api: TransferApi }) {
           Downloaded {saved}.
         </p>
       ) : null}
-      <button type="submit" class="primary" disabled={busy}>
+      {/* aria-disabled, not disabled, while busy: the focus stays on the button pressed. */}
+      <button type="submit" class="primary" aria-disabled={busy}>
         {busy ? 'Exporting…' : 'Download export'}
       </button>
     </form>
@@ -90,7 +92,7 @@ function ImportForm({ api }: { api: TransferApi }) {
 
   async function submit(event: Event) {
     event.preventDefault();
-    if (!file) return;
+    if (!file || busy) return;
     setBusy(true);
     setError(null);
     setImported(null);
@@ -134,7 +136,7 @@ function ImportForm({ api }: { api: TransferApi }) {
           </ul>
         </div>
       ) : null}
-      <button type="submit" class="primary" disabled={busy || !file}>
+      <button type="submit" class="primary" disabled={!file} aria-disabled={busy}>
         {busy ? 'Importing…' : 'Import file'}
       </button>
     </form>
