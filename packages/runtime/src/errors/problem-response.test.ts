@@ -68,6 +68,12 @@ describe('problem+json mapping', () => {
     ['an unreachable MongoDB', named('MongoServerSelectionError'), 503, 'database_unavailable'],
     ['a dropped MongoDB connection', named('MongoNetworkError'), 503, 'database_unavailable'],
     ['a closed client', named('MongoTopologyClosedError'), 503, 'database_unavailable'],
+    [
+      "the database's socket ended mid-write",
+      Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' }),
+      503,
+      'database_unavailable',
+    ],
     ['a bug', new TypeError("Cannot read properties of undefined (reading 'x')"), 500, 'internal_error'],
     ['a thrown string', 'boom', 500, 'internal_error'],
   ])('maps %s', async (_name, error, status, code) => {

@@ -28,10 +28,19 @@ const MONGO_UNREACHABLE = new Set([
   'PoolClearedOnNetworkError',
 ]);
 
+/**
+ * A socket's own errors, which the driver passes on unwrapped when the server ends the
+ * connection just as a command is written. The functions' other connections (Ollama, Kong, the
+ * Kubernetes API) go through `fetch` or clients that wrap them, so one of these reaching a
+ * route is the database's.
+ */
+const SOCKET_ENDED = new Set(['EPIPE', 'ECONNRESET']);
+
 /** Whether a MongoDB driver error means the database cannot be reached (rather than a bad request). */
 export function isDatabaseUnreachable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (MONGO_UNREACHABLE.has(error.name)) return true;
+  if (SOCKET_ENDED.has(String((error as NodeJS.ErrnoException).code))) return true;
   // insertMany and bulkWrite wrap the driver's own error, an unreachable server included, in a
   // MongoBulkWriteError that keeps it as its errorResponse.
   return (
