@@ -155,11 +155,12 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
   };
   push({ event: 'message.start', data: startData });
 
-  /** Stores the outcome and frees the slot, both at once: the generation is over. */
+  /**
+   * Stores the outcome, then frees the slot: the generation is over. In that order, because a
+   * reader on another instance takes a reply still pending whose slot is free for one whose
+   * instance died, and would end it as failed.
+   */
   const store = async (result: ReplyResult): Promise<void> => {
-    const released = taken
-      .release()
-      .catch((error: unknown) => log.warn('releasing a generation slot failed', { err: error }));
     const write = async () => {
       await chat.store.finishReply(started.reply, {
         content: prefix + result.content,
@@ -176,7 +177,7 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
       if (isDatabaseUnreachable(error)) void chat.lifecycle.track(storeWhenReachable(write, log));
       throw error;
     } finally {
-      await released;
+      await taken.release().catch((error: unknown) => log.warn('releasing a generation slot failed', { err: error }));
       if ('failure' in result) supervisor.end('error');
       else supervisor.end(result.finishReason, result.usage?.completionTokens);
     }
