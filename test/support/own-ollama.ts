@@ -101,13 +101,17 @@ export function useOwnOllama(env: NodeJS.ProcessEnv = {}): OwnOllama {
 /** The window over which a runner's CPU use tells whether it generates. */
 const IDLE_WINDOW_MS = 500;
 
+/** The fields of /proc/<pid>/stat after the parenthesised command name (Linux): state first. */
+async function procStat(pid: number | string): Promise<string[]> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 /** The CPU time (user and system) process `pid` has used, in ms; 0 once it has ended. */
 async function cpuMs(pid: number): Promise<number> {
   try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the parenthesised command name; utime and stime are the 12th and 13th, in
-    // clock ticks of 10 ms (USER_HZ is 100 on Linux).
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, in clock ticks of 10 ms (USER_HZ is 100 on Linux).
+    const fields = await procStat(pid);
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return 0;
@@ -121,9 +125,7 @@ export async function childProcesses(pid: number): Promise<Array<{ pid: number; 
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      // Fields after the parenthesised command name: state, then the parent pid.
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const parent = Number((await procStat(entry))[1]);
       if (parent !== pid) continue;
       const command = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).replaceAll('\0', ' ').trim();
       children.push({ pid: Number(entry), command });
