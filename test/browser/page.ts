@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { type Chromium, launchChromium } from '../support/chromium.ts';
 import { type OneProcess, startOneProcess } from '../support/one-process.ts';
 import { useOwnOllama } from '../support/own-ollama.ts';
@@ -127,6 +127,7 @@ export function useZerochatInChromium(
   let zerochat: OneProcess | undefined;
   let chromium: Chromium | undefined;
   const contexts: BrowserContext[] = [];
+  const trail = failureTrail(() => zerochat);
   beforeAll(async () => {
     const host = ollama?.server.host ?? testServices().ollamaHost;
     if (options.linesPerSecond) paced = await startPacedOllama(host, options.linesPerSecond);
@@ -156,7 +157,57 @@ export function useZerochatInChromium(
       if (!chromium) throw new Error('Chromium is not started yet');
       const context = await chromium.newContext(options);
       contexts.push(context);
+      trail.follow(context);
       return context;
+    },
+  };
+}
+
+/**
+ * What a failed browser test leaves to look into: the page's requests and console, and
+ * zerochat's log lines, from the test's start; printed only when the test fails.
+ */
+function failureTrail(zerochat: () => OneProcess | undefined) {
+  let started = 0;
+  let events: string[] = [];
+  let logsFrom = 0;
+  let stderrFrom = 0;
+  const note = (line: string) => events.push(`${(performance.now() - started).toFixed(0).padStart(6)} ms ${line}`);
+  beforeEach(() => {
+    started = performance.now();
+    events = [];
+    logsFrom = zerochat()?.process.logs.length ?? 0;
+    stderrFrom = zerochat()?.process.stderr.length ?? 0;
+  });
+  afterEach((context) => {
+    if (context.task.result?.state !== 'fail') return;
+    const process = zerochat()?.process;
+    const logs = (process?.logs.slice(logsFrom) ?? []).map((entry) => JSON.stringify(entry));
+    const stderr = process?.stderr.slice(stderrFrom).trim() ?? '';
+    globalThis.process.stderr.write(
+      [
+        `--- [browser trail] ${context.task.name}`,
+        ...events,
+        '--- zerochat log',
+        ...logs,
+        ...(stderr ? ['--- zerochat stderr', stderr] : []),
+        '--- end of trail',
+        '',
+      ].join('\n'),
+    );
+  });
+  return {
+    follow(context: BrowserContext) {
+      context.on('request', (request) => note(`→ ${request.method()} ${request.url()}`));
+      context.on('response', (response) =>
+        note(`← ${response.status()} ${response.request().method()} ${response.url()}`),
+      );
+      context.on('requestfinished', (request) => note(`✓ ${request.method()} ${request.url()} body read`));
+      context.on('requestfailed', (request) =>
+        note(`✗ ${request.method()} ${request.url()}: ${request.failure()?.errorText ?? ''}`),
+      );
+      context.on('console', (message) => note(`console.${message.type()}: ${message.text()}`));
+      context.on('weberror', (error) => note(`page error: ${error.error().message}`));
     },
   };
 }

@@ -67,7 +67,8 @@ function Form({
               {option.name}
             </option>
           ))}
-          {model && models && !models.models.some((option) => option.name === model) ? (
+          {/* The stored model, also before the list arrives: the form never shows another one. */}
+          {model && !models?.models.some((option) => option.name === model) ? (
             <option value={model}>{model}</option>
           ) : null}
         </select>
