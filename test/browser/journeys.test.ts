@@ -27,7 +27,9 @@ const JOURNEY_MS = 90_000;
  * One more try for the journeys that wait on a reply: about one full run in four, a reply's
  * first words never reached the page within 20 s (once the file's first reply, once one that
  * should have met the 429), with no error in the page and no request left in Ollama. The cause
- * is not found yet; a second failure in a row fails the run as before.
+ * is not found yet (the file alone passed 6 runs in a row without it); a failed try prints the
+ * page's requests and zerochat's log (see useZerochatInChromium). A second failure in a row
+ * fails the run as before.
  */
 const REPLY_JOURNEYS = { retry: 1 };
 // Replies long enough to stop mid-way (the tiny model writes until num_predict), one at a time,
