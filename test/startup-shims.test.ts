@@ -5,6 +5,7 @@ import { saslprep } from '@mongodb-js/saslprep';
 import { build } from 'esbuild';
 import { ConnectionString } from 'mongodb-connection-string-url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { startupShims } from '../tools/startup-shims.ts';
 
 // The function bundles parse MongoDB connection strings with Node's URL in place of
@@ -12,13 +13,15 @@ import { startupShims } from '../tools/startup-shims.ts';
 // shimmed parser to the original on the strings people write.
 let shimmed: typeof ConnectionString;
 let lazySaslprep: typeof saslprep;
+let shimmedZod: typeof z;
 
 beforeAll(async () => {
   const outfile = join(await mkdtemp(join(tmpdir(), 'zerochat-shims-')), 'shimmed.mjs');
   await build({
     stdin: {
       contents: `export { ConnectionString } from 'mongodb-connection-string-url';
-export { saslprep } from '@mongodb-js/saslprep';`,
+export { saslprep } from '@mongodb-js/saslprep';
+export { z } from 'zod';`,
       resolveDir: process.cwd(),
     },
     bundle: true,
@@ -29,9 +32,14 @@ export { saslprep } from '@mongodb-js/saslprep';`,
     banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
     logLevel: 'error',
   });
-  ({ ConnectionString: shimmed, saslprep: lazySaslprep } = (await import(outfile)) as {
+  ({
+    ConnectionString: shimmed,
+    saslprep: lazySaslprep,
+    z: shimmedZod,
+  } = (await import(outfile)) as {
     ConnectionString: typeof ConnectionString;
     saslprep: typeof saslprep;
+    z: typeof z;
   });
 });
 
@@ -102,5 +110,28 @@ describe('saslprep loaded on first use', () => {
   it('refuses prohibited characters as the original does', () => {
     expect(() => saslprep('\u0007')).toThrow();
     expect(() => lazySaslprep('\u0007')).toThrow();
+  });
+});
+
+// The bundles keep zod's English locale only (tools/bundle-shims/zod-locales.js).
+describe('zod with its English locale only', () => {
+  it('has the English locale, the one it sets by default', () => {
+    expect(Object.keys(shimmedZod.locales)).toEqual(['en']);
+    expect(Object.keys(z.locales).length).toBeGreaterThan(40);
+  });
+
+  it('words its errors as zod does', () => {
+    const schema = (zod: typeof z) =>
+      zod.strictObject({
+        email: zod.email(),
+        name: zod.string().min(2).max(5),
+        age: zod.number().int().positive(),
+        role: zod.enum(['user', 'admin']),
+        tags: zod.array(zod.string()).max(1),
+      });
+    const input = { email: 'nope', name: 'a', age: -1.5, role: 'root', tags: [1, 'b'], extra: true };
+    const issues = (zod: typeof z) => schema(zod).safeParse(input).error?.issues;
+    expect(issues(shimmedZod)).toEqual(issues(z));
+    expect(issues(shimmedZod)?.length).toBeGreaterThan(5);
   });
 });

@@ -1,9 +1,9 @@
 // dist/server.js of a function bundle, copied there by tools/bundle-function.ts.
 //
 // Runs app.cjs with V8's code cache from .code-cache/. The cache is taken after a rehearsed
-// cold start (`--warm-code-cache`, see rehearseColdStart in @zerochat/runtime), so it holds
-// every function a start and its first requests run; Node's own compile cache keeps only what
-// V8 compiles before a module runs. A cache written by another Node version is rejected by V8,
+// cold start (`--warm-code-cache`, see rehearseColdStart in @zerochat/runtime/rehearsal), so
+// it holds every function a start and its first requests run; Node's own compile cache keeps
+// only what V8 compiles before a module runs. A cache written by another Node version is rejected by V8,
 // and the bundle is then compiled as usual: slower, never wrong. V8 checks a cache against
 // the source's length only, so the cache is named by a checksum of the source it belongs to.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';

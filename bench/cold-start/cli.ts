@@ -12,8 +12,10 @@ import { renderTable } from './report/table.ts';
 import { runLocalBenchmark } from './run-local.ts';
 
 const USAGE = `npm run bench:cold-start -- [--target local|knative] [--runs N] [--functions auth,chat,admin,web]
-  [--idle SECONDS] [--out DIR] [--json | --md | --svg]
-local only: --idle also records each process's resident memory after SECONDS without requests.
+  [--idle SECONDS] [--compare DIR] [--out DIR] [--json | --md | --svg]
+local only: --idle also records each process's resident memory after SECONDS without requests;
+--compare measures another build's bundles (DIR/<function>/server.js) beside this build's,
+alternating, as "<function> (compare)": an A/B in one run.
 knative only: --url KONG_PROXY_URL [--namespace zerochat] [--scale-down-window 6s], with an
 admin account in ZEROCHAT_EMAIL and ZEROCHAT_PASSWORD.
 Prints a table on stdout (or, with --json/--md/--svg, that format instead), progress on
@@ -24,6 +26,7 @@ const values = benchArgs(USAGE, {
   runs: { type: 'string', default: '20' },
   functions: { type: 'string', default: 'auth,chat,admin,web' },
   idle: { type: 'string', default: '0' },
+  compare: { type: 'string' },
   out: { type: 'string', default: resolve(import.meta.dirname, '../results') },
   json: { type: 'boolean', default: false },
   md: { type: 'boolean', default: false },
@@ -48,7 +51,13 @@ stopServicesOnSignals();
 
 async function measure() {
   if (target === 'local') {
-    return runLocalBenchmark({ runs, functions, idleMs: idleSeconds * 1000, progress });
+    return runLocalBenchmark({
+      runs,
+      functions,
+      idleMs: idleSeconds * 1000,
+      ...(values.compare ? { compareDir: resolve(values.compare) } : {}),
+      progress,
+    });
   }
   const { email = '', password = '' } = { email: process.env.ZEROCHAT_EMAIL, password: process.env.ZEROCHAT_PASSWORD };
   if (!values.url || !email || !password) {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,7 +7,7 @@ import { cacheDir, provideServices, REPO_ROOT } from '@zerochat/local-services';
 import { prepareFixtures } from './fixtures.ts';
 import { measureLocally } from './local-target.ts';
 import type { MeasuredSubject } from './report/build-report.ts';
-import { functionSubjects } from './subjects/function-subjects.ts';
+import { besideComparison, functionSubjects } from './subjects/function-subjects.ts';
 import { floorSubject, peerSubject } from './subjects/reference-subjects.ts';
 
 const run = promisify(execFile);
@@ -26,13 +26,30 @@ export async function buildBundles(functions: readonly string[], outdir: string)
   return bundles;
 }
 
+/** The bundles of `functions` in `dir`, as buildBundles writes them there; throws if one is missing. */
+async function bundlesIn(dir: string, functions: readonly string[]): Promise<Record<string, string>> {
+  const bundles: Record<string, string> = {};
+  for (const name of functions) {
+    bundles[name] = join(dir, name, 'server.js');
+    await access(bundles[name]).catch(() => {
+      throw new Error(
+        `--compare: no bundle at ${bundles[name]} (node tools/bundle-function.ts functions/${name} ${join(dir, name)})`,
+      );
+    });
+  }
+  return bundles;
+}
+
 /** The local target: real services, production bundles, the floor and the peer. */
 export async function runLocalBenchmark(options: {
   runs: number;
   functions: readonly string[];
   idleMs?: number;
+  /** Another build's bundles, `<dir>/<function>/server.js`, measured beside this build's. */
+  compareDir?: string;
   progress: (line: string) => void;
 }): Promise<{ floor: MeasuredSubject; subjects: MeasuredSubject[] }> {
+  const compareBundles = options.compareDir ? await bundlesIn(options.compareDir, options.functions) : undefined;
   const scratch = await mkdtemp(join(tmpdir(), 'zerochat-bench-'));
   const services = await provideServices({
     env: process.env,
@@ -54,7 +71,10 @@ export async function runLocalBenchmark(options: {
           token: fixtures.user.token,
           userId: fixtures.user.id,
         }),
-        ...functionSubjects(options.functions, bundles, fixtures, services),
+        ...besideComparison(
+          functionSubjects(options.functions, bundles, fixtures, services),
+          compareBundles ? functionSubjects(options.functions, compareBundles, fixtures, services) : [],
+        ),
       ],
       progress: options.progress,
     });

@@ -121,3 +121,14 @@ export function functionSubjects(
   }
   return subjects;
 }
+
+/**
+ * Each subject beside its counterpart from another build (named `<name> (compare)`), so that
+ * the round-robin alternates the two builds of each function: an A/B in one run.
+ */
+export function besideComparison(subjects: readonly LocalSubject[], compared: readonly LocalSubject[]): LocalSubject[] {
+  return subjects.flatMap((subject, index) => {
+    const other = compared[index];
+    return other ? [subject, { ...other, name: `${other.name} (compare)` }] : [subject];
+  });
+}

@@ -3,13 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { rehearsalUserDocuments } from '@zerochat/accounts';
 import { parseModelfile } from '@zerochat/ollama';
-import {
-  type RunningFunction,
-  readConfigOrExit,
-  rehearseColdStart,
-  runFunction,
-  type StartupFacts,
-} from '@zerochat/runtime';
+import { type RunningFunction, readConfigOrExit, runFunction, type StartupFacts } from '@zerochat/runtime';
 // Bundled as text by esbuild, so the image needs no file next to server.js. (Run from source,
 // Node needs --experimental-import-text for it.)
 import modelfileText from '../../../ollama/Modelfile' with { type: 'text' };
@@ -27,9 +21,13 @@ export function main(startup?: StartupFacts): Promise<RunningFunction> {
   });
 }
 
-/** What a first client asks, rehearsed when the bundle is built to warm its code cache. */
-export const rehearse = () =>
-  rehearseColdStart({
+/**
+ * What a first client asks, rehearsed when the bundle is built to warm its code cache. The
+ * rehearsal (with its stand-in MongoDB) is imported only then: the bundle keeps it in a file
+ * of its own (tools/bundle-function.ts), so that the start and its code cache carry none of it.
+ */
+export const rehearse = async () =>
+  (await import('@zerochat/runtime/rehearsal')).rehearseColdStart({
     main: () => {
       // The rehearsal's environment is the runtime's; the events secret is admin's own.
       process.env.ADMIN_EVENTS_SECRET = randomBytes(32).toString('base64url');

@@ -1,13 +1,7 @@
 // Entry point: the only place that reads the environment and opens sockets. `main()` runs
 // when this file is started directly (node src/server.ts) or by the bundle's dist/server.js.
 import { rehearsalUserDocuments } from '@zerochat/accounts';
-import {
-  type RunningFunction,
-  readConfigOrExit,
-  rehearseColdStart,
-  runFunction,
-  type StartupFacts,
-} from '@zerochat/runtime';
+import { type RunningFunction, readConfigOrExit, runFunction, type StartupFacts } from '@zerochat/runtime';
 import { createApp } from './app.ts';
 import { authConfigSchema } from './config.ts';
 
@@ -21,9 +15,13 @@ export function main(startup?: StartupFacts): Promise<RunningFunction> {
   });
 }
 
-/** What a first client asks, rehearsed when the bundle is built to warm its code cache. */
-export const rehearse = () =>
-  rehearseColdStart({
+/**
+ * What a first client asks, rehearsed when the bundle is built to warm its code cache. The
+ * rehearsal (with its stand-in MongoDB) is imported only then: the bundle keeps it in a file
+ * of its own (tools/bundle-function.ts), so that the start and its code cache carry none of it.
+ */
+export const rehearse = async () =>
+  (await import('@zerochat/runtime/rehearsal')).rehearseColdStart({
     main,
     documents: rehearsalUserDocuments,
     requests: ({ account, bearer }) => [

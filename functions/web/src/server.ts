@@ -2,13 +2,8 @@
 // when this file is started directly (node src/server.ts, with WEB_ASSETS_DIR set to a built
 // page) or by the bundle's dist/server.js.
 import { dirname, join, resolve } from 'node:path';
-import {
-  type RehearsalRequest,
-  type RunningFunction,
-  readConfigOrExit,
-  runStatelessFunction,
-  type StartupFacts,
-} from '@zerochat/runtime';
+import { type RunningFunction, readConfigOrExit, runStatelessFunction, type StartupFacts } from '@zerochat/runtime';
+import type { RehearsalRequest } from '@zerochat/runtime/rehearsal';
 import { createApp } from './app.ts';
 import { builtPageDirectory, webConfigSchema } from './config.ts';
 import { loadPageAssets } from './page-assets.ts';
@@ -34,7 +29,7 @@ export async function main(startup?: StartupFacts): Promise<RunningFunction> {
  * driver, and the bundle keeps it in a file of its own (tools/bundle-function.ts).
  */
 export const rehearse = async () =>
-  (await import('@zerochat/runtime')).rehearseColdStart({
+  (await import('@zerochat/runtime/rehearsal')).rehearseColdStart({
     main,
     requests: (): RehearsalRequest[] => [
       { method: 'GET', path: '/', headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } },

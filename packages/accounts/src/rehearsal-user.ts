@@ -4,7 +4,7 @@ import { createPasswordHasher } from './password-hash.ts';
 
 /**
  * What the stand-in MongoDB of a cold-start rehearsal (rehearseColdStart in
- * @zerochat/runtime) hands out: the user its access token belongs to, with a real hash of
+ * @zerochat/runtime/rehearsal) hands out: the user its access token belongs to, with a real hash of
  * its password, so that a rehearsed login or user lookup runs the path a real one does.
  */
 export async function rehearsalUserDocuments(account: {

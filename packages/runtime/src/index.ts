@@ -92,9 +92,3 @@ export {
   type StartupFacts,
   serveFunction,
 } from './server/serve-function.ts';
-export {
-  type RehearsalAccount,
-  type RehearsalOptions,
-  type RehearsalRequest,
-  rehearseColdStart,
-} from './warm-up/rehearse-cold-start.ts';

@@ -10,7 +10,8 @@ const run = promisify(execFile);
  */
 function rehearseFunctionAnswering(status: number) {
   const script = `
-    import { createFunctionApp, rehearseColdStart, runFunction } from '@zerochat/runtime';
+    import { createFunctionApp, runFunction } from '@zerochat/runtime';
+    import { rehearseColdStart } from '@zerochat/runtime/rehearsal';
     const main = () => runFunction({
       name: 'demo',
       config: {
