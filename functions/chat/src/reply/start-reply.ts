@@ -158,7 +158,9 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
   /**
    * Stores the outcome, then frees the slot: the generation is over. In that order, because a
    * reader on another instance takes a reply still pending whose slot is free for one whose
-   * instance died, and would end it as failed.
+   * instance died, and would end it as failed. The release is not waited for: message.done
+   * needs only the outcome stored, and the user's next reply on this instance waits for the
+   * release before taking a slot (GenerationSlots.acquire); a shutdown waits for it too.
    */
   const store = async (result: ReplyResult): Promise<void> => {
     const write = async () => {
@@ -177,7 +179,9 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
       if (isDatabaseUnreachable(error)) void chat.lifecycle.track(storeWhenReachable(write, log));
       throw error;
     } finally {
-      await taken.release().catch((error: unknown) => log.warn('releasing a generation slot failed', { err: error }));
+      void chat.lifecycle.track(
+        taken.release().catch((error: unknown) => log.warn('releasing a generation slot failed', { err: error })),
+      );
       if ('failure' in result) supervisor.end('error');
       else supervisor.end(result.finishReason, result.usage?.completionTokens);
     }
