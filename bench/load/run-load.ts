@@ -9,6 +9,7 @@ import { buildBundles } from '../cold-start/run-local.ts';
 import { summarize } from '../cold-start/statistics.ts';
 import { describeMachine } from '../report/machine.ts';
 import { probeReplies, type ReplyProbeResult, type ReplyProbeTarget } from './reply-probe.ts';
+import { rate } from './report/render.ts';
 import { LOAD_REPORT_SCHEMA, type LoadReport, type ReplyStreamReport, type ScenarioReport } from './report/schema.ts';
 import { combineRounds } from './rounds.ts';
 import { runScenario, type ScenarioRequest } from './run-scenario.ts';
@@ -339,7 +340,7 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
         if (round === 1) await run(options.warmUpSeconds ?? 2, scenario.repliesPerConnection && 1);
         const result = await run(options.durationSeconds);
         progress(
-          `round ${round}/${options.rounds} ${scenario.path} / ${scenario.name}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${result.failures + result.errors} failed`,
+          `round ${round}/${options.rounds} ${scenario.path} / ${scenario.name}: ${rate(result.requestsPerSecond)} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${result.failures + result.errors} failed`,
         );
         rounds.get(scenario)?.push(result);
       }
