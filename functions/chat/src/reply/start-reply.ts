@@ -158,10 +158,10 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
   /**
    * Stores the outcome, then frees the slot: the generation is over. In that order, because a
    * reader on another instance takes a reply still pending whose slot is free for one whose
-   * instance died, and would end it as failed. The release is not waited for: message.done
-   * needs only the outcome stored, and the user's next reply on this instance waits for the
-   * release before taking a slot (GenerationSlots.acquire); a shutdown waits for it too.
+   * instance died, and would end it as failed. message.done waits for the outcome stored, not
+   * for the release; the end of the reply (`finished`, and so the response) waits for both.
    */
+  let released = Promise.resolve();
   const store = async (result: ReplyResult): Promise<void> => {
     const write = async () => {
       await chat.store.finishReply(started.reply, {
@@ -179,7 +179,7 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
       if (isDatabaseUnreachable(error)) void chat.lifecycle.track(storeWhenReachable(write, log));
       throw error;
     } finally {
-      void chat.lifecycle.track(
+      released = chat.lifecycle.track(
         taken.release().catch((error: unknown) => log.warn('releasing a generation slot failed', { err: error })),
       );
       if ('failure' in result) supervisor.end('error');
@@ -221,6 +221,7 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
         data: { messageId, finishReason: finished.finishReason, usage: finished.usage },
       });
     }
+    await released;
     return finished;
   };
 

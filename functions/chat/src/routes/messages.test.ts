@@ -103,8 +103,7 @@ describe('a streamed reply', () => {
         createdAt: expect.any(String),
       },
     ]);
-    // Freed right after the reply is stored; message.done does not wait for it.
-    await waitFor(async () => (await database.db.collection(COLLECTIONS.generationSlots).countDocuments()) === 0);
+    expect(await database.db.collection(COLLECTIONS.generationSlots).countDocuments()).toBe(0);
 
     const metrics = await (await fetch(`${base}/metrics`)).text();
     const model = `model="${tinyModelName()}"`;
