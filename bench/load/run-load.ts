@@ -9,6 +9,7 @@ import { buildBundles } from '../cold-start/run-local.ts';
 import { summarize } from '../cold-start/statistics.ts';
 import { describeMachine } from '../report/machine.ts';
 import { probeReplies, type ReplyProbeResult, type ReplyProbeTarget } from './reply-probe.ts';
+import { rate } from './report/render.ts';
 import { LOAD_REPORT_SCHEMA, type LoadReport, type ReplyStreamReport, type ScenarioReport } from './report/schema.ts';
 import { combineRounds } from './rounds.ts';
 import { runScenario, type ScenarioRequest } from './run-scenario.ts';
@@ -24,9 +25,9 @@ export interface LoadOptions {
   /** Replies each connection of the real-model path waits for per round (it runs by count, not time). */
   realModelReplies: number;
   /**
-   * Set: the tiny model's stream scenarios run by count too, this many replies per connection
-   * and round, so that a busy machine cannot leave a short round without a finished reply
-   * (the suite's one-round run uses it; figures come from time-based rounds).
+   * Set: the tiny model's stream scenarios run this many replies per connection and round,
+   * instead of as many as the warm-up's pace fills a round with (the suite's one-round run uses
+   * it, so that a busy machine cannot make a round long).
    */
   streamReplies?: number;
   /** Completion tokens of the replies read as a client reads them: long enough to be saved while they stream. */
@@ -332,14 +333,25 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
     // Round-robin, as the cold-start benchmark does: a slow spell of the machine (or a warming
     // database) spreads over every subject instead of skewing one. Figures are medians of rounds.
     const rounds = new Map<(typeof plan)[number], Measured[]>(plan.map((scenario) => [scenario, []]));
+    // Streams run by count, never cut off by the end of a round: Ollama 0.24 can keep the slot
+    // of a stream whose client went away mid-reply for good (docs/deploy.md), and with its one
+    // slot every later round then waits on it (rounds of 0 req/s). The count per connection is
+    // what the warm-up's pace fills a round with.
+    const perConnection = new Map<(typeof plan)[number], number>();
     for (let round = 1; round <= options.rounds; round++) {
       for (const scenario of plan) {
         const run = (durationSeconds: number, replies = scenario.repliesPerConnection) =>
           runScenario({ ...scenario, durationSeconds, ...(replies ? { repliesPerConnection: replies } : {}) });
-        if (round === 1) await run(options.warmUpSeconds ?? 2, scenario.repliesPerConnection && 1);
-        const result = await run(options.durationSeconds);
+        const streams = scenario.path !== 'read';
+        if (round === 1) {
+          const warmUpSeconds = options.warmUpSeconds ?? 2;
+          const warm = await run(warmUpSeconds, scenario.repliesPerConnection ? 1 : streams ? 2 : undefined);
+          const pace = (warm.requestsPerSecond * options.durationSeconds) / scenario.connections;
+          if (streams) perConnection.set(scenario, scenario.repliesPerConnection ?? Math.max(2, Math.round(pace)));
+        }
+        const result = await run(options.durationSeconds, perConnection.get(scenario));
         progress(
-          `round ${round}/${options.rounds} ${scenario.path} / ${scenario.name}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${result.failures + result.errors} failed`,
+          `round ${round}/${options.rounds} ${scenario.path} / ${scenario.name}: ${rate(result.requestsPerSecond)} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${result.failures + result.errors} failed`,
         );
         rounds.get(scenario)?.push(result);
       }

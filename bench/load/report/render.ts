@@ -2,6 +2,8 @@ import { renderMarkdownTable, renderTextTable, type Table } from '../../report/t
 import type { LoadReport } from './schema.ts';
 
 const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+/** A rate below 10 a second (a real model's replies) keeps its tenths: 0.4 req/s is not 0. */
+export const rate = (value: number) => fixed(value, value < 10 ? 1 : 0);
 
 function table(report: LoadReport): Table {
   return {
@@ -25,7 +27,7 @@ function table(report: LoadReport): Table {
       scenario.name,
       scenario.request,
       String(scenario.connections),
-      fixed(scenario.requestsPerSecond),
+      rate(scenario.requestsPerSecond),
       scenario.ratioToBaseline === null ? '–' : `${fixed(scenario.ratioToBaseline, 2)}×`,
       fixed(scenario.latencyMs.p50, 1),
       fixed(scenario.latencyMs.p90, 1),

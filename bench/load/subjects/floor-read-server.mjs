@@ -1,7 +1,8 @@
-// The floor of the read path: a bare node:http server running the same MongoDB query as
-// GET /chat/conversations (a user's newest conversations, one page) and answering the same
-// JSON, with nothing else: no framework, no token check, no validation, no logs. Plain
-// JavaScript, so nothing but Node and the MongoDB driver is loaded.
+// The floor of the read path: a bare node:http server running the query of
+// GET /chat/conversations as it was before pins and archives (a user's newest conversations,
+// one page; chat's leaves archived ones out and sorts pinned ones first, which costs FerretDB
+// more) and answering their JSON, with nothing else: no framework, no token check, no
+// validation, no logs. Plain JavaScript, so nothing but Node and the MongoDB driver is loaded.
 import { createServer } from 'node:http';
 import { MongoClient, ObjectId } from 'mongodb';
 

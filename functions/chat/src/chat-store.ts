@@ -26,8 +26,11 @@ export function createChatStore(db: Db, now: () => Date) {
   const messages = db.collection<MessageDocument>(COLLECTIONS.messages);
 
   return {
-    findConversation(userId: ObjectId, id: ObjectId) {
-      return conversations.findOne({ _id: id, userId });
+    async findConversation(userId: ObjectId, id: ObjectId) {
+      // By _id alone, the owner compared here: FerretDB's SQLite backend looks a document up by
+      // its _id only when the filter names nothing else, and reads the whole collection otherwise.
+      const found = await conversations.findOne({ _id: id });
+      return found?.userId.equals(userId) ? found : null;
     },
 
     async createConversation(fields: Pick<ConversationDocument, 'userId' | 'title' | 'model' | 'systemPrompt'>) {

@@ -63,6 +63,29 @@ describe('generation slots', () => {
     await Promise.all(granted.map((result) => result.value.release()));
   });
 
+  it("waits for the user's releases under way on this instance, so a slot let go is never refused", async () => {
+    const user = new ObjectId();
+    // A database slow to delete: the release is still under way when the next acquire comes.
+    const collection = slotsCollection();
+    const slowToDelete = new Proxy(collection, {
+      get: (target, name, receiver) =>
+        name === 'deleteOne'
+          ? async (...args: Parameters<typeof collection.deleteOne>) => {
+              await sleep(300);
+              return target.deleteOne(...args);
+            }
+          : Reflect.get(target, name, receiver),
+    });
+    const limited = createGenerationSlots({ collection: slowToDelete, log: captureLog().log, limit: 1 });
+    const held = await limited.acquire(user);
+    // Not waited for, as a reply's end does not wait for it.
+    void held.release();
+    const next = await limited.acquire(user);
+    expect(await slotsCollection().countDocuments({ userId: user })).toBe(1);
+    await next.release();
+    expect(await slotsCollection().countDocuments({ userId: user })).toBe(0);
+  });
+
   it('frees the slot of a holder that stopped renewing (a crashed instance) once its lease expires', async () => {
     const user = new ObjectId();
     let clock = new Date('2030-01-01T00:00:00Z');

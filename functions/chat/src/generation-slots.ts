@@ -13,6 +13,9 @@ export interface GenerationSlots {
   /**
    * Takes one of the user's slots, or throws 429 rate_limited when all are busy. `leaseId`, new
    * for each call, may be made by the caller, who can then record it before the slot is taken.
+   * A release of the user's on this instance still under way is waited for first, so that a
+   * reply's end is free to not wait for its release: the user's next request is never refused
+   * for a slot that is already let go.
    */
   acquire(userId: ObjectId, leaseId?: ObjectId): Promise<GenerationSlot>;
   /** Whether the lease is held still: renewed in time and not released. */
@@ -43,6 +46,8 @@ export function createGenerationSlots(options: GenerationSlotOptions): Generatio
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const now = options.now ?? (() => new Date());
   const expiry = () => new Date(now().getTime() + leaseMs);
+  /** Releases under way, by user. */
+  const releasing = new Map<string, Set<Promise<void>>>();
 
   async function take(userId: ObjectId, slot: number, leaseId: ObjectId): Promise<boolean> {
     try {
@@ -61,9 +66,12 @@ export function createGenerationSlots(options: GenerationSlotOptions): Generatio
 
   return {
     async acquire(userId, leaseId = new ObjectId()) {
+      const user = userId.toHexString();
+      const letGo = releasing.get(user);
+      if (letGo) await Promise.allSettled(letGo);
       for (let slot = 0; slot < limit; slot++) {
         if (!(await take(userId, slot, leaseId))) continue;
-        const filter = { _id: `${userId.toHexString()}:${slot}`, leaseId };
+        const filter = { _id: `${user}:${slot}`, leaseId };
         const renewal = setInterval(() => {
           collection
             .updateOne(filter, { $set: { expiresAt: expiry() } })
@@ -74,7 +82,18 @@ export function createGenerationSlots(options: GenerationSlotOptions): Generatio
           leaseId,
           release() {
             clearInterval(renewal);
-            released ??= collection.deleteOne(filter).then(() => undefined);
+            if (!released) {
+              const deleting = collection.deleteOne(filter).then(() => undefined);
+              const underWay = releasing.get(user) ?? new Set();
+              releasing.set(user, underWay.add(deleting));
+              void deleting
+                .catch(() => undefined)
+                .finally(() => {
+                  underWay.delete(deleting);
+                  if (underWay.size === 0 && releasing.get(user) === underWay) releasing.delete(user);
+                });
+              released = deleting;
+            }
             return released;
           },
         };

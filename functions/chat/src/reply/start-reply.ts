@@ -158,8 +158,10 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
   /**
    * Stores the outcome, then frees the slot: the generation is over. In that order, because a
    * reader on another instance takes a reply still pending whose slot is free for one whose
-   * instance died, and would end it as failed.
+   * instance died, and would end it as failed. message.done waits for the outcome stored, not
+   * for the release; the end of the reply (`finished`, and so the response) waits for both.
    */
+  let released = Promise.resolve();
   const store = async (result: ReplyResult): Promise<void> => {
     const write = async () => {
       await chat.store.finishReply(started.reply, {
@@ -177,7 +179,9 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
       if (isDatabaseUnreachable(error)) void chat.lifecycle.track(storeWhenReachable(write, log));
       throw error;
     } finally {
-      await taken.release().catch((error: unknown) => log.warn('releasing a generation slot failed', { err: error }));
+      released = chat.lifecycle.track(
+        taken.release().catch((error: unknown) => log.warn('releasing a generation slot failed', { err: error })),
+      );
       if ('failure' in result) supervisor.end('error');
       else supervisor.end(result.finishReason, result.usage?.completionTokens);
     }
@@ -217,6 +221,7 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
         data: { messageId, finishReason: finished.finishReason, usage: finished.usage },
       });
     }
+    await released;
     return finished;
   };
 

@@ -180,3 +180,44 @@ describe('access-token middleware', () => {
     expect((await call(adminToken, '/test/admin')).status).toBe(200);
   });
 });
+
+describe('a verified token remembered for verifiedCacheMs', () => {
+  const verifierAt = (clock: { now: Date }, live: Set<string>) =>
+    createAccessTokenVerifier({
+      keys: { jwks: { keys: [key.publicJwk] } },
+      issuer: TEST_ISSUER,
+      audience: TEST_AUDIENCE,
+      maxLifetimeSeconds: 900,
+      sessions: async (sessionId) => live.has(sessionId),
+      verifiedCacheMs: 2000,
+      now: () => clock.now,
+    });
+
+  it('still checks the session on every request', async () => {
+    const live = new Set(['test-session']);
+    const verify = verifierAt({ now }, live);
+    const token = await signAccessToken(key, { now });
+    await expect(verify(token)).resolves.toMatchObject({ sessionId: 'test-session' });
+    live.delete('test-session');
+    await expect(verify(token)).rejects.toMatchObject({ status: 401, code: 'session_ended' });
+  });
+
+  it('refuses it once it has expired, however recently it verified', async () => {
+    const clock = { now };
+    const verify = verifierAt(clock, new Set(['test-session']));
+    // Expired 29 s ago: still within the 30 s clock tolerance, so it verifies now...
+    const token = await signAccessToken(key, { now, claims: { exp: now.getTime() / 1000 - 29 } });
+    await expect(verify(token)).resolves.toMatchObject({ userId: 'user-1' });
+    // ...and not 1.5 s later, within the 2 s it would otherwise be remembered.
+    clock.now = new Date(now.getTime() + 1500);
+    await expect(verify(token)).rejects.toMatchObject({ status: 401, code: 'token_expired' });
+  });
+
+  it('gives each request a principal of its own', async () => {
+    const verify = verifierAt({ now }, new Set(['test-session']));
+    const token = await signAccessToken(key, { now });
+    const first = await verify(token);
+    first.apiKeyId = 'k';
+    expect(await verify(token)).not.toHaveProperty('apiKeyId');
+  });
+});

@@ -28,6 +28,8 @@ export function configuredVerifier(
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,
     maxLifetimeSeconds: config.AUTH_ACCESS_TOKEN_TTL_SECONDS,
+    // A verified token is trusted as long as its session's live answer is.
+    verifiedCacheMs: config.AUTH_SESSION_CACHE_MS,
     sessions: deps.sessions ?? createSessionCheck({ db: deps.db, cacheMs: config.AUTH_SESSION_CACHE_MS, now }),
     now,
   });
