@@ -53,19 +53,16 @@ describe('defaults for new chats', () => {
       });
 
       // After a reload the stored model shows at once, before the list of models arrives.
-      let releaseModels = () => {};
-      const modelsHeld = new Promise<void>((resolve) => {
-        releaseModels = resolve;
-      });
+      const modelsHeld = Promise.withResolvers<void>();
       await page.route('**/chat/models', async (route) => {
-        await modelsHeld;
+        await modelsHeld.promise;
         await route.continue();
       });
       await page.reload();
       await eventually(() => section.getByLabel('System prompt').inputValue()).toBe('Answer in French.');
       expect(await section.getByLabel('Model').inputValue()).toBe('zerochat:latest');
       expect(await section.getByLabel('Temperature (0–2)').inputValue()).toBe('0.3');
-      releaseModels();
+      modelsHeld.resolve();
       await eventually(() => section.getByRole('option', { name: 'zerochat:latest', exact: true }).count()).toBe(1);
       expect(await section.getByLabel('Model').inputValue()).toBe('zerochat:latest');
 

@@ -15,11 +15,7 @@ export function main(startup?: StartupFacts): Promise<RunningFunction> {
   });
 }
 
-/**
- * What a first client asks, rehearsed when the bundle is built to warm its code cache. The
- * rehearsal (with its stand-in MongoDB) is imported only then: the bundle keeps it in a file
- * of its own (tools/bundle-function.ts), so that the start and its code cache carry none of it.
- */
+/** What a first client asks, rehearsed when the bundle is built (see @zerochat/runtime/rehearsal). */
 export const rehearse = async () =>
   (await import('@zerochat/runtime/rehearsal')).rehearseColdStart({
     main,
