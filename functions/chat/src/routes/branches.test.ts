@@ -228,6 +228,10 @@ describe('a conversation stored before branches', () => {
       };
     });
     await messages().insertMany(old);
+    // A conversation stored with them knows nothing of where its branch ends.
+    await database.db
+      .collection(COLLECTIONS.conversations)
+      .updateOne({ _id: ObjectId.createFromHexString(id) }, { $unset: { currentMessageId: '', currentIsLeaf: '' } });
     const read = await view(id);
     expect(lines(read.messages)).toEqual(['user: one', 'assistant: two', 'user: three', 'assistant: four']);
     expect(read.messages.map((message) => message.parentId)).toEqual([
