@@ -292,8 +292,8 @@ async function writePlan(
       atBranchEnd,
     );
     const undo = async () => {
-      // Another message sent at once may follow the same parent under an id of its own: once
-      // the first child's id is free again, nothing would tell of it (currentIsLeaf).
+      // Undone, the first child's id is free again, while another message sent at once may
+      // still follow the same parent under an id of its own: so the branch's end is not known.
       if (atBranchEnd) await store.forgetBranchEnd(conversation._id);
       await store.discardMessages(userId, [userMessage._id, reply._id]);
     };
