@@ -46,7 +46,7 @@ export function createChatStore(db: Db, now: () => Date) {
       usage: null,
     };
     // A millisecond later, so that lists by createdAt then _id keep the message first: its id
-    // (firstChildId) may be older than the reply's.
+    // (firstChildId) may sort after the reply's.
     const reply = placeholder(
       { ...base, createdAt: new Date(base.createdAt.getTime() + 1) },
       userMessageId,

@@ -1,19 +1,19 @@
-import { createHash } from 'node:crypto';
 import { ObjectId } from 'mongodb';
 
 /**
  * The id a new message takes when it is the first added below `parentId` (null: the
  * conversation's first message). Derived from the parent, so that whether a message still
  * ends its branch is one lookup by `_id` (see ConversationDocument.currentIsLeaf): FerretDB
- * answers a filter on `_id` alone from SQLite, any other by reading every message stored.
- * The parent's creation time leads it, so that ids still sort about by time; a hash of the
- * parent's id follows.
+ * answers a filter on `_id` alone from SQLite, any other by decoding every message stored.
+ *
+ * It is the parent's id one second later, so that it sorts after the parent and its ancestors
+ * (search takes a conversation's newest match by id). The driver never makes it: in the
+ * parent's process the ids of that second count on from the parent's counter, and other
+ * processes' ids differ in their random part.
  */
 export function firstChildId(conversationId: ObjectId, parentId: ObjectId | null): ObjectId {
-  const parent = parentId ?? conversationId;
-  const digest = createHash('sha256').update('first-child\0').update(parent.id).digest();
-  const id = new Uint8Array(12);
-  id.set(parent.id.subarray(0, 4));
-  id.set(digest.subarray(0, 8), 4);
+  const id = new Uint8Array((parentId ?? conversationId).id);
+  const seconds = new DataView(id.buffer);
+  seconds.setUint32(0, seconds.getUint32(0) + 1);
   return new ObjectId(id);
 }
