@@ -175,13 +175,13 @@ export function createChatStore(db: Db, now: () => Date) {
      */
     async saveProgress(id: ObjectId, content?: string): Promise<boolean> {
       if (content === undefined) {
-        // Read by _id alone and judged here: FerretDB reads every message stored for any other filter.
+        // Read by _id alone and judged here: FerretDB decodes every message stored for any other filter.
         const found = await messages.findOne({ _id: id }, { projection: { status: 1, stopRequestedAt: 1 } });
         return found?.status === 'pending' && found.stopRequestedAt === undefined;
       }
       // One round trip, nothing read back (FerretDB has no projection on findAndModify). The
-      // condition stays in the filter, so that the write is atomic with it on MongoDB: on
-      // FerretDB this scans the messages, as any filter on more than _id does.
+      // condition stays in the filter, so that the write is atomic with it on MongoDB; on
+      // FerretDB that decodes every message stored, as any filter on more than _id does.
       const goingOn = { _id: id, status: 'pending' as const, stopRequestedAt: { $exists: false } };
       const { matchedCount } = await messages.updateOne(goingOn, { $set: { content } });
       return matchedCount === 1;
