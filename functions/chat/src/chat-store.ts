@@ -1,11 +1,13 @@
 import {
   COLLECTIONS,
   type ConversationDocument,
+  isDuplicateKey,
   type MessageDocument,
   type MessageStatus,
   type MessageUsage,
 } from '@zerochat/data';
 import { type Db, ObjectId } from 'mongodb';
+import { firstChildId } from './first-child-id.ts';
 import type { FinishReason } from './reply/stream-reply.ts';
 
 export const DEFAULT_TITLE = 'New conversation';
@@ -25,6 +27,35 @@ export function createChatStore(db: Db, now: () => Date) {
   const conversations = db.collection<ConversationDocument>(COLLECTIONS.conversations);
   const messages = db.collection<MessageDocument>(COLLECTIONS.messages);
 
+  async function insertExchange(
+    conversation: ConversationDocument,
+    content: string,
+    generation: Generation,
+    parentId: ObjectId | null,
+    userMessageId: ObjectId,
+  ): Promise<Exchange> {
+    const base = { conversationId: conversation._id, userId: conversation.userId, createdAt: now() };
+    const userMessage: MessageDocument = {
+      _id: userMessageId,
+      ...base,
+      parentId,
+      role: 'user',
+      content,
+      status: 'complete',
+      model: null,
+      usage: null,
+    };
+    // A millisecond later, so that lists by createdAt then _id keep the message first: its id
+    // (firstChildId) may sort after the reply's.
+    const reply = placeholder(
+      { ...base, createdAt: new Date(base.createdAt.getTime() + 1) },
+      userMessageId,
+      generation,
+    );
+    await messages.insertMany([userMessage, reply], { ordered: true });
+    return { userMessage, reply };
+  }
+
   return {
     async findConversation(userId: ObjectId, id: ObjectId) {
       // By _id alone, the owner compared here: FerretDB's SQLite backend looks a document up by
@@ -35,7 +66,14 @@ export function createChatStore(db: Db, now: () => Date) {
 
     async createConversation(fields: Pick<ConversationDocument, 'userId' | 'title' | 'model' | 'systemPrompt'>) {
       const at = now();
-      const document: ConversationDocument = { _id: new ObjectId(), ...fields, createdAt: at, updatedAt: at };
+      const document: ConversationDocument = {
+        _id: new ObjectId(),
+        ...fields,
+        currentMessageId: null,
+        currentIsLeaf: true,
+        createdAt: at,
+        updatedAt: at,
+      };
       await conversations.insertOne(document);
       return document;
     },
@@ -69,31 +107,25 @@ export function createChatStore(db: Db, now: () => Date) {
 
     /**
      * The user's message after `parentId` and the reply placeholder (`pending`) after it,
-     * written before Ollama is asked.
+     * written before Ollama is asked. A new message at the end of its branch (`atBranchEnd`,
+     * not an edit) takes the id firstChildId derives from its parent, unless another message
+     * took it first: two sent at once then both follow that parent, as they always did.
      */
     async insertExchange(
       conversation: ConversationDocument,
       content: string,
       generation: Generation,
       parentId: ObjectId | null,
+      atBranchEnd: boolean,
     ): Promise<Exchange> {
-      const at = now();
-      const base = { conversationId: conversation._id, userId: conversation.userId, createdAt: at };
-      const userMessageId = new ObjectId();
-      const userMessage: MessageDocument = {
-        _id: userMessageId,
-        ...base,
-        parentId,
-        role: 'user',
-        content,
-        status: 'complete',
-        model: null,
-        usage: null,
-      };
-      const reply = placeholder(base, userMessageId, generation);
-      // Same createdAt; the ObjectIds (made in this order) keep the user's message first.
-      await messages.insertMany([userMessage, reply], { ordered: true });
-      return { userMessage, reply };
+      const insert = (id: ObjectId) => insertExchange(conversation, content, generation, parentId, id);
+      if (!atBranchEnd) return insert(new ObjectId());
+      try {
+        return await insert(firstChildId(conversation._id, parentId));
+      } catch (error) {
+        if (isDuplicateKey(error)) return insert(new ObjectId());
+        throw error;
+      }
     },
 
     /** A new reply placeholder (`pending`) to the user message `parentId`: a regeneration. */
@@ -126,9 +158,15 @@ export function createChatStore(db: Db, now: () => Date) {
       await messages.updateOne({ _id: reply._id }, { $set: { status: reply.status }, $unset: { stopRequestedAt: '' } });
     },
 
-    /** One message of the user's conversation. */
-    findMessage(userId: ObjectId, conversationId: ObjectId, id: ObjectId) {
-      return messages.findOne({ _id: id, conversationId, userId });
+    /** One message of the user's conversation; by _id alone, as findConversation. */
+    async findMessage(userId: ObjectId, conversationId: ObjectId, id: ObjectId) {
+      const found = await messages.findOne({ _id: id });
+      return found?.conversationId.equals(conversationId) && found.userId.equals(userId) ? found : null;
+    },
+
+    /** Whether a message with this id exists (of any conversation). */
+    async hasMessage(id: ObjectId): Promise<boolean> {
+      return (await messages.findOne({ _id: id }, { projection: { _id: 1 } })) !== null;
     },
 
     /**
@@ -136,9 +174,15 @@ export function createChatStore(db: Db, now: () => Date) {
      * should go on: false when a stop was requested, or it is gone or no longer pending.
      */
     async saveProgress(id: ObjectId, content?: string): Promise<boolean> {
+      if (content === undefined) {
+        // Read by _id alone and judged here: FerretDB decodes every message stored for any other filter.
+        const found = await messages.findOne({ _id: id }, { projection: { status: 1, stopRequestedAt: 1 } });
+        return found?.status === 'pending' && found.stopRequestedAt === undefined;
+      }
+      // One round trip, nothing read back (FerretDB has no projection on findAndModify). The
+      // condition stays in the filter, so that the write is atomic with it on MongoDB; on
+      // FerretDB that decodes every message stored, as any filter on more than _id does.
       const goingOn = { _id: id, status: 'pending' as const, stopRequestedAt: { $exists: false } };
-      if (content === undefined) return (await messages.countDocuments(goingOn, { limit: 1 })) === 1;
-      // One round trip, nothing read back (FerretDB has no projection on findAndModify).
       const { matchedCount } = await messages.updateOne(goingOn, { $set: { content } });
       return matchedCount === 1;
     },
@@ -167,37 +211,50 @@ export function createChatStore(db: Db, now: () => Date) {
       );
     },
 
-    /** Makes the branch through `messageId` current; null when the conversation is not the user's. */
+    /**
+     * Makes the branch through `messageId` current; null when the conversation is not the
+     * user's. Whether anything is below that message is not known then (currentIsLeaf).
+     */
     selectBranch(userId: ObjectId, id: ObjectId, messageId: ObjectId | null) {
       return conversations.findOneAndUpdate(
         { _id: id, userId },
-        { $set: { currentMessageId: messageId } },
+        { $set: { currentMessageId: messageId }, $unset: { currentIsLeaf: '' } },
         { returnDocument: 'after' },
       );
     },
 
+    /** Forgets that the current message ends its branch: messages below it may change. */
+    async forgetBranchEnd(id: ObjectId): Promise<void> {
+      await conversations.updateOne({ _id: id }, { $unset: { currentIsLeaf: '' } });
+    },
+
     /**
-     * Marks the conversation as active now, on the branch of `currentMessageId`; a
-     * conversation still named DEFAULT_TITLE that had no activity before is named after its
-     * first message. Resolves with that title when it gave one.
+     * Marks the conversation as active now, on the branch of `currentMessageId`: a new reply,
+     * which ends its branch (`endsBranch`, see currentIsLeaf), or a continued one, which may
+     * not. A conversation still named DEFAULT_TITLE that had no activity before is named after
+     * its first message. Resolves with that title when it gave one.
      */
     async touchConversation(
       conversation: ConversationDocument,
       firstMessage: string,
       currentMessageId: ObjectId,
+      endsBranch: boolean,
     ): Promise<string | undefined> {
       const updatedAt = now();
+      const branch = endsBranch
+        ? { $set: { currentMessageId, currentIsLeaf: true } }
+        : { $set: { currentMessageId }, $unset: { currentIsLeaf: '' as const } };
       const untouched =
         conversation.title === DEFAULT_TITLE && conversation.updatedAt.getTime() === conversation.createdAt.getTime();
       if (untouched) {
         const title = titleFrom(firstMessage);
         const { matchedCount } = await conversations.updateOne(
           { _id: conversation._id, title: DEFAULT_TITLE, updatedAt: conversation.updatedAt },
-          { $set: { title, updatedAt, currentMessageId } },
+          { ...branch, $set: { ...branch.$set, title, updatedAt } },
         );
         if (matchedCount === 1) return title;
       }
-      await conversations.updateOne({ _id: conversation._id }, { $set: { updatedAt, currentMessageId } });
+      await conversations.updateOne({ _id: conversation._id }, { ...branch, $set: { ...branch.$set, updatedAt } });
       return undefined;
     },
 

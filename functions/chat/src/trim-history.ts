@@ -23,7 +23,7 @@ export interface HistoryInput {
  * the model's context window itself.
  */
 export function trimHistory(input: HistoryInput): ChatMessage[] {
-  let remaining = input.budgetChars - input.next.length - (input.systemPrompt?.length ?? 0);
+  let remaining = historyRoom(input);
   let firstKept = input.earlier.length;
   for (let i = input.earlier.length - 1; i >= 0; i--) {
     const size = input.earlier[i]?.content.length ?? 0;
@@ -38,4 +38,13 @@ export function trimHistory(input: HistoryInput): ChatMessage[] {
     ...input.earlier.slice(firstKept).map(({ role, content }) => ({ role, content })),
     { role: 'user', content: input.next },
   ];
+}
+
+/**
+ * Characters the earlier messages may take: the budget less the system prompt and the new
+ * message. Kept from the newest back, each while it fits in what is left; the first that does
+ * not fit ends the history.
+ */
+export function historyRoom(input: Omit<HistoryInput, 'earlier'>): number {
+  return input.budgetChars - input.next.length - (input.systemPrompt?.length ?? 0);
 }

@@ -127,6 +127,14 @@ export interface ConversationDocument {
    * answered); absent or gone: the newest message.
    */
   currentMessageId?: ObjectId | null;
+  /**
+   * true: `currentMessageId` (null: no message yet) was the newest message of its branch when
+   * it was written, and the first message added below it since takes an id derived from it
+   * (chat's `firstChildId`), so one lookup tells whether it still ends its branch. Absent: not
+   * known (the branch was chosen, a reply continued, a message deleted, or written before this
+   * was kept).
+   */
+  currentIsLeaf?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -18,7 +18,10 @@ export type ReplyTarget =
 
 /** Where a reply goes in the tree and what the model is sent for it. */
 export type ReplyPlan = {
-  /** The conversation before the message answered, oldest first. */
+  /**
+   * The conversation before the message answered, oldest first; planned at the branch's end
+   * (planAtBranchEnd), only the newest that fit the history budget: trimHistory sends those.
+   */
   earlier: EarlierMessage[];
   /** The text of the user message answered. */
   next: string;
@@ -63,12 +66,17 @@ export function planReply(
   return { kind: 'continue', ...plan, continued: message };
 }
 
-/** The messages worth sending along: finished ones with text. */
+/** The messages worth sending along. */
 function history(path: readonly MessageDocument[]): EarlierMessage[] {
-  return path
-    .filter((message) => (message.status === 'complete' || message.status === 'incomplete') && message.content !== '')
-    .filter((message) => message.role === 'user' || message.role === 'assistant')
-    .map((message) => ({ role: message.role as EarlierMessage['role'], content: message.content }));
+  return path.flatMap((message) => sentAlong(message) ?? []);
+}
+
+/** A message as the model is sent it when it is worth sending (finished, with text); else undefined. */
+export function sentAlong(message: MessageDocument): EarlierMessage | undefined {
+  const finished = message.status === 'complete' || message.status === 'incomplete';
+  if (!finished || message.content === '' || (message.role !== 'user' && message.role !== 'assistant'))
+    return undefined;
+  return { role: message.role, content: message.content };
 }
 
 function wrongRole(action: string, role: string): AppError {

@@ -144,5 +144,8 @@ describe('a reply', () => {
     ).rejects.toMatchObject({ code: 'model_not_found' });
     expect(await database.db.collection(COLLECTIONS.messages).countDocuments({ conversationId })).toBe(0);
     expect(await database.db.collection(COLLECTIONS.generationSlots).countDocuments({ userId })).toBe(0);
+    // Another message sent at once could follow the same one: where the branch ends is read again.
+    const conversation = await database.db.collection(COLLECTIONS.conversations).findOne({ _id: conversationId });
+    expect(conversation).not.toHaveProperty('currentIsLeaf');
   });
 });

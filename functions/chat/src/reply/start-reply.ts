@@ -12,6 +12,7 @@ import { trimHistory } from '../trim-history.ts';
 import { nameConversation } from './conversation-title.ts';
 import { createEventLog } from './event-log.ts';
 import { followLog, type LiveReply } from './live-replies.ts';
+import { planAtBranchEnd } from './plan-at-branch-end.ts';
 import { planReply, type ReplyPlan, type ReplyTarget } from './plan-reply.ts';
 import type { ReplyEvent, ReplyEventBody } from './reply-events.ts';
 import { midReplyFailure, startFailure } from './reply-failures.ts';
@@ -61,13 +62,20 @@ export interface Reply {
  */
 export async function startReply(chat: ChatContext, request: ReplyRequest, log: Logger): Promise<Reply | undefined> {
   const { settings } = chat;
+  const { target } = request;
+  const readAll = () => chat.store.conversationMessages(request.userId, request.conversationId);
+  // A new message is planned from its branch's end when it can be; the rest read the whole
+  // conversation, alongside the conversation itself.
   const [conversation, stored, options] = await Promise.all([
     chat.store.findConversation(request.userId, request.conversationId),
-    chat.store.conversationMessages(request.userId, request.conversationId),
+    target.kind === 'message' ? undefined : readAll(),
     request.options,
   ]);
   if (!conversation) throw conversationNotFound();
-  const plan = planReply(request.target, messageTree(stored), conversation.currentMessageId);
+  const plan =
+    (target.kind === 'message' &&
+      (await planAtBranchEnd(chat.store, conversation, target.content, settings.CHAT_HISTORY_BUDGET_CHARS))) ||
+    planReply(target, messageTree(stored ?? (await readAll())), conversation.currentMessageId);
 
   const model = conversation.model;
   // A continued reply goes last, as the assistant's: the model carries on from its end.
@@ -139,7 +147,7 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
   // Resolves with the title when this message named the conversation: the model may then give
   // it a better one.
   const touched = chat.store
-    .touchConversation(conversation, plan.next, started.reply._id)
+    .touchConversation(conversation, plan.next, started.reply._id, plan.kind !== 'continue')
     .catch((error: unknown) => void log.warn('marking the conversation active failed', { err: error }));
 
   const events = createEventLog<ReplyEvent>();
@@ -275,8 +283,21 @@ async function writePlan(
 ): Promise<Written> {
   const { userId } = conversation;
   if (plan.kind === 'message' || plan.kind === 'edit') {
-    const { userMessage, reply } = await store.insertExchange(conversation, plan.next, generation, plan.parentId);
-    return { userMessage, reply, undo: () => store.discardMessages(userId, [userMessage._id, reply._id]) };
+    const atBranchEnd = plan.kind === 'message';
+    const { userMessage, reply } = await store.insertExchange(
+      conversation,
+      plan.next,
+      generation,
+      plan.parentId,
+      atBranchEnd,
+    );
+    const undo = async () => {
+      // Undone, the first child's id is free again, while another message sent at once may
+      // still follow the same parent under an id of its own: so the branch's end is not known.
+      if (atBranchEnd) await store.forgetBranchEnd(conversation._id);
+      await store.discardMessages(userId, [userMessage._id, reply._id]);
+    };
+    return { userMessage, reply, undo };
   }
   if (plan.kind === 'regenerate') {
     const reply = await store.insertReply(conversation, plan.answered._id, generation);

@@ -206,6 +206,12 @@ describe('delete', () => {
     const read = await view(id);
     expect(read.messages.map((message) => message.id)).toEqual([first.userMessage.id, first.message.id]);
     expect(await messages().countDocuments({ conversationId: ObjectId.createFromHexString(id) })).toBe(2);
+    const conversation = await database.db
+      .collection(COLLECTIONS.conversations)
+      .findOne({ _id: ObjectId.createFromHexString(id) });
+    expect(conversation).not.toHaveProperty('currentIsLeaf');
+    const next = await say(id, 'after the delete');
+    expect(next.userMessage.parentId).toBe(first.message.id);
   });
 });
 
@@ -228,6 +234,10 @@ describe('a conversation stored before branches', () => {
       };
     });
     await messages().insertMany(old);
+    // A conversation stored with them knows nothing of where its branch ends.
+    await database.db
+      .collection(COLLECTIONS.conversations)
+      .updateOne({ _id: ObjectId.createFromHexString(id) }, { $unset: { currentMessageId: '', currentIsLeaf: '' } });
     const read = await view(id);
     expect(lines(read.messages)).toEqual(['user: one', 'assistant: two', 'user: three', 'assistant: four']);
     expect(read.messages.map((message) => message.parentId)).toEqual([

@@ -139,6 +139,10 @@ describe('a streamed reply', () => {
         createdAt: new Date(Date.UTC(2030, 0, 1, 0, i)),
       })),
     );
+    // A conversation stored with them knows nothing of where its branch ends.
+    await database.db
+      .collection(COLLECTIONS.conversations)
+      .updateOne({ _id: ObjectId.createFromHexString(id) }, { $unset: { currentMessageId: '', currentIsLeaf: '' } });
     sentToOllama.length = 0;
     expect((await bob.ask(id, 'final question')).status).toBe(200);
     expect(sentToOllama[0]?.messages).toEqual([

@@ -210,10 +210,12 @@ export function addMessageRoutes(app: FunctionApp, chat: ChatContext): void {
     const messageId = toObjectId(params.messageId);
     const subtree = tree.subtree(messageId);
     if (subtree.length === 0) throw messageNotFound();
-    // The branch moves up first, so that a failure halfway never leaves it on a deleted message.
+    // The branch moves up first, so that a failure halfway never leaves it on a deleted
+    // message; and whether its message ends it is forgotten in any case, as a first child's
+    // id (firstChildId) may be among those deleted.
     if (subtree.some((message) => message._id.equals(conversation.currentMessageId ?? null))) {
       await chat.store.selectBranch(userId, id, tree.parentId(messageId));
-    }
+    } else await chat.store.forgetBranchEnd(id);
     await chat.store.discardMessages(
       userId,
       subtree.map((message) => message._id),

@@ -18,8 +18,8 @@ export function withSearchIndex(store: ChatStore, index: SearchIndex, log: Logge
 
   return {
     ...store,
-    async insertExchange(conversation, content, generation, parentId) {
-      const exchange = await store.insertExchange(conversation, content, generation, parentId);
+    async insertExchange(conversation, content, generation, parentId, atBranchEnd) {
+      const exchange = await store.insertExchange(conversation, content, generation, parentId, atBranchEnd);
       const key = exchange.reply._id.toHexString();
       const indexed = index
         .put(exchange.userMessage)
