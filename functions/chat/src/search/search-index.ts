@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   COLLECTIONS,
@@ -15,7 +16,7 @@ import { oneLine, snippetAround } from './search-text.ts';
 // A user's searchable text lives in one document per user (see SearchIndexDocument): FerretDB
 // 1.24 has no text index and scans a whole collection for any filter but `_id`, which for a
 // user with 10 000 messages takes seconds. Writers append small documents to a log; the log is
-// folded into the user's document right after, under a lease, and a search folds in what is
+// folded into the user's document a moment later, under a lease, and a search folds in what is
 // still in the log, so a search sees every write that finished before it.
 
 /** Where a query matched: the newest matching message of a conversation. */
@@ -46,6 +47,8 @@ export interface SearchIndexOptions {
   now: () => Date;
   /** Text kept per user; past it the oldest messages leave the index. */
   maxBytes?: number;
+  /** How long a write waits for others to share its fold. */
+  foldDelayMs?: number;
 }
 
 const ID_CHARS = 24;
@@ -54,6 +57,8 @@ const TEXT_AT = 2 * ID_CHARS + 1;
 const LEASE_MS = 60_000;
 /** Uncompressed; compressed it is well below MongoDB's 16 MiB document limit. */
 const DEFAULT_MAX_BYTES = 12 * 1024 * 1024;
+/** About a reply's length with a small model: its question's write and its own share a fold. */
+const DEFAULT_FOLD_DELAY_MS = 1000;
 
 function lineOf(messageId: string, conversationId: string, role: 'user' | 'assistant', text: string): string {
   return `${messageId}${conversationId}${role === 'user' ? 'u' : 'a'}${oneLine(text)}`;
@@ -101,6 +106,7 @@ export function createSearchIndex(options: SearchIndexOptions): SearchIndex {
   const messages = options.db.collection<MessageDocument>(COLLECTIONS.messages);
   const locks = options.db.collection<LockDocument>(COLLECTIONS.locks);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const foldDelayMs = options.foldDelayMs ?? DEFAULT_FOLD_DELAY_MS;
 
   /** The index of a user who has none yet (data from before search, or a dropped index): one scan. */
   async function linesFromMessages(userId: ObjectId): Promise<Lines> {
@@ -154,25 +160,33 @@ export function createSearchIndex(options: SearchIndexOptions): SearchIndex {
     }
   }
 
-  /** Users whose fold runs on this instance now: true when a write since asks for another. */
-  const folding = new Map<string, boolean>();
+  /**
+   * Users with a fold on this instance: `due` while it waits for the writes of the next moment,
+   * `folding` while it runs, `again` when a write came during it and asks for one more.
+   */
+  const folds = new Map<string, 'due' | 'folding' | 'again'>();
 
-  /** One fold per user at a time here; writes during it are folded by one more run after it. */
+  /**
+   * Folds the user's log a moment later (foldDelayMs), one fold per user at a time here. A
+   * fold rewrites the user's whole document, so the writes of that moment (a message and its
+   * reply, a burst) share one; a search reads the log too, so nothing is found later for it.
+   */
   function compactSoon(userId: ObjectId): void {
     const key = userId.toHexString();
-    if (folding.has(key)) {
-      folding.set(key, true);
-      return;
-    }
-    folding.set(key, false);
+    const state = folds.get(key);
+    if (state === 'folding') folds.set(key, 'again');
+    if (state) return;
+    folds.set(key, 'due');
     const run = async () => {
       do {
-        folding.set(key, false);
+        folds.set(key, 'due');
+        await sleep(foldDelayMs);
+        folds.set(key, 'folding');
         await compact(userId).catch((error: unknown) =>
           options.log.warn('folding the search log failed', { err: error }),
         );
-      } while (folding.get(key));
-      folding.delete(key);
+      } while (folds.get(key) === 'again');
+      folds.delete(key);
     };
     void options.lifecycle.track(run());
   }
