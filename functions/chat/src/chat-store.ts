@@ -241,20 +241,21 @@ export function createChatStore(db: Db, now: () => Date) {
       endsBranch: boolean,
     ): Promise<string | undefined> {
       const updatedAt = now();
-      const branch = endsBranch
-        ? { $set: { currentMessageId, currentIsLeaf: true } }
-        : { $set: { currentMessageId }, $unset: { currentIsLeaf: '' as const } };
+      const change = (fields: Partial<ConversationDocument>) =>
+        endsBranch
+          ? { $set: { ...fields, updatedAt, currentMessageId, currentIsLeaf: true } }
+          : { $set: { ...fields, updatedAt, currentMessageId }, $unset: { currentIsLeaf: '' as const } };
       const untouched =
         conversation.title === DEFAULT_TITLE && conversation.updatedAt.getTime() === conversation.createdAt.getTime();
       if (untouched) {
         const title = titleFrom(firstMessage);
         const { matchedCount } = await conversations.updateOne(
           { _id: conversation._id, title: DEFAULT_TITLE, updatedAt: conversation.updatedAt },
-          { ...branch, $set: { ...branch.$set, title, updatedAt } },
+          change({ title }),
         );
         if (matchedCount === 1) return title;
       }
-      await conversations.updateOne({ _id: conversation._id }, { ...branch, $set: { ...branch.$set, updatedAt } });
+      await conversations.updateOne({ _id: conversation._id }, change({}));
       return undefined;
     },
 

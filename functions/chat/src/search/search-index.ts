@@ -47,8 +47,6 @@ export interface SearchIndexOptions {
   now: () => Date;
   /** Text kept per user; past it the oldest messages leave the index. */
   maxBytes?: number;
-  /** How long a write waits for others to share its fold. */
-  foldDelayMs?: number;
 }
 
 const ID_CHARS = 24;
@@ -57,8 +55,11 @@ const TEXT_AT = 2 * ID_CHARS + 1;
 const LEASE_MS = 60_000;
 /** Uncompressed; compressed it is well below MongoDB's 16 MiB document limit. */
 const DEFAULT_MAX_BYTES = 12 * 1024 * 1024;
-/** About a reply's length with a small model: its question's write and its own share a fold. */
-const DEFAULT_FOLD_DELAY_MS = 1000;
+/**
+ * How long a fold waits for the writes after the one that asked for it: about a reply's length
+ * with a small model, so that its question's write and its own share one.
+ */
+const FOLD_DELAY_MS = 1000;
 
 function lineOf(messageId: string, conversationId: string, role: 'user' | 'assistant', text: string): string {
   return `${messageId}${conversationId}${role === 'user' ? 'u' : 'a'}${oneLine(text)}`;
@@ -106,7 +107,6 @@ export function createSearchIndex(options: SearchIndexOptions): SearchIndex {
   const messages = options.db.collection<MessageDocument>(COLLECTIONS.messages);
   const locks = options.db.collection<LockDocument>(COLLECTIONS.locks);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const foldDelayMs = options.foldDelayMs ?? DEFAULT_FOLD_DELAY_MS;
 
   /** The index of a user who has none yet (data from before search, or a dropped index): one scan. */
   async function linesFromMessages(userId: ObjectId): Promise<Lines> {
@@ -167,7 +167,7 @@ export function createSearchIndex(options: SearchIndexOptions): SearchIndex {
   const folds = new Map<string, 'due' | 'folding' | 'again'>();
 
   /**
-   * Folds the user's log a moment later (foldDelayMs), one fold per user at a time here. A
+   * Folds the user's log a moment later (FOLD_DELAY_MS), one fold per user at a time here. A
    * fold rewrites the user's whole document, so the writes of that moment (a message and its
    * reply, a burst) share one; a search reads the log too, so nothing is found later for it.
    */
@@ -176,11 +176,11 @@ export function createSearchIndex(options: SearchIndexOptions): SearchIndex {
     const state = folds.get(key);
     if (state === 'folding') folds.set(key, 'again');
     if (state) return;
-    folds.set(key, 'due');
     const run = async () => {
       do {
+        // Before run's first await: a write right after this one finds the fold due.
         folds.set(key, 'due');
-        await sleep(foldDelayMs);
+        await sleep(FOLD_DELAY_MS);
         folds.set(key, 'folding');
         await compact(userId).catch((error: unknown) =>
           options.log.warn('folding the search log failed', { err: error }),
