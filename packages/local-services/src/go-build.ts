@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { access, chmod, constants, cp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, constants, cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -63,15 +63,41 @@ async function writableCopy(from: string, to: string): Promise<void> {
   await run('chmod', ['-R', 'u+w', to]);
 }
 
-/** FerretDB's binary, built once with its SQLite backend from the Go module. */
+/**
+ * FerretDB 1.24's SQLite backend finds a document by `_id` with `_ferretdb_sjson->'$._id'`,
+ * while the unique `_id` index it creates on every table is on `_ferretdb_sjson->"_id"`.
+ * SQLite uses an expression index only for the same expression, so every lookup, update and
+ * delete by `_id` scanned the whole table: a few milliseconds per thousand documents, on
+ * every message a reply reads or writes. `->'_id'` is the same path (SQLite reads a bare
+ * label X as `$.X`) in the index's form, so the patched build uses the index, on tables old
+ * and new. FerretDB's PostgreSQL backend already writes it that way (`_jsonb->'_id'`).
+ */
+const FERRETDB_ID_LOOKUP_PATCH = {
+  file: 'internal/backends/sqlite/metadata/metadata.go',
+  from: `IDColumn = DefaultColumn + "->'$._id'"`,
+  to: `IDColumn = DefaultColumn + "->'_id'"`,
+};
+
+/** The patch applied to a writable copy of FerretDB's module; throws when the line it changes is not there. */
+async function patchFerretDb(source: string): Promise<void> {
+  const { file, from, to } = FERRETDB_ID_LOOKUP_PATCH;
+  const path = join(source, file);
+  const text = await readFile(path, 'utf8');
+  if (!text.includes(from)) throw new Error(`FerretDB ${FERRETDB_VERSION}: ${file} has no \`${from}\` to patch`);
+  await writeFile(path, text.replace(from, to));
+}
+
+/** FerretDB's binary, built once with its SQLite backend from the Go module, its `_id` lookups patched to use the index. */
 export async function ensureFerretDb({ cacheDir, report }: BuildOptions): Promise<string> {
-  const binary = join(cacheDir, 'bin', `ferretdb-${FERRETDB_VERSION}`);
+  // The name says the build is patched, so that a cache holding an unpatched one builds anew.
+  const binary = join(cacheDir, 'bin', `ferretdb-${FERRETDB_VERSION}-id-index`);
   if (await isExecutable(binary)) return binary;
   report(`building FerretDB ${FERRETDB_VERSION} from its Go module (once, cached in ${cacheDir}) ...`);
   const source = join(cacheDir, 'src', `ferretdb-${FERRETDB_VERSION}`);
   await writableCopy(await downloadModule(`github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`), source);
   // The module zip lacks this generated file; without it the binary refuses to start.
   await writeFile(join(source, 'build/version/version.txt'), `${FERRETDB_VERSION}\n`);
+  await patchFerretDb(source);
   const partial = `${binary}.${process.pid}.partial`;
   await go(['build', '-o', partial, './cmd/ferretdb'], { cwd: source });
   await rename(partial, binary);
