@@ -154,6 +154,19 @@ describe('pins and the archive', () => {
     expect(d).toBeTruthy();
   });
 
+  it('pages through a search from the pinned matches to the others without gaps or repeats', async () => {
+    const user = await chat.user();
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push(await user.newConversation({ title: `Needle ${i}` }));
+    await user.newConversation({ title: 'Haystack' });
+    const [first, second, third, fourth] = ids as [string, string, string, string];
+    await patch(user, first, { pinned: true });
+    await patch(user, second, { pinned: true });
+    // A page after a pinned one and the search each narrow by an `$or` of their own.
+    const found = await listAll(user, 'q=needle', 1);
+    expect(found.map((item) => item.id)).toEqual([second, first, fourth, third]);
+  });
+
   it('answers 404 for pinning another user’s conversation, and changes nothing', async () => {
     const [owner, stranger] = [await chat.user(), await chat.user()];
     const id = await owner.newConversation();
