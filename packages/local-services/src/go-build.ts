@@ -70,7 +70,7 @@ async function writableCopy(from: string, to: string): Promise<void> {
  * delete by `_id` scanned the whole table: a few milliseconds per thousand documents, on
  * every message a reply reads or writes. `->'_id'` is the same path (SQLite reads a bare
  * label X as `$.X`) in the index's form, so the patched build uses the index, on tables old
- * and new. FerretDB's PostgreSQL backend already writes it that way (`_jsonb->'_id'`).
+ * and new.
  */
 const FERRETDB_ID_LOOKUP_PATCH = {
   file: 'internal/backends/sqlite/metadata/metadata.go',
