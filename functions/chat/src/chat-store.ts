@@ -27,7 +27,8 @@ export function createChatStore(db: Db, now: () => Date) {
   const conversations = db.collection<ConversationDocument>(COLLECTIONS.conversations);
   const messages = db.collection<MessageDocument>(COLLECTIONS.messages);
 
-  async function insertExchange(
+  /** The user's message, under `userMessageId`, and the reply placeholder after it. */
+  async function insertExchangeAs(
     conversation: ConversationDocument,
     content: string,
     generation: Generation,
@@ -118,7 +119,7 @@ export function createChatStore(db: Db, now: () => Date) {
       parentId: ObjectId | null,
       atBranchEnd: boolean,
     ): Promise<Exchange> {
-      const insert = (id: ObjectId) => insertExchange(conversation, content, generation, parentId, id);
+      const insert = (id: ObjectId) => insertExchangeAs(conversation, content, generation, parentId, id);
       if (!atBranchEnd) return insert(new ObjectId());
       try {
         return await insert(firstChildId(conversation._id, parentId));

@@ -213,8 +213,8 @@ export interface LockDocument {
  * A user's searchable message text in one document (`_id` is the user's id), one line per
  * message: its id, its conversation's id (24 hex digits each), `u` or `a`, then its content on
  * one line; gzip-compressed, since reading it is what a search costs. FerretDB answers a lookup
- * by `_id` from its primary key and scans the whole collection for any other filter, so search
- * reads this one document instead of the messages.
+ * by `_id` from its `_id` index (as zerochat builds it) and decodes the whole collection for any
+ * other filter, so search reads this one document instead of the messages.
  */
 export interface SearchIndexDocument {
   _id: ObjectId;

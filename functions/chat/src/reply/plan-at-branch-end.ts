@@ -8,9 +8,9 @@ import { type ReplyPlan, sentAlong } from './plan-reply.ts';
  * Messages read one by one at most, the branch's end included, before the whole conversation
  * is read instead. Each is a round trip: on MongoDB, whose index answers the whole read in one,
  * a longer walk would cost more than it saves. On FerretDB 1.24 the whole read decodes every
- * message stored in Go (its SQLite backend hands SQLite only a filter on `_id` alone), and even
- * a lookup by `_id` scans the table in SQLite (its query's expression does not match its
- * index's), about a sixteenth of that cost: this many lookups cost about the whole read there.
+ * message stored in Go (its SQLite backend hands SQLite only a filter on `_id` alone), while a
+ * lookup by `_id` is one search of its `_id` index in the build zerochat runs (FerretDB as
+ * released scans the table for it too; see local-services' go-build.ts).
  */
 export const BRANCH_WALK_LIMIT = 16;
 
