@@ -15,9 +15,16 @@ export async function isOrphaned(
   reply: MessageDocument,
 ): Promise<boolean> {
   if (reply.status !== 'pending') return false;
-  if (reply.leaseId) return !(await chat.slots.held(reply.leaseId));
   const startedAt = (reply.startedAt ?? reply.createdAt).getTime();
-  return chat.now().getTime() > startedAt + chat.settings.CHAT_GENERATION_TIMEOUT_MS + LEGACY_STALE_MARGIN_MS;
+  const now = chat.now().getTime();
+  if (reply.leaseId) {
+    // The slot is taken beside the reply's first write (startReply), so a reply just written
+    // may not hold its lease yet. A lease once taken lapses no sooner than its length after
+    // the reply started: until then, a lease not found is one still to come.
+    if (now < startedAt + chat.settings.CHAT_GENERATION_LEASE_MS) return false;
+    return !(await chat.slots.held(reply.leaseId));
+  }
+  return now > startedAt + chat.settings.CHAT_GENERATION_TIMEOUT_MS + LEGACY_STALE_MARGIN_MS;
 }
 
 /**
