@@ -23,15 +23,6 @@ import {
 
 /** A journey in a real browser takes seconds; the machine may be busy with other tests. */
 const JOURNEY_MS = 90_000;
-/**
- * One more try for the journeys that wait on a reply: about one full run in four, a reply's
- * first words never reached the page within 20 s (once the file's first reply, once one that
- * should have met the 429), with no error in the page and no request left in Ollama. The cause
- * is not found yet (the file alone passed 6 runs in a row without it); a failed try prints the
- * page's requests and zerochat's log (see useZerochatInChromium). A second failure in a row
- * fails the run as before.
- */
-const REPLY_JOURNEYS = { retry: 1 };
 // Replies long enough to stop mid-way (the tiny model writes until num_predict), one at a time,
 // written at 50 tokens a second as a real model would (see startPacedOllama).
 const browser = useZerochatInChromium(
@@ -47,7 +38,7 @@ async function apiLogin(email: string, password = PASSWORD) {
   return login.body.accessToken;
 }
 
-describe('a new person', REPLY_JOURNEYS, () => {
+describe('a new person', () => {
   it(
     'registers, starts a chat with a model and a system prompt, sees the reply stream in, stops it, and finds it after a reload',
     async () => {
@@ -159,7 +150,7 @@ describe('conversations', () => {
   );
 });
 
-describe('errors in words', REPLY_JOURNEYS, () => {
+describe('errors in words', () => {
   it(
     'says when the browser is offline and keeps the message, then sends it when back',
     async () => {
