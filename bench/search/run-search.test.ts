@@ -21,11 +21,13 @@ describe('bench:search', () => {
       'search: nothing matches',
       'the list without a search',
       'without the index: $regex over the messages',
+      'the list while the index is folded',
     ]);
     const found = Object.fromEntries(report.rows.map((row) => [row.name, row.found]));
     expect(found['search: pattern characters, once in 60 messages']).toBe(1);
     expect(found['search: nothing matches']).toBe(0);
     expect(found['search: a word in every conversation']).toBe(6);
+    expect(found['the list while the index is folded']).toBe(5);
     expect(report.indexBytes.stored).toBeGreaterThan(0);
     expect(renderSearchMarkdown(report)).toContain('| search: a rare word |');
   }, 60_000);
