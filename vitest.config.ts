@@ -11,6 +11,7 @@ const HEAVY = [
   'test/faults/**/*.test.ts',
   'functions/chat/src/routes/messages.disconnect.test.ts',
   'functions/chat/src/routes/messages.ollama-failure.test.ts',
+  'functions/chat/src/routes/messages.limits.test.ts',
   'functions/chat/src/openai/completions.disconnect.test.ts',
   'test/browser/**/*.test.ts',
   'test/e2e/reply-stop-resume.test.ts',
