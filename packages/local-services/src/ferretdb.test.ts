@@ -50,4 +50,39 @@ describe('the FerretDB built here', () => {
       { _id: second, n: 10 },
     ]);
   });
+
+  it('narrows a filter with more than _id to that document on the index, and answers as the whole filter says', async () => {
+    const replies = client.db('build').collection<{ _id: ObjectId | string; status: string; n: number }>('replies');
+    const [pending, done] = [new ObjectId(), new ObjectId()];
+    await replies.insertMany([
+      { _id: pending, status: 'pending', n: 1 },
+      { _id: done, status: 'complete', n: 2 },
+      { _id: 'slot:0', status: 'taken', n: 3 },
+    ]);
+
+    for (const filter of [
+      { _id: pending, status: 'pending' },
+      { _id: 'slot:0', n: { $lte: 3 } },
+    ]) {
+      const plan = await planOf('replies', filter);
+      expect(plan).toMatch(/SEARCH replies_\w+ USING INDEX replies_\w+__id_ /);
+      expect(plan).not.toMatch(/\bSCAN\b/);
+    }
+
+    // The rest of the filter still decides: a document of that _id that does not match it is not found.
+    expect(await replies.findOne({ _id: done, status: 'pending' })).toBeNull();
+    expect((await replies.updateOne({ _id: done, status: 'pending' }, { $set: { n: 20 } })).matchedCount).toBe(0);
+    expect((await replies.updateOne({ _id: pending, status: 'pending' }, { $set: { n: 10 } })).matchedCount).toBe(1);
+    expect((await replies.deleteOne({ _id: 'slot:0', n: { $gt: 3 } })).deletedCount).toBe(0);
+    // An upsert whose filter misses the document of that _id collides with it, as on MongoDB.
+    await expect(
+      replies.updateOne({ _id: 'slot:0', n: { $gt: 3 } }, { $set: { status: 'taken' } }, { upsert: true }),
+    ).rejects.toMatchObject({ code: 11000 });
+    expect(await replies.countDocuments({ _id: { $in: [pending, done] }, status: { $ne: 'pending' } })).toBe(1);
+    expect(await replies.find({}, { sort: { n: 1 } }).toArray()).toEqual([
+      { _id: done, status: 'complete', n: 2 },
+      { _id: 'slot:0', status: 'taken', n: 3 },
+      { _id: pending, status: 'pending', n: 10 },
+    ]);
+  });
 });

@@ -64,33 +64,53 @@ async function writableCopy(from: string, to: string): Promise<void> {
 }
 
 /**
- * FerretDB 1.24's SQLite backend finds a document by `_id` with `_ferretdb_sjson->'$._id'`,
- * while the unique `_id` index it creates on every table is on `_ferretdb_sjson->"_id"`.
- * SQLite uses an expression index only for the same expression, so every lookup, update and
- * delete by `_id` scanned the whole table: a few milliseconds per thousand documents, on
- * every message a reply reads or writes. `->'_id'` is the same path (SQLite reads a bare
- * label X as `$.X`) in the index's form, so the patched build uses the index, on tables old
- * and new.
+ * Two small changes to FerretDB 1.24's SQLite backend, so that a document named by its `_id`
+ * is found through the table's `_id` index rather than by reading the whole table: a few
+ * milliseconds per thousand documents, on every message a reply reads or writes.
  */
-const FERRETDB_ID_LOOKUP_PATCH = {
-  file: 'internal/backends/sqlite/metadata/metadata.go',
-  from: `IDColumn = DefaultColumn + "->'$._id'"`,
-  to: `IDColumn = DefaultColumn + "->'_id'"`,
-};
+const FERRETDB_PATCHES = [
+  {
+    // It finds a document by `_id` with `_ferretdb_sjson->'$._id'`, while the unique `_id`
+    // index it creates on every table is on `_ferretdb_sjson->"_id"`. SQLite uses an expression
+    // index only for the same expression; `->'_id'` is the same path (SQLite reads a bare label
+    // X as `$.X`) in the index's form, so the index serves tables old and new.
+    file: 'internal/backends/sqlite/metadata/metadata.go',
+    from: `IDColumn = DefaultColumn + "->'$._id'"`,
+    to: `IDColumn = DefaultColumn + "->'_id'"`,
+    times: 1,
+  },
+  {
+    // It hands SQLite an `_id` only when the filter is that alone (`{_id}`); a filter with more
+    // (`{_id, status: 'pending'}`: every save of a reply's progress) read every document in Go.
+    // The handler tests each document the backend returns against the whole filter anyway, so
+    // narrowing the query to the one `_id` first changes nothing but the work. Twice: in the
+    // query, and in the plan `explain` shows.
+    file: 'internal/backends/sqlite/collection.go',
+    from: `if params.Filter.Len() == 1 {
+		v, _ := params.Filter.Get("_id")`,
+    to: `if params.Filter.Len() >= 1 {
+		v, _ := params.Filter.Get("_id")`,
+    times: 2,
+  },
+];
 
-/** The patch applied to a writable copy of FerretDB's module; throws when the line it changes is not there. */
+/** The patches applied to a writable copy of FerretDB's module; throws when a line one changes is not there as often. */
 async function patchFerretDb(source: string): Promise<void> {
-  const { file, from, to } = FERRETDB_ID_LOOKUP_PATCH;
-  const path = join(source, file);
-  const text = await readFile(path, 'utf8');
-  if (!text.includes(from)) throw new Error(`FerretDB ${FERRETDB_VERSION}: ${file} has no \`${from}\` to patch`);
-  await writeFile(path, text.replace(from, to));
+  for (const { file, from, to, times } of FERRETDB_PATCHES) {
+    const path = join(source, file);
+    const text = await readFile(path, 'utf8');
+    const found = text.split(from).length - 1;
+    if (found !== times) {
+      throw new Error(`FerretDB ${FERRETDB_VERSION}: ${file} has \`${from}\` ${found} times, not ${times}`);
+    }
+    await writeFile(path, text.replaceAll(from, to));
+  }
 }
 
-/** FerretDB's binary, built once with its SQLite backend from the Go module, its `_id` lookups patched to use the index. */
+/** FerretDB's binary, built once with its SQLite backend from the Go module, patched to find documents by `_id` on its index. */
 export async function ensureFerretDb({ cacheDir, report }: BuildOptions): Promise<string> {
   // The name says the build is patched, so that a cache holding an unpatched one builds anew.
-  const binary = join(cacheDir, 'bin', `ferretdb-${FERRETDB_VERSION}-id-index`);
+  const binary = join(cacheDir, 'bin', `ferretdb-${FERRETDB_VERSION}-id-pushdown`);
   if (await isExecutable(binary)) return binary;
   report(`building FerretDB ${FERRETDB_VERSION} from its Go module (once, cached in ${cacheDir}) ...`);
   const source = join(cacheDir, 'src', `ferretdb-${FERRETDB_VERSION}`);
