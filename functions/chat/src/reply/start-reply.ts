@@ -8,6 +8,7 @@ import type { GenerationSlot } from '../generation-slots.ts';
 import { messageTree } from '../message-tree.ts';
 import type { ModelOptions } from '../model-server.ts';
 import { conversationNotFound } from '../problems.ts';
+import { storeWhenReachable } from '../store-when-reachable.ts';
 import { trimHistory } from '../trim-history.ts';
 import { nameConversation } from './conversation-title.ts';
 import { createEventLog } from './event-log.ts';
@@ -17,7 +18,6 @@ import { planReply, type ReplyPlan, type ReplyTarget } from './plan-reply.ts';
 import type { ReplyEvent, ReplyEventBody } from './reply-events.ts';
 import { midReplyFailure, startFailure } from './reply-failures.ts';
 import { watchProgress } from './reply-progress.ts';
-import { storeWhenReachable } from './store-when-reachable.ts';
 import { type FinishReason, type OpenReply, openReply, type ReplyResult, streamReply } from './stream-reply.ts';
 import { superviseReply } from './supervise-reply.ts';
 
@@ -184,7 +184,7 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
     } catch (error) {
       // MongoDB went away during the reply: the client is told now, and the reply is stored
       // as soon as MongoDB is back, so the conversation is not left half-written.
-      if (isDatabaseUnreachable(error)) void chat.lifecycle.track(storeWhenReachable(write, log));
+      if (isDatabaseUnreachable(error)) void chat.lifecycle.track(storeWhenReachable(write, { what: 'a reply', log }));
       throw error;
     } finally {
       released = chat.lifecycle.track(

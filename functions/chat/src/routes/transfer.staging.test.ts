@@ -1,9 +1,10 @@
 // An import is staged: nothing of it shows until all of it is written, a failure halfway
-// leaves nothing, and what a dead process left behind is resolved by the next import. Through
-// the real app on FerretDB; the database is the real one, seen through a stand-in that can
-// hold or fail the import's writes of messages.
+// leaves nothing, one past its commit point is finished when the database is back, and what a
+// dead process left behind is resolved by the next import. Through the real app on FerretDB;
+// the database is the real one, seen through a stand-in that can hold or fail the import's
+// writes of messages and its hand-over of conversations.
 import { COLLECTIONS, type ConversationDocument, type ImportDocument, type MessageDocument } from '@zerochat/data';
-import { type Db, ObjectId } from 'mongodb';
+import { type Db, MongoNetworkError, ObjectId } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../../../test/support/test-services.ts';
 import { type ChatHarness, chatHarness, problemOf, type TestUser } from '../../test/harness.ts';
@@ -152,6 +153,28 @@ describe('a staged import', () => {
     const someone = await chat.user();
     expect((await someone.call('POST', '/chat/import', transferFile([branchedConversation()]))).status).toBe(201);
     expect(await visible(user)).toEqual(['export: Committed', 'list: Committed']);
+    expect(await imports().countDocuments({ userId: user.id })).toBe(0);
+  });
+
+  it('is finished by its own process once the database is back, when it went away past the commit point', async () => {
+    const user = await chat.user();
+    let handOvers = 0;
+    beforeUpdateMany = async () => {
+      if (handOvers++ === 0) throw new MongoNetworkError('connection reset (a stand-in failure)');
+    };
+    try {
+      const response = await user.call(
+        'POST',
+        '/chat/import',
+        transferFile([branchedConversation({ title: 'Resumed' })]),
+      );
+      expect(await problemOf(response)).toEqual({ status: 503, code: 'import_unfinished' });
+      // No other import and no lease run out: the process that took the file hands it over.
+      await expect.poll(() => visible(user), { timeout: 15_000 }).toEqual(['export: Resumed', 'list: Resumed']);
+    } finally {
+      beforeUpdateMany = async () => {};
+    }
+    expect(handOvers).toBe(2);
     expect(await imports().countDocuments({ userId: user.id })).toBe(0);
   });
 

@@ -131,7 +131,13 @@ function refuseImportFile(result: ValidationResult): undefined {
 }
 
 export function addTransferRoutes(app: FunctionApp, chat: ChatContext, deps: { db: Db; log: Logger }): void {
-  const staged = createStagedImport({ db: deps.db, search: chat.search, log: deps.log, now: chat.now });
+  const staged = createStagedImport({
+    db: deps.db,
+    search: chat.search,
+    lifecycle: chat.lifecycle,
+    log: deps.log,
+    now: chat.now,
+  });
 
   app.openapi(exportConversation, async (c) => {
     const userId = userIdOf(c.get('principal'));

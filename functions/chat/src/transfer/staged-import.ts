@@ -1,7 +1,8 @@
 import { COLLECTIONS, type ConversationDocument, type ImportDocument, type MessageDocument } from '@zerochat/data';
-import { AppError, type Logger } from '@zerochat/runtime';
+import { AppError, isDatabaseUnreachable, type Lifecycle, type Logger } from '@zerochat/runtime';
 import { type Db, ObjectId } from 'mongodb';
 import type { SearchIndex } from '../search/search-index.ts';
+import { storeWhenReachable } from '../store-when-reachable.ts';
 import type { TransferConversation, TransferFile } from './transfer-format.ts';
 
 /** Documents per insert: small enough for any document size, few enough round trips. */
@@ -18,6 +19,7 @@ export interface ImportedConversation {
 export interface StagedImportDeps {
   db: Db;
   search: SearchIndex;
+  lifecycle: Pick<Lifecycle, 'track'>;
   log: Logger;
   now: () => Date;
 }
@@ -29,8 +31,9 @@ export interface StagedImportDeps {
  * id, which is no user's, so no read (list, view, search, export, delete) can find them. Once
  * all is written, the import's record turns `committing` (one single-document write), and the
  * conversations are handed to the user, one update each. A failure before that point deletes
- * what was written; a process that dies leaves a record that the next import's sweep
- * resolves: a staging one is deleted with its documents, a committing one is finished.
+ * what was written; MongoDB going away after it leaves the hand-over to be finished by this
+ * process once MongoDB is back; a process that dies leaves a record that the next import's
+ * sweep resolves: a staging one is deleted with its documents, a committing one is finished.
  * (FerretDB updates a document at a time, so only the conversations are moved, not the
  * messages: thousands of single updates would take minutes.)
  */
@@ -141,11 +144,16 @@ export function createStagedImport(deps: StagedImportDeps) {
         await finish(committed);
       } catch (error) {
         // Past the commit point there is nothing to undo: the import stands, part of it maybe
-        // shown already, and its record is left for the sweep to finish.
-        deps.log.error('an import failed after its commit point; the next import finishes it', {
-          importId: stagingId,
-          err: error,
-        });
+        // shown already. When MongoDB went away, this process finishes it once MongoDB is back,
+        // within the import's lease; else, or when the process dies first, the sweep after the
+        // lease does.
+        deps.log.error('an import failed after its commit point', { importId: stagingId, err: error });
+        if (isDatabaseUnreachable(error)) {
+          const record = committed;
+          void deps.lifecycle.track(
+            storeWhenReachable(() => finish(record), { what: 'an import', log: deps.log, until: record.expiresAt }),
+          );
+        }
         throw importUnfinished(error);
       }
       return staged.map(({ conversation, messages: documents }) => ({
@@ -209,7 +217,7 @@ function importUnfinished(cause: unknown): AppError {
     code: 'import_unfinished',
     status: 503,
     title: 'Import not finished',
-    detail: `The import is stored, but the database failed while its conversations were being shown: some may show only later. An import begun once ${IMPORT_LEASE_MS / 60_000} minutes have passed finishes it. Do not import the file again.`,
+    detail: `The import is stored, but the database failed while its conversations were being shown: some show only later, once the database is back (at the latest, an import begun ${IMPORT_LEASE_MS / 60_000} minutes after this one finishes it). Do not import the file again.`,
     cause,
   });
 }
