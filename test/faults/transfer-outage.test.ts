@@ -4,7 +4,9 @@
 // during an import (killed): a 503 problem, nothing of the import to see, and what it wrote
 // cleared by the next import once its lease has run out. A FerretDB of this file's own is
 // stopped, by pid; the shared one is not.
+
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { COLLECTIONS, type ConversationDocument, type MessageDocument } from '@zerochat/data';
 import { createFerretDb, ensureFerretDb, type FerretDb } from '@zerochat/local-services';
 import { MongoClient, ObjectId } from 'mongodb';
@@ -155,6 +157,7 @@ describe('MongoDB stopped during an export', () => {
     expect(requestId).toBeTruthy();
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     let received = (await reader.read()).value?.byteLength ?? 0;
+    const stderrBefore = chat.process.stderr.length;
 
     await ferretdb.stop();
     const broken = await (async () => {
@@ -174,6 +177,12 @@ describe('MongoDB stopped during an export', () => {
     expect(
       chat.process.logs.find((line) => line.msg === 'export failed part-way; the download is cut off'),
     ).toMatchObject({ level: 'error', requestId });
+    // Said once, in the structured log: no stack trace of the server's own on stderr besides.
+    // An absence: the server answers a request after the failure, and its stderr has a moment
+    // to arrive (a trace came within milliseconds of the log line when there was one).
+    expect((await fetch(`${chat.process.baseUrl}/healthz`)).status).toBe(200);
+    await sleep(500);
+    expect(chat.process.stderr.slice(stderrBefore)).toBe('');
   });
 
   it('answers a 503 problem when MongoDB is away before the export starts', async () => {

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { createRoute, z } from '@hono/zod-openapi';
 import {
   AppError,
@@ -9,6 +10,7 @@ import {
   toFieldErrors,
   validationFailed,
 } from '@zerochat/runtime';
+import type { Context } from 'hono';
 import type { Db } from 'mongodb';
 import type { $ZodIssue } from 'zod/v4/core';
 import { authProblems, IdParam, secured, toObjectId, userIdOf } from '../api-schemas.ts';
@@ -151,6 +153,7 @@ export function addTransferRoutes(app: FunctionApp, chat: ChatContext, deps: { d
       now: chat.now(),
       name: conversation.title,
       log: c.get('log'),
+      breakConnection: connectionBreaker(c),
     });
     // Through the context, so that the download carries the request's id like every answer.
     return c.body(download.body, 200, download.headers);
@@ -162,6 +165,7 @@ export function addTransferRoutes(app: FunctionApp, chat: ChatContext, deps: { d
       now: chat.now(),
       name: 'conversations',
       log: c.get('log'),
+      breakConnection: connectionBreaker(c),
     });
     return c.body(download.body, 200, download.headers);
   });
@@ -189,4 +193,10 @@ export function addTransferRoutes(app: FunctionApp, chat: ChatContext, deps: { d
     },
     refuseImportFile,
   );
+}
+
+/** Destroys the Node response: @hono/node-server passes it as c.env.outgoing; app.request() passes none. */
+function connectionBreaker(c: Context): (() => void) | undefined {
+  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  return outgoing && (() => void outgoing.destroy());
 }

@@ -22,6 +22,12 @@ export interface ExportDeps {
   name: string;
   /** The request's logger: a download that breaks is logged with the request's id. */
   log: Logger;
+  /**
+   * Breaks the client's connection: the Node response's `destroy` when served over a socket.
+   * Without it, the body stream errors, which breaks the connection too, but @hono/node-server
+   * then also prints the error's stack trace to stderr, outside the structured log.
+   */
+  breakConnection?: (() => void) | undefined;
 }
 
 /**
@@ -76,7 +82,7 @@ export async function exportDownload(
   const chunks = format === 'json' ? jsonChunks(read.items, deps) : markdownChunks(read.items, deps);
   const extension = format === 'json' ? 'json' : 'md';
   return {
-    body: byteStream(chunks, { log: deps.log, close: read.close }),
+    body: byteStream(chunks, { log: deps.log, close: read.close, breakConnection: deps.breakConnection }),
     headers: {
       'content-type': format === 'json' ? 'application/json; charset=utf-8' : 'text/markdown; charset=utf-8',
       'content-disposition': attachment(
@@ -125,7 +131,7 @@ async function* markdownChunks(conversations: Conversations, deps: ExportDeps) {
 /** Pulled: the next chunk is made only when the client has taken the one before. */
 function byteStream(
   chunks: AsyncIterator<string>,
-  { log, close }: { log: Logger; close: () => Promise<void> },
+  { log, close, breakConnection }: Pick<ExportDeps, 'log' | 'breakConnection'> & { close: () => Promise<void> },
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let bytes = 0;
@@ -137,9 +143,13 @@ function byteStream(
           next = await chunks.next();
         } catch (error) {
           // The status line went out long ago: all that is left to say so is the log and a
-          // broken connection, which the server makes of a stream that errors.
+          // broken connection, before the body's last chunk.
           log.error('export failed part-way; the download is cut off', { err: error, bytesSent: bytes });
-          controller.error(error);
+          if (!breakConnection) controller.error(error);
+          else {
+            breakConnection();
+            controller.close();
+          }
           return;
         }
         if (next.done) controller.close();
