@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { combineRounds } from './rounds.ts';
-import type { ScenarioResult } from './run-scenario.ts';
+import { combineRounds, type RoundResult } from './rounds.ts';
 
-const round = (requestsPerSecond: number, p50: number, max: number, failures = 0): ScenarioResult => ({
+const round = (requestsPerSecond: number, p50: number, max: number, failures = 0): RoundResult => ({
   requests: requestsPerSecond * 5,
   requestsPerSecond,
   latencyMs: { p50, p90: p50 * 2, p99: p50 * 4, max },
   failures,
   errors: 0,
+  cpuMsPerRequest: p50 / 40,
 });
 
 describe('combineRounds', () => {
@@ -19,6 +19,12 @@ describe('combineRounds', () => {
       latencyMs: { p50: 50, p90: 100, p99: 200, max: 400 },
       failures: 1,
       errors: 0,
+      cpuMsPerRequest: 1.25,
     });
+  });
+
+  it('has no CPU time where no round has one: a server the benchmark did not start', () => {
+    const ollama = (rate: number) => ({ ...round(rate, 40, 100), cpuMsPerRequest: null });
+    expect(combineRounds([ollama(180), ollama(200)]).cpuMsPerRequest).toBeNull();
   });
 });

@@ -1,12 +1,17 @@
 import { summarize } from '../cold-start/statistics.ts';
 import type { ScenarioResult } from './run-scenario.ts';
 
+/** A scenario's round, with what its server spent on it. */
+export interface RoundResult extends ScenarioResult {
+  /** The server process's CPU time per answer; null when the server is not one the benchmark started (Ollama). */
+  cpuMsPerRequest: number | null;
+}
+
 /** The median of each figure over the rounds; counts are summed. */
-export function combineRounds(
-  results: readonly ScenarioResult[],
-): ScenarioResult & { requestsPerSecondByRound: number[] } {
-  const median = (pick: (result: ScenarioResult) => number) => summarize(results.map(pick)).median;
-  const sum = (pick: (result: ScenarioResult) => number) => results.reduce((total, result) => total + pick(result), 0);
+export function combineRounds(results: readonly RoundResult[]): RoundResult & { requestsPerSecondByRound: number[] } {
+  const median = (pick: (result: RoundResult) => number) => summarize(results.map(pick)).median;
+  const cpu = results.flatMap((result) => (result.cpuMsPerRequest === null ? [] : [result.cpuMsPerRequest]));
+  const sum = (pick: (result: RoundResult) => number) => results.reduce((total, result) => total + pick(result), 0);
   return {
     requests: sum((result) => result.requests),
     requestsPerSecond: median((result) => result.requestsPerSecond),
@@ -19,5 +24,6 @@ export function combineRounds(
     },
     failures: sum((result) => result.failures),
     errors: sum((result) => result.errors),
+    cpuMsPerRequest: cpu.length ? summarize(cpu).median : null,
   };
 }

@@ -11,7 +11,7 @@ import { describeMachine } from '../report/machine.ts';
 import { probeReplies, type ReplyProbeResult, type ReplyProbeTarget } from './reply-probe.ts';
 import { rate } from './report/render.ts';
 import { LOAD_REPORT_SCHEMA, type LoadReport, type ReplyStreamReport, type ScenarioReport } from './report/schema.ts';
-import { combineRounds } from './rounds.ts';
+import { combineRounds, type RoundResult } from './rounds.ts';
 import { runScenario, type ScenarioRequest } from './run-scenario.ts';
 import { type ServerProcess, startServer } from './server-process.ts';
 
@@ -349,11 +349,17 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
           const pace = (warm.requestsPerSecond * options.durationSeconds) / scenario.connections;
           if (streams) perConnection.set(scenario, scenario.repliesPerConnection ?? Math.max(2, Math.round(pace)));
         }
+        // What the server itself spent on the round: chat's own CPU per answer, beside the
+        // database's and the model's on the same two cores. Ollama is not one process of ours.
+        const server = servers.find((started) => started.url === scenario.url);
+        const cpuBefore = await server?.cpuMs();
         const result = await run(options.durationSeconds, perConnection.get(scenario));
+        const cpuMs = server && cpuBefore !== undefined ? (await server.cpuMs()) - cpuBefore : undefined;
+        const cpuMsPerRequest = cpuMs !== undefined && result.requests ? cpuMs / result.requests : null;
         progress(
-          `round ${round}/${options.rounds} ${scenario.path} / ${scenario.name}: ${rate(result.requestsPerSecond)} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${result.failures + result.errors} failed`,
+          `round ${round}/${options.rounds} ${scenario.path} / ${scenario.name}: ${rate(result.requestsPerSecond)} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${cpuMsPerRequest === null ? '' : `${cpuMsPerRequest.toFixed(2)} ms CPU per answer, `}${result.failures + result.errors} failed`,
         );
-        rounds.get(scenario)?.push(result);
+        rounds.get(scenario)?.push({ ...result, cpuMsPerRequest });
       }
     }
     // Replies read one after the other as a client reads them, the subjects taking turns: Ollama
@@ -466,7 +472,7 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
   }
 }
 
-type Measured = Awaited<ReturnType<typeof runScenario>>;
+type Measured = RoundResult;
 
 /** A streamed chat completion as OpenAI's clients ask for one. */
 function openAiCompletion(model: string, prompt: string, tokens: number) {

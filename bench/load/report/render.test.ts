@@ -15,6 +15,7 @@ const scenario = (overrides: Partial<ScenarioReport>): ScenarioReport => ({
   failures: 0,
   errors: 0,
   ratioToBaseline: 0.92,
+  cpuMsPerRequest: 1.234,
   ...overrides,
 });
 
@@ -32,8 +33,17 @@ const report: LoadReport = {
       kind: 'floor',
       requestsPerSecond: 271.6,
       ratioToBaseline: 1,
+      cpuMsPerRequest: 0.5,
     }),
     scenario({}),
+    scenario({
+      path: 'stream',
+      name: 'reference: Ollama alone',
+      kind: 'reference',
+      request: 'POST /api/chat',
+      ratioToBaseline: 1,
+      cpuMsPerRequest: null,
+    }),
     scenario({ path: 'stream', name: 'chat', request: 'POST … | SSE', failures: 2, errors: 1, ratioToBaseline: null }),
   ],
   replyStreams: [
@@ -67,7 +77,7 @@ const report: LoadReport = {
 };
 
 describe('the load report', () => {
-  it('prints one row per scenario with its rate, ratio, percentiles and failures', () => {
+  it('prints one row per scenario with its rate, ratio, CPU per answer, percentiles and failures', () => {
     const lines = renderLoadTable(report).split('\n');
     expect(lines[0]).toMatch(/^Load: .* medians of 3 rounds of 5 s per scenario, Node 24\.21\.0, 2 CPUs/);
     expect(lines[2]?.split(/\s{2,}/)).toEqual([
@@ -77,6 +87,7 @@ describe('the load report', () => {
       'connections',
       'req/s',
       '× baseline',
+      'CPU ms/answer',
       'p50 ms',
       'p90 ms',
       'p99 ms',
@@ -90,19 +101,23 @@ describe('the load report', () => {
       '16',
       '272',
       '1.00×',
+      '0.50',
       '53.0',
       '116.0',
       '192.0',
       '298',
       '0',
     ]);
-    expect(lines[6]?.split(/\s{2,}/).slice(-7)).toEqual(['250', '–', '53.0', '116.0', '192.0', '298', '3']);
+    expect(lines[5]?.split(/\s{2,}/).slice(4, 7)).toEqual(['250', '0.92×', '1.23']);
+    // Ollama is not a process of the benchmark's: no CPU time of its own.
+    expect(lines[6]?.split(/\s{2,}/).slice(4, 7)).toEqual(['250', '1.00×', '–']);
+    expect(lines[7]?.split(/\s{2,}/).slice(-8)).toEqual(['250', '–', '1.23', '53.0', '116.0', '192.0', '298', '3']);
   });
 
   it('prints the replies as a client reads them: time to first token over Ollama alone and stream rate, with the A/B ratio', () => {
     const lines = renderLoadTable(report).split('\n');
     const title = lines.findIndex((line) => line.startsWith('Replies as a client reads them'));
-    expect(title).toBeGreaterThan(6);
+    expect(title).toBeGreaterThan(7);
     expect(lines[title + 4]?.split(/\s{2,}/)).toEqual([
       'reference: Ollama alone',
       '4',

@@ -15,6 +15,7 @@ function table(report: LoadReport): Table {
       'connections',
       'req/s',
       '× baseline',
+      'CPU ms/answer',
       'p50 ms',
       'p90 ms',
       'p99 ms',
@@ -29,6 +30,7 @@ function table(report: LoadReport): Table {
       String(scenario.connections),
       rate(scenario.requestsPerSecond),
       scenario.ratioToBaseline === null ? '–' : `${fixed(scenario.ratioToBaseline, 2)}×`,
+      scenario.cpuMsPerRequest === null ? '–' : fixed(scenario.cpuMsPerRequest, 2),
       fixed(scenario.latencyMs.p50, 1),
       fixed(scenario.latencyMs.p90, 1),
       fixed(scenario.latencyMs.p99, 1),
@@ -79,7 +81,7 @@ export function renderLoadTable(report: LoadReport): string {
 
 export function renderLoadMarkdown(report: LoadReport): string {
   return `${renderMarkdownTable(table(report), [
-    `Baseline of the read path: the floor; of the streaming path: Ollama alone, and for chat /v1 Ollama's own /v1/chat/completions. Replies: ${report.replyTokens} tokens of the tiny test model, and of SmolLM2 135M on the real-model path. Machine: ${report.machine.cpuModel}, ${report.machine.os}. Measured ${report.createdAt}.`,
+    `Baseline of the read path: the floor; of the streaming path: Ollama alone, and for chat /v1 Ollama's own /v1/chat/completions. CPU ms/answer: the server process's own CPU time per answer (not the database's or the model's). Replies: ${report.replyTokens} tokens of the tiny test model, and of SmolLM2 135M on the real-model path. Machine: ${report.machine.cpuModel}, ${report.machine.os}. Measured ${report.createdAt}.`,
   ])}\n${renderMarkdownTable(streamTable(report), [
     'Ollama alone, and the same chat bundle twice, its partial-content saves (CHAT_REPLY_PROGRESS_WRITES) on and off, taking turns within each round.',
   ])}`;

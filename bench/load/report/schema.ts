@@ -66,6 +66,13 @@ export interface ScenarioReport {
   /** Connection errors and timeouts. */
   errors: number;
   /**
+   * The server process's CPU time (user and system, all threads) per answer, the median over
+   * the rounds; null for Ollama, which is not one process the benchmark started. It counts
+   * what the server did during the round, work an answer left for later (a search fold a
+   * second after a reply) included, and has 10 ms steps per round.
+   */
+  cpuMsPerRequest: number | null;
+  /**
    * Requests per second divided by those of the floor (or reference) of the same path: for a
    * function the one listed just before it, for a reference the path's first.
    */
