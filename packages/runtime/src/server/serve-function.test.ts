@@ -43,6 +43,7 @@ async function startDemo(graceMs: number, timeouts: Pick<ServeFunctionOptions, '
     );
     return c.body(null, 202);
   });
+  app.post('/demo/echo', async (c) => c.json(await c.req.json()));
   const events: string[] = [];
   const running = await serveFunction({
     fetch: app.fetch,
@@ -156,6 +157,45 @@ describe('a client that never finishes its request head', () => {
         status: 408,
         code: 'request_timeout',
       });
+    } finally {
+      await running.shutdown('test');
+    }
+  });
+});
+
+describe('request bodies over a socket', () => {
+  /** A body sent in chunks, with no Content-Length: its size is known only once read. */
+  const chunked = (text: string) =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        const bytes = new TextEncoder().encode(text);
+        for (let at = 0; at < bytes.length; at += 100) controller.enqueue(bytes.slice(at, at + 100));
+        controller.close();
+      },
+    });
+  const post = (base: string, body: string | ReadableStream<Uint8Array>) =>
+    fetch(`${base}/demo/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+
+  it('takes a body within the limit and refuses a larger one with 413, whether its length is given or not', async () => {
+    const { running, base } = await startDemo(1000);
+    try {
+      const small = JSON.stringify({ text: 'a'.repeat(900) });
+      const large = JSON.stringify({ text: 'a'.repeat(1100) });
+      for (const body of [small, chunked(small)]) {
+        const response = await post(base, body);
+        expect(response.status).toBe(200);
+        expect(await response.json()).toEqual({ text: 'a'.repeat(900) });
+      }
+      for (const body of [large, chunked(large)]) {
+        const response = await post(base, body);
+        expect(response.status).toBe(413);
+        expect(await response.json()).toMatchObject({ code: 'payload_too_large' });
+      }
     } finally {
       await running.shutdown('test');
     }
