@@ -70,7 +70,7 @@ async function residentBytes(pid: number): Promise<number> {
 }
 
 /** Sum of the threads' on-CPU time from /proc/<pid>/task/<tid>/schedstat (nanoseconds). */
-async function cpuMilliseconds(pid: number): Promise<number> {
+export async function cpuMilliseconds(pid: number): Promise<number> {
   const threads = await readdir(`/proc/${pid}/task`);
   let nanoseconds = 0;
   for (const tid of threads) {

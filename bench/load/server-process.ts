@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { send } from '../cold-start/measure.ts';
+import { cpuMilliseconds, send } from '../cold-start/measure.ts';
 
 export interface ServerProcess {
   url: string;
-  /** The CPU time the process has used so far, user and system, all its threads', in ms (10 ms steps). */
+  /** The CPU time the process's threads have used so far, in ms. */
   cpuMs(): Promise<number>;
   /** SIGTERM by pid, SIGKILL if it is still there after 5 s. */
   stop(): Promise<void>;
@@ -54,12 +53,5 @@ export async function startServer(options: {
     }
     await sleep(50);
   }
-  const cpuMs = async () => {
-    // utime and stime, fields 14 and 15 of /proc/<pid>/stat (counted from after the command's
-    // name, which may hold spaces), in clock ticks: USER_HZ, 100 a second on Linux.
-    const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  };
-  return { url: `http://127.0.0.1:${options.port}`, cpuMs, stop };
+  return { url: `http://127.0.0.1:${options.port}`, cpuMs: () => cpuMilliseconds(child.pid as number), stop };
 }

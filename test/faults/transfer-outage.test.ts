@@ -4,7 +4,6 @@
 // during an import (killed): a 503 problem, nothing of the import to see, and what it wrote
 // cleared by the next import once its lease has run out. A FerretDB of this file's own is
 // stopped, by pid; the shared one is not.
-
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { COLLECTIONS, type ConversationDocument, type MessageDocument } from '@zerochat/data';

@@ -66,10 +66,10 @@ export interface ScenarioReport {
   /** Connection errors and timeouts. */
   errors: number;
   /**
-   * The server process's CPU time (user and system, all threads) per answer, the median over
+   * The server process's CPU time (all its threads', from /proc) per answer, the median over
    * the rounds; null for Ollama, which is not one process the benchmark started. It counts
    * what the server did during the round, work an answer left for later (a search fold a
-   * second after a reply) included, and has 10 ms steps per round.
+   * second after a reply) included.
    */
   cpuMsPerRequest: number | null;
   /**
