@@ -8,6 +8,9 @@ const round = (requestsPerSecond: number, p50: number, max: number, failures = 0
   failures,
   errors: 0,
   cpuMsPerRequest: p50 / 40,
+  databaseCpuMsPerRequest: p50 / 10,
+  modelCpuMsPerRequest: 0.01,
+  loadGeneratorCpuMsPerRequest: p50 / 100,
 });
 
 describe('combineRounds', () => {
@@ -20,11 +23,21 @@ describe('combineRounds', () => {
       failures: 1,
       errors: 0,
       cpuMsPerRequest: 1.25,
+      databaseCpuMsPerRequest: 5,
+      modelCpuMsPerRequest: 0.01,
+      loadGeneratorCpuMsPerRequest: 0.5,
     });
   });
 
   it('has no CPU time where no round has one: a server the benchmark did not start', () => {
     const ollama = (rate: number) => ({ ...round(rate, 40, 100), cpuMsPerRequest: null });
     expect(combineRounds([ollama(180), ollama(200)]).cpuMsPerRequest).toBeNull();
+    // MONGODB_URI and OLLAMA_HOST: servers of someone else's, whose CPU time is not read.
+    const elsewhere = { ...round(200, 40, 100), databaseCpuMsPerRequest: null, modelCpuMsPerRequest: null };
+    expect(combineRounds([elsewhere, elsewhere])).toMatchObject({
+      databaseCpuMsPerRequest: null,
+      modelCpuMsPerRequest: null,
+      loadGeneratorCpuMsPerRequest: 0.4,
+    });
   });
 });

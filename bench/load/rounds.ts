@@ -1,16 +1,28 @@
 import { summarize } from '../cold-start/statistics.ts';
 import type { ScenarioResult } from './run-scenario.ts';
 
-/** A scenario's round, with what its server spent on it. */
-export interface RoundResult extends ScenarioResult {
-  /** The server process's CPU time per answer; null when the server is not one the benchmark started (Ollama). */
+/** CPU time per answer, in ms, of each process on the machine during a round. */
+export interface CpuPerAnswer {
+  /** The server under test; null when it is not a process the benchmark started (Ollama). */
   cpuMsPerRequest: number | null;
+  /** The database; null when it was not started here (MONGODB_URI). */
+  databaseCpuMsPerRequest: number | null;
+  /** Ollama; null when it was not started here (OLLAMA_HOST). */
+  modelCpuMsPerRequest: number | null;
+  /** The benchmark's own process: autocannon or the reply reader. */
+  loadGeneratorCpuMsPerRequest: number;
 }
+
+/** A scenario's round, with what each process spent on it. */
+export interface RoundResult extends ScenarioResult, CpuPerAnswer {}
 
 /** The median of each figure over the rounds; counts are summed. */
 export function combineRounds(results: readonly RoundResult[]): RoundResult & { requestsPerSecondByRound: number[] } {
   const median = (pick: (result: RoundResult) => number) => summarize(results.map(pick)).median;
-  const cpu = results.flatMap((result) => (result.cpuMsPerRequest === null ? [] : [result.cpuMsPerRequest]));
+  const medianOrNull = (pick: (result: RoundResult) => number | null) => {
+    const values = results.flatMap((result) => pick(result) ?? []);
+    return values.length ? summarize(values).median : null;
+  };
   const sum = (pick: (result: RoundResult) => number) => results.reduce((total, result) => total + pick(result), 0);
   return {
     requests: sum((result) => result.requests),
@@ -24,6 +36,9 @@ export function combineRounds(results: readonly RoundResult[]): RoundResult & { 
     },
     failures: sum((result) => result.failures),
     errors: sum((result) => result.errors),
-    cpuMsPerRequest: cpu.length ? summarize(cpu).median : null,
+    cpuMsPerRequest: medianOrNull((result) => result.cpuMsPerRequest),
+    databaseCpuMsPerRequest: medianOrNull((result) => result.databaseCpuMsPerRequest),
+    modelCpuMsPerRequest: medianOrNull((result) => result.modelCpuMsPerRequest),
+    loadGeneratorCpuMsPerRequest: median((result) => result.loadGeneratorCpuMsPerRequest),
   };
 }

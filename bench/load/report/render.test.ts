@@ -16,6 +16,9 @@ const scenario = (overrides: Partial<ScenarioReport>): ScenarioReport => ({
   errors: 0,
   ratioToBaseline: 0.92,
   cpuMsPerRequest: 1.234,
+  databaseCpuMsPerRequest: 4.5,
+  modelCpuMsPerRequest: 0.02,
+  loadGeneratorCpuMsPerRequest: 0.31,
   ...overrides,
 });
 
@@ -43,6 +46,8 @@ const report: LoadReport = {
       request: 'POST /api/chat',
       ratioToBaseline: 1,
       cpuMsPerRequest: null,
+      databaseCpuMsPerRequest: null,
+      modelCpuMsPerRequest: 6.25,
     }),
     scenario({ path: 'stream', name: 'chat', request: 'POST … | SSE', failures: 2, errors: 1, ratioToBaseline: null }),
   ],
@@ -77,7 +82,7 @@ const report: LoadReport = {
 };
 
 describe('the load report', () => {
-  it('prints one row per scenario with its rate, ratio, CPU per answer, percentiles and failures', () => {
+  it("prints one row per scenario with its rate, ratio, each process's CPU per answer, percentiles and failures", () => {
     const lines = renderLoadTable(report).split('\n');
     expect(lines[0]).toMatch(/^Load: .* medians of 3 rounds of 5 s per scenario, Node 24\.21\.0, 2 CPUs/);
     expect(lines[2]?.split(/\s{2,}/)).toEqual([
@@ -88,6 +93,9 @@ describe('the load report', () => {
       'req/s',
       '× baseline',
       'CPU ms/answer',
+      'database CPU',
+      'model CPU',
+      'load generator CPU',
       'p50 ms',
       'p90 ms',
       'p99 ms',
@@ -102,6 +110,9 @@ describe('the load report', () => {
       '272',
       '1.00×',
       '0.50',
+      '4.50',
+      '0.02',
+      '0.31',
       '53.0',
       '116.0',
       '192.0',
@@ -109,9 +120,22 @@ describe('the load report', () => {
       '0',
     ]);
     expect(lines[5]?.split(/\s{2,}/).slice(4, 7)).toEqual(['250', '0.92×', '1.23']);
-    // Ollama is not a process of the benchmark's: no CPU time of its own.
-    expect(lines[6]?.split(/\s{2,}/).slice(4, 7)).toEqual(['250', '1.00×', '–']);
-    expect(lines[7]?.split(/\s{2,}/).slice(-8)).toEqual(['250', '–', '1.23', '53.0', '116.0', '192.0', '298', '3']);
+    // Ollama is no server process of the benchmark's, but the model it runs: its time shows as
+    // the model's. A database named in MONGODB_URI has none.
+    expect(lines[6]?.split(/\s{2,}/).slice(4, 10)).toEqual(['250', '1.00×', '–', '–', '6.25', '0.31']);
+    expect(lines[7]?.split(/\s{2,}/).slice(-11)).toEqual([
+      '250',
+      '–',
+      '1.23',
+      '4.50',
+      '0.02',
+      '0.31',
+      '53.0',
+      '116.0',
+      '192.0',
+      '298',
+      '3',
+    ]);
   });
 
   it('prints the replies as a client reads them: time to first token over Ollama alone and stream rate, with the A/B ratio', () => {

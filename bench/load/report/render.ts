@@ -5,9 +5,11 @@ const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toF
 /** A rate below 10 a second (a real model's replies) keeps its tenths: 0.4 req/s is not 0. */
 export const rate = (value: number) => fixed(value, value < 10 ? 1 : 0);
 
+const cpuColumn = (ms: number | null) => (ms === null ? '–' : fixed(ms, 2));
+
 function table(report: LoadReport): Table {
   return {
-    title: `Load: one process per subject, medians of ${report.rounds} rounds of ${report.durationSeconds} s per scenario, Node ${report.node}, ${report.machine.cpus} CPUs shared by server, database, model and load generator`,
+    title: `Load: one process per subject, medians of ${report.rounds} rounds of ${report.durationSeconds} s per scenario, Node ${report.node}, ${report.machine.cpus} CPUs shared by server, database, model and load generator; CPU is each one's time per answer in ms`,
     header: [
       'path',
       'subject',
@@ -16,6 +18,9 @@ function table(report: LoadReport): Table {
       'req/s',
       '× baseline',
       'CPU ms/answer',
+      'database CPU',
+      'model CPU',
+      'load generator CPU',
       'p50 ms',
       'p90 ms',
       'p99 ms',
@@ -30,7 +35,10 @@ function table(report: LoadReport): Table {
       String(scenario.connections),
       rate(scenario.requestsPerSecond),
       scenario.ratioToBaseline === null ? '–' : `${fixed(scenario.ratioToBaseline, 2)}×`,
-      scenario.cpuMsPerRequest === null ? '–' : fixed(scenario.cpuMsPerRequest, 2),
+      cpuColumn(scenario.cpuMsPerRequest),
+      cpuColumn(scenario.databaseCpuMsPerRequest),
+      cpuColumn(scenario.modelCpuMsPerRequest),
+      cpuColumn(scenario.loadGeneratorCpuMsPerRequest),
       fixed(scenario.latencyMs.p50, 1),
       fixed(scenario.latencyMs.p90, 1),
       fixed(scenario.latencyMs.p99, 1),

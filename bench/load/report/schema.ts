@@ -73,6 +73,15 @@ export interface ScenarioReport {
    */
   cpuMsPerRequest: number | null;
   /**
+   * The same for the other processes on the machine during the scenario's rounds: FerretDB,
+   * Ollama (null for a MongoDB or an Ollama named in the environment, whose processes the
+   * benchmark cannot read) and the benchmark's own process, the load generator. With the
+   * server's, they show where the two cores went per answer.
+   */
+  databaseCpuMsPerRequest: number | null;
+  modelCpuMsPerRequest: number | null;
+  loadGeneratorCpuMsPerRequest: number;
+  /**
    * Requests per second divided by those of the floor (or reference) of the same path: for a
    * function the one listed just before it, for a reference the path's first.
    */

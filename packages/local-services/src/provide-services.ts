@@ -26,6 +26,8 @@ export interface ProvidedService {
   url: string;
   /** One line for the person running it: what this is and where it came from. */
   description: string;
+  /** Its process, when it was started here (a benchmark reads its CPU time). */
+  pid?: number | undefined;
   /** Stops it by pid when it was started here; does nothing for one taken from the environment. */
   stop(): Promise<void>;
 }
@@ -35,6 +37,8 @@ export interface ProvidedServices {
   ollamaHost: string;
   tinyModel: string;
   registryDir: string;
+  /** The processes of the servers started here; undefined for one taken from the environment. */
+  pids: { mongo: number | undefined; ollama: number | undefined };
   /** Stops what was started here, by pid. */
   stop(): Promise<void>;
 }
@@ -59,6 +63,7 @@ export async function provideMongo(
   return {
     url: ferretdb.uri,
     description: `started FerretDB ${FERRETDB_VERSION} (SQLite) at ${ferretdb.uri}, pid ${ferretdb.pid}`,
+    pid: ferretdb.pid,
     stop: () => ferretdb.stop(),
   };
 }
@@ -86,6 +91,7 @@ export async function provideOllama(
   return {
     url: ollama.host,
     description: `${await ollamaVersion(ollama.host)} at ${ollama.host}, started from ${binary}, pid ${ollama.pid}`,
+    pid: ollama.pid,
     stop: () => ollama.stop(),
   };
 }
@@ -146,7 +152,14 @@ export async function provideServices(options: ProvideServicesOptions): Promise<
     options.report(`MongoDB: ${mongo.description}`);
     const tinyModel = await registerTinyModel(ollama.url);
     options.report(`Ollama: ${ollama.description}; model ${tinyModel} registered from its GGUF file`);
-    return { mongoUri: mongo.url, ollamaHost: ollama.url, tinyModel, registryDir, stop };
+    return {
+      mongoUri: mongo.url,
+      ollamaHost: ollama.url,
+      tinyModel,
+      registryDir,
+      pids: { mongo: mongo.pid, ollama: ollama.pid },
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
