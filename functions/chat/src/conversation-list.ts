@@ -30,6 +30,16 @@ function afterPosition(after: ListPosition): Filter<ConversationDocument> {
 }
 
 /**
+ * The parts as one filter: a flat one when no two parts name the same field (two `$or`s), else
+ * `$and`. FerretDB 1.24 tests every stored conversation against the filter, and a flat one
+ * costs it less; MongoDB plans the two alike.
+ */
+function allOf(parts: Filter<ConversationDocument>[]): Filter<ConversationDocument> {
+  const fields = parts.flatMap((part) => Object.keys(part));
+  return new Set(fields).size === fields.length ? Object.assign({}, ...parts) : { $and: parts };
+}
+
+/**
  * The conversation list and its filters: pinned ones first, then the most recently active;
  * archived ones only when asked for. Every query filters by the user.
  */
@@ -53,7 +63,7 @@ export function createConversationList(db: Db) {
       }
       if (after) parts.push(afterPosition(after));
       const found = await conversations
-        .find({ $and: parts })
+        .find(allOf(parts))
         .sort({ pinned: -1, updatedAt: -1, _id: -1 })
         .limit(limit + 1)
         .toArray();
