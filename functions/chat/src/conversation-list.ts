@@ -35,8 +35,14 @@ function afterPosition(after: ListPosition): Filter<ConversationDocument> {
  * costs it less; MongoDB plans the two alike.
  */
 function allOf(parts: Filter<ConversationDocument>[]): Filter<ConversationDocument> {
-  const fields = parts.flatMap((part) => Object.keys(part));
-  return new Set(fields).size === fields.length ? Object.assign({}, ...parts) : { $and: parts };
+  const merged: Record<string, unknown> = {};
+  for (const part of parts) {
+    for (const [field, condition] of Object.entries(part)) {
+      if (Object.hasOwn(merged, field)) return { $and: parts };
+      merged[field] = condition;
+    }
+  }
+  return merged as Filter<ConversationDocument>;
 }
 
 /**
