@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { env } from 'node:process';
 import { acceptsConnections, freePort } from './free-port.ts';
 import { type ServiceProcess, startServiceProcess } from './service-process.ts';
 
@@ -22,6 +23,9 @@ export interface FerretDb {
   /** SIGKILL, as a crash would: no write in progress gets to finish. */
   kill(): Promise<void>;
 }
+
+/** Go's GOGC for FerretDB: collect when the heap has grown by 400 % of what is live. */
+const FERRETDB_GOGC = 400;
 
 export async function createFerretDb(options: FerretDbOptions): Promise<FerretDb> {
   const port = options.port ?? (await freePort());
@@ -48,6 +52,10 @@ export async function createFerretDb(options: FerretDbOptions): Promise<FerretDb
           '--telemetry=disable',
           '--log-level=warn',
         ],
+        // Go's collector ran for about two fifths of FerretDB's CPU time on a list of
+        // conversations, which decodes every stored one: collecting at 5× the live heap
+        // instead of 2× costs some 10 MiB more memory and saves most of that.
+        env: { ...env, GOGC: env.GOGC ?? String(FERRETDB_GOGC) },
         logFile: join(options.dataDir, 'ferretdb.log'),
         isReady: () => acceptsConnections(port),
         registryDir: options.registryDir,
