@@ -5,14 +5,14 @@ import { COLLECTIONS, type ConversationDocument, type RefreshTokenDocument } fro
 import { cacheDir, freePort, provideServices, registerSmolLm2 } from '@zerochat/local-services';
 import { MongoClient, ObjectId } from 'mongodb';
 import { prepareFixtures } from '../cold-start/fixtures.ts';
-import { cpuMilliseconds } from '../cold-start/measure.ts';
 import { buildBundles } from '../cold-start/run-local.ts';
 import { summarize } from '../cold-start/statistics.ts';
 import { describeMachine } from '../report/machine.ts';
+import { cpuMeter, describeCpu } from './cpu-meter.ts';
 import { probeReplies, type ReplyProbeResult, type ReplyProbeTarget } from './reply-probe.ts';
 import { rate } from './report/render.ts';
 import { LOAD_REPORT_SCHEMA, type LoadReport, type ReplyStreamReport, type ScenarioReport } from './report/schema.ts';
-import { type CpuPerAnswer, combineRounds, type RoundResult } from './rounds.ts';
+import { combineRounds, type RoundResult } from './rounds.ts';
 import { runScenario, type ScenarioRequest } from './run-scenario.ts';
 import { type ServerProcess, startServer } from './server-process.ts';
 
@@ -473,47 +473,6 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
 }
 
 type Measured = RoundResult;
-
-/**
- * Starts reading the CPU time of every process on the machine that the benchmark can read
- * (its threads', from /proc; the benchmark's own from process.cpuUsage); the function it
- * returns gives each one's time since, per answer.
- */
-async function cpuMeter(processes: {
-  server: ServerProcess | undefined;
-  pids: { mongo: number | undefined; ollama: number | undefined };
-}): Promise<(answers: number) => Promise<CpuPerAnswer>> {
-  const read = (pid: number | undefined) => (pid === undefined ? undefined : cpuMilliseconds(pid));
-  const readAll = () =>
-    Promise.all([processes.server?.cpuMs(), read(processes.pids.mongo), read(processes.pids.ollama)]);
-  const before = await readAll();
-  const ownBefore = process.cpuUsage();
-  return async (answers) => {
-    const own = process.cpuUsage(ownBefore);
-    const after = await readAll();
-    const perAnswer = (index: number) => {
-      const [start, end] = [before[index], after[index]];
-      return start === undefined || end === undefined || !answers ? null : (end - start) / answers;
-    };
-    return {
-      cpuMsPerRequest: perAnswer(0),
-      databaseCpuMsPerRequest: perAnswer(1),
-      modelCpuMsPerRequest: perAnswer(2),
-      loadGeneratorCpuMsPerRequest: answers ? (own.user + own.system) / 1000 / answers : 0,
-    };
-  };
-}
-
-function describeCpu(cpu: CpuPerAnswer): string {
-  const parts = [
-    ['server', cpu.cpuMsPerRequest],
-    ['database', cpu.databaseCpuMsPerRequest],
-    ['model', cpu.modelCpuMsPerRequest],
-    ['load generator', cpu.loadGeneratorCpuMsPerRequest],
-  ] as const;
-  const known = parts.flatMap(([name, ms]) => (ms === null ? [] : [`${name} ${ms.toFixed(2)}`]));
-  return `CPU ms per answer: ${known.join(', ')}`;
-}
 
 /** A streamed chat completion as OpenAI's clients ask for one. */
 function openAiCompletion(model: string, prompt: string, tokens: number) {
