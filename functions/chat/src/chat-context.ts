@@ -7,6 +7,7 @@ import { type ConversationList, createConversationList } from './conversation-li
 import { createGenerationSlots, type GenerationSlots } from './generation-slots.ts';
 import { createModelCatalog, type ModelCatalog } from './model-catalog.ts';
 import type { ModelServer } from './model-server.ts';
+import { type BranchEndGuesses, createBranchEndGuesses } from './reply/branch-end-guesses.ts';
 import type { LiveReplies } from './reply/live-replies.ts';
 import { createReplyMetrics, type ReplyMetrics } from './reply-metrics.ts';
 import { withSearchIndex } from './search/indexed-store.ts';
@@ -29,6 +30,8 @@ export interface ChatContext {
   metrics: ReplyMetrics;
   /** The replies this instance is generating, for stop and resume requests. */
   live: LiveReplies;
+  /** Where each conversation's branch ended after this instance's last reply in it. */
+  branchEnds: BranchEndGuesses;
   now: () => Date;
 }
 
@@ -67,6 +70,7 @@ export function createChatContext(deps: ChatContextDeps): ChatContext {
     lifecycle: deps.lifecycle,
     metrics: createReplyMetrics(deps.metrics),
     live: new Map(),
+    branchEnds: createBranchEndGuesses(),
     now: deps.now,
   };
 }

@@ -8,7 +8,7 @@ import { createChatStore } from '../chat-store.ts';
 import { firstChildId } from '../first-child-id.ts';
 import { messageTree } from '../message-tree.ts';
 import { trimHistory } from '../trim-history.ts';
-import { BRANCH_WALK_LIMIT, planAtBranchEnd } from './plan-at-branch-end.ts';
+import { BRANCH_WALK_LIMIT, lookUpBranchEnd, planAtBranchEnd } from './plan-at-branch-end.ts';
 import { planReply, type ReplyPlan } from './plan-reply.ts';
 
 const database = useTestDatabase();
@@ -105,6 +105,43 @@ describe('a new message at the end of its branch', () => {
     expect(await readsFor(4 + 15)).toBe(1);
     expect(await readsFor(4 + 15 + 1)).toBe(2);
     expect(await readsFor(1000)).toBe(6);
+  });
+
+  it('takes the lookups guessed before the conversation was read when its end is the guessed one', async () => {
+    const conversation = await newConversation();
+    await exchange(conversation, 'one', 'first answer');
+    const { reply } = await exchange(conversation, 'two', 'second answer');
+    let lookups = 0;
+    const counting = {
+      findMessage: (...args: Parameters<typeof store.findMessage>) => {
+        lookups++;
+        return store.findMessage(...args);
+      },
+      hasMessage: (id: ObjectId) => {
+        lookups++;
+        return store.hasMessage(id);
+      },
+    };
+    const guessed = lookUpBranchEnd(store, conversation, reply._id);
+    const plan = await planAtBranchEnd(counting, await reread(conversation), 'three', 0, guessed);
+    expect(lookups).toBe(0);
+    expect(plan).toEqual(await planAtBranchEnd(store, await reread(conversation), 'three', 0));
+    expect(plan).toMatchObject({ kind: 'message', parentId: reply._id });
+  });
+
+  it('looks up again when the guess was another end (another instance replied since), or failed', async () => {
+    const conversation = await newConversation();
+    const first = await exchange(conversation, 'one', 'first answer');
+    const second = await exchange(conversation, 'two', 'second answer');
+    const stale = () => lookUpBranchEnd(store, conversation, first.reply._id);
+    const failed = () => Promise.reject(new Error('MongoDB went away'));
+    for (const guess of [stale, failed]) {
+      for (const budget of [0, 1000]) {
+        const plan = await planAtBranchEnd(store, await reread(conversation), 'three', budget, guess());
+        expect(plan).toEqual(await planAtBranchEnd(store, await reread(conversation), 'three', budget));
+        expect(plan).toMatchObject({ parentId: second.reply._id });
+      }
+    }
   });
 
   it('skips what is not sent along (a failed reply, one without text), as the whole read does', async () => {

@@ -1,4 +1,5 @@
 import type { ConversationDocument, MessageDocument } from '@zerochat/data';
+import type { ObjectId } from 'mongodb';
 import type { ChatStore } from '../chat-store.ts';
 import { firstChildId } from '../first-child-id.ts';
 import { type EarlierMessage, historyRoom } from '../trim-history.ts';
@@ -14,6 +15,28 @@ import { type ReplyPlan, sentAlong } from './plan-reply.ts';
  */
 export const BRANCH_WALK_LIMIT = 16;
 
+/** Where a plan starts: the branch's end (null: no message yet) and whether a message follows it. */
+export interface BranchEnd {
+  end: ObjectId | null;
+  last: MessageDocument | null;
+  followed: boolean;
+}
+
+type BranchEndStore = Pick<ChatStore, 'findMessage' | 'hasMessage'>;
+
+/** The two lookups a plan at `end` starts from, at once. */
+export async function lookUpBranchEnd(
+  store: BranchEndStore,
+  conversation: Pick<ConversationDocument, '_id' | 'userId'>,
+  end: ObjectId | null,
+): Promise<BranchEnd> {
+  const [last, followed] = await Promise.all([
+    end ? store.findMessage(conversation.userId, conversation._id, end) : null,
+    store.hasMessage(firstChildId(conversation._id, end)),
+  ]);
+  return { end, last, followed };
+}
+
 /**
  * A new message's plan from the end of the current branch up, by `_id` alone, only as far as
  * the history budget reaches: the same parent, and the same messages sent, as planReply over
@@ -21,21 +44,24 @@ export const BRANCH_WALK_LIMIT = 16;
  * conversation is to be read: the conversation does not know that its current message ends
  * its branch (currentIsLeaf), a message was added below it since (firstChildId), the branch
  * leads to a message that is gone or written before branches (no `parentId`: its place follows
- * from the order of them all), or it is longer than BRANCH_WALK_LIMIT messages.
+ * from the order of them all), or it is longer than BRANCH_WALK_LIMIT messages. `guessed` is
+ * lookUpBranchEnd at the end the conversation was expected to have, asked before it was read:
+ * used when the conversation has that end, else the lookups are asked again.
  */
 export async function planAtBranchEnd(
-  store: Pick<ChatStore, 'findMessage' | 'hasMessage'>,
+  store: BranchEndStore,
   conversation: ConversationDocument,
   content: string,
   budgetChars: number,
+  guessed?: Promise<BranchEnd>,
 ): Promise<ReplyPlan | undefined> {
   if (conversation.currentIsLeaf !== true || conversation.currentMessageId === undefined) return undefined;
   const end = conversation.currentMessageId;
   const read = (id: MessageDocument['_id']) => store.findMessage(conversation.userId, conversation._id, id);
-  const [last, followed] = await Promise.all([
-    end ? read(end) : null,
-    store.hasMessage(firstChildId(conversation._id, end)),
-  ]);
+  // A guess that failed to read is asked again like a wrong one: the error, if it lasts, comes from there.
+  const early = await guessed?.catch(() => undefined);
+  const sameEnd = early && (early.end === null ? end === null : end !== null && early.end.equals(end));
+  const { last, followed } = sameEnd ? early : await lookUpBranchEnd(store, conversation, end);
   if (followed || (end && !last)) return undefined;
 
   // trimHistory's rule, from the newest back: each message while it fits, up to the first that does not.

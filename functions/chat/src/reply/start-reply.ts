@@ -13,7 +13,7 @@ import { trimHistory } from '../trim-history.ts';
 import { nameConversation } from './conversation-title.ts';
 import { createEventLog } from './event-log.ts';
 import { followLog, type LiveReply } from './live-replies.ts';
-import { planAtBranchEnd } from './plan-at-branch-end.ts';
+import { lookUpBranchEnd, planAtBranchEnd } from './plan-at-branch-end.ts';
 import { planReply, type ReplyPlan, type ReplyTarget } from './plan-reply.ts';
 import type { ReplyEvent, ReplyEventBody } from './reply-events.ts';
 import { midReplyFailure, startFailure } from './reply-failures.ts';
@@ -64,8 +64,13 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
   const { settings } = chat;
   const { target } = request;
   const readAll = () => chat.store.conversationMessages(request.userId, request.conversationId);
-  // A new message is planned from its branch's end when it can be; the rest read the whole
-  // conversation, alongside the conversation itself.
+  // A new message is planned from its branch's end when it can be, whose first lookups go
+  // alongside the conversation's read when this instance knows where the branch ended; the
+  // rest read the whole conversation, alongside the conversation itself.
+  const guessedEnd = target.kind === 'message' ? chat.branchEnds.get(request.conversationId) : undefined;
+  const guessed =
+    guessedEnd && lookUpBranchEnd(chat.store, { _id: request.conversationId, userId: request.userId }, guessedEnd);
+  guessed?.catch(() => undefined);
   const [conversation, stored, options] = await Promise.all([
     chat.store.findConversation(request.userId, request.conversationId),
     target.kind === 'message' ? undefined : readAll(),
@@ -74,7 +79,7 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
   if (!conversation) throw conversationNotFound();
   const plan =
     (target.kind === 'message' &&
-      (await planAtBranchEnd(chat.store, conversation, target.content, settings.CHAT_HISTORY_BUDGET_CHARS))) ||
+      (await planAtBranchEnd(chat.store, conversation, target.content, settings.CHAT_HISTORY_BUDGET_CHARS, guessed))) ||
     planReply(target, messageTree(stored ?? (await readAll())), conversation.currentMessageId);
 
   const model = conversation.model;
@@ -146,8 +151,13 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
   // Not waited for before the first event: the reply's final state waits for it (store below).
   // Resolves with the title when this message named the conversation: the model may then give
   // it a better one.
+  const endsBranch = plan.kind !== 'continue';
   const touched = chat.store
-    .touchConversation(conversation, plan.next, started.reply._id, plan.kind !== 'continue')
+    .touchConversation(conversation, plan.next, started.reply._id, endsBranch)
+    .then((title) => {
+      if (endsBranch) chat.branchEnds.set(conversation._id, started.reply._id);
+      return title;
+    })
     .catch((error: unknown) => void log.warn('marking the conversation active failed', { err: error }));
 
   const events = createEventLog<ReplyEvent>();
