@@ -5,7 +5,7 @@
 // writes of messages and its hand-over of conversations.
 import { COLLECTIONS, type ConversationDocument, type ImportDocument, type MessageDocument } from '@zerochat/data';
 import { type Db, MongoNetworkError, ObjectId } from 'mongodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../../../test/support/test-services.ts';
 import { type ChatHarness, chatHarness, problemOf, type TestUser } from '../../test/harness.ts';
 import { branchedConversation, importTraces, NO_TRACES, transferFile } from '../../test/transfer-files.ts';
@@ -77,6 +77,16 @@ async function visible(user: TestUser): Promise<string[]> {
   return [...seen].sort();
 }
 
+/** Imports a file of these conversations as `user`. */
+const importConversations = (user: TestUser, ...conversations: Parameters<typeof branchedConversation>[0][]) =>
+  user.call('POST', '/chat/import', transferFile(conversations.map((options) => branchedConversation(options))));
+
+// The stand-in's hooks are each test's own.
+afterEach(() => {
+  beforeInsertMany = async () => {};
+  beforeUpdateMany = async () => {};
+});
+
 describe('a staged import', () => {
   it('shows nothing of itself until all of it is written, then all of it', async () => {
     const user = await chat.user();
@@ -91,16 +101,8 @@ describe('a staged import', () => {
         messagesOfIt: (await user.call('GET', `/chat/conversations/${id}/export`)).status,
       };
     };
-    try {
-      const response = await user.call(
-        'POST',
-        '/chat/import',
-        transferFile([branchedConversation(), branchedConversation({ id: 'c2', title: 'Second', archived: true })]),
-      );
-      expect(response.status).toBe(201);
-    } finally {
-      beforeInsertMany = async () => {};
-    }
+    const response = await importConversations(user, {}, { id: 'c2', title: 'Second', archived: true });
+    expect(response.status).toBe(201);
     expect(seenWhileStaged).toEqual({ reads: [], byId: 404, messagesOfIt: 404 });
     expect(await visible(user)).toEqual([
       'export: Imported trip plans',
@@ -116,16 +118,8 @@ describe('a staged import', () => {
     beforeInsertMany = async () => {
       throw new Error('the disk is full (a stand-in failure)');
     };
-    try {
-      const response = await user.call(
-        'POST',
-        '/chat/import',
-        transferFile([branchedConversation({ title: 'Doomed' })]),
-      );
-      expect(await problemOf(response)).toEqual({ status: 500, code: 'internal_error' });
-    } finally {
-      beforeInsertMany = async () => {};
-    }
+    const response = await importConversations(user, { title: 'Doomed' });
+    expect(await problemOf(response)).toEqual({ status: 500, code: 'internal_error' });
     expect(await importTraces(database, user.id)).toEqual(NO_TRACES);
     expect(await visible(user)).toEqual([]);
   });
@@ -135,23 +129,17 @@ describe('a staged import', () => {
     beforeUpdateMany = async () => {
       throw new Error('the database went away (a stand-in failure)');
     };
-    try {
-      const response = await user.call(
-        'POST',
-        '/chat/import',
-        transferFile([branchedConversation({ title: 'Committed' })]),
-      );
-      expect(await problemOf(response)).toEqual({ status: 503, code: 'import_unfinished' });
-    } finally {
-      beforeUpdateMany = async () => {};
-    }
+    const response = await importConversations(user, { title: 'Committed' });
+    expect(await problemOf(response)).toEqual({ status: 503, code: 'import_unfinished' });
+    // Not MongoDB unreachable: this process does not retry, the sweep after the lease finishes it.
+    beforeUpdateMany = async () => {};
     const [record] = await imports().find({ userId: user.id }).toArray();
     expect(record).toMatchObject({ state: 'committing' });
     expect(await visible(user)).toEqual([]);
 
     clock = new Date((record as ImportDocument).expiresAt.getTime() + 1);
     const someone = await chat.user();
-    expect((await someone.call('POST', '/chat/import', transferFile([branchedConversation()]))).status).toBe(201);
+    expect((await importConversations(someone, {})).status).toBe(201);
     expect(await visible(user)).toEqual(['export: Committed', 'list: Committed']);
     expect(await imports().countDocuments({ userId: user.id })).toBe(0);
   });
@@ -162,18 +150,10 @@ describe('a staged import', () => {
     beforeUpdateMany = async () => {
       if (handOvers++ === 0) throw new MongoNetworkError('connection reset (a stand-in failure)');
     };
-    try {
-      const response = await user.call(
-        'POST',
-        '/chat/import',
-        transferFile([branchedConversation({ title: 'Resumed' })]),
-      );
-      expect(await problemOf(response)).toEqual({ status: 503, code: 'import_unfinished' });
-      // No other import and no lease run out: the process that took the file hands it over.
-      await expect.poll(() => visible(user), { timeout: 15_000 }).toEqual(['export: Resumed', 'list: Resumed']);
-    } finally {
-      beforeUpdateMany = async () => {};
-    }
+    const response = await importConversations(user, { title: 'Resumed' });
+    expect(await problemOf(response)).toEqual({ status: 503, code: 'import_unfinished' });
+    // No other import and no lease run out: the process that took the file hands it over.
+    await expect.poll(() => visible(user), { timeout: 15_000 }).toEqual(['export: Resumed', 'list: Resumed']);
     expect(handOvers).toBe(2);
     expect(await imports().countDocuments({ userId: user.id })).toBe(0);
   });
