@@ -74,7 +74,9 @@ describe('limits', () => {
     expect(first.status).toBe(200);
     const second = post(erin, id, long, streams[1]?.signal).catch(() => undefined);
     const pending = { conversationId: ObjectId.createFromHexString(id), status: 'pending' } as const;
-    await waitFor(async () => (await messages().countDocuments(pending)) === 2);
+    // A reply takes its slot and writes its messages at once: both, for both replies.
+    const slots = () => database.db.collection(COLLECTIONS.generationSlots).countDocuments();
+    await waitFor(async () => (await messages().countDocuments(pending)) === 2 && (await slots()) === 2);
 
     const before = await storedCounts(database);
     const third = await post(erin, id, { content: 'one more', stream: false });
@@ -85,7 +87,7 @@ describe('limits', () => {
 
     for (const controller of streams) controller.abort();
     await second;
-    await waitFor(async () => (await database.db.collection(COLLECTIONS.generationSlots).countDocuments()) === 0);
+    await waitFor(async () => (await slots()) === 0);
     expect((await erin.ask(id, 'now?')).status).toBe(200);
   });
 });
