@@ -16,6 +16,8 @@ export {
 } from './auth/access-token.ts';
 export { type AccessTokenConfig, configuredVerifier } from './auth/configured-verifier.ts';
 export { createSessionCheck, type SessionCheck, type SessionCheckOptions } from './auth/session-check.ts';
+export { type CachedLookupOptions, cachedLookup } from './cache/cached-lookup.ts';
+export { RecentMap } from './cache/recent-map.ts';
 export {
   accessTokenEnv,
   accessTokenKeysOf,

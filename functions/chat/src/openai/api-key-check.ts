@@ -1,5 +1,5 @@
 import { type ApiKeyDocument, COLLECTIONS, hashApiKey, type UserDocument } from '@zerochat/data';
-import type { Principal } from '@zerochat/runtime';
+import { cachedLookup, type Principal } from '@zerochat/runtime';
 import type { Db } from 'mongodb';
 
 /** Why a key is refused: unknown (never made, or revoked), past its expiry, or its owner disabled. */
@@ -17,11 +17,14 @@ export interface ApiKeyCheckOptions {
   now?: () => Date;
 }
 
-interface KnownKey {
-  /** null: no such key, or its owner is gone. */
-  owner: { keyId: string; userId: string; role: Principal['role']; disabled: boolean; expiresAt: Date | null } | null;
-  until: number;
-}
+/** A key's owner as the store told it; null: no such key, or its owner is gone. */
+type KeyOwner = {
+  keyId: string;
+  userId: string;
+  role: Principal['role'];
+  disabled: boolean;
+  expiresAt: Date | null;
+} | null;
 
 /**
  * Checks an API key against api_keys and its owner against users, behind a short cache: a
@@ -34,46 +37,27 @@ export function createApiKeyCheck(options: ApiKeyCheckOptions): ApiKeyCheck {
   const keys = options.db.collection<ApiKeyDocument>(COLLECTIONS.apiKeys);
   const users = options.db.collection<UserDocument>(COLLECTIONS.users);
   const now = options.now ?? (() => new Date());
-  const maxEntries = options.maxEntries ?? 10_000;
-  const known = new Map<string, KnownKey>();
-  const asking = new Map<string, Promise<KnownKey>>();
-
-  const ask = async (keyHash: string): Promise<KnownKey> => {
-    const key = await keys.findOne({ keyHash }, { projection: { userId: 1, expiresAt: 1 } });
-    const user = key && (await users.findOne({ _id: key.userId }, { projection: { role: 1, disabled: 1 } }));
-    const answer: KnownKey = {
-      owner:
-        key && user
-          ? {
-              keyId: key._id.toHexString(),
-              userId: user._id.toHexString(),
-              role: user.role,
-              disabled: user.disabled,
-              expiresAt: key.expiresAt,
-            }
-          : null,
-      until: now().getTime() + options.cacheMs,
-    };
-    known.delete(keyHash);
-    known.set(keyHash, answer);
-    // Map keeps insertion order: the first key is the one asked longest ago.
-    if (known.size > maxEntries) known.delete(known.keys().next().value as string);
-    return answer;
-  };
-
-  const lookUp = (keyHash: string): Promise<KnownKey> => {
-    const cached = known.get(keyHash);
-    if (cached && cached.until > now().getTime()) return Promise.resolve(cached);
-    let pending = asking.get(keyHash);
-    if (!pending) {
-      pending = ask(keyHash).finally(() => asking.delete(keyHash));
-      asking.set(keyHash, pending);
-    }
-    return pending;
-  };
+  const lookUp = cachedLookup<KeyOwner>({
+    ask: async (keyHash) => {
+      const key = await keys.findOne({ keyHash }, { projection: { userId: 1, expiresAt: 1 } });
+      const user = key && (await users.findOne({ _id: key.userId }, { projection: { role: 1, disabled: 1 } }));
+      return key && user
+        ? {
+            keyId: key._id.toHexString(),
+            userId: user._id.toHexString(),
+            role: user.role,
+            disabled: user.disabled,
+            expiresAt: key.expiresAt,
+          }
+        : null;
+    },
+    trustedUntil: (_owner, at) => at + options.cacheMs,
+    maxEntries: options.maxEntries ?? 10_000,
+    now,
+  });
 
   return async function checkApiKey(key) {
-    const { owner } = await lookUp(hashApiKey(key));
+    const owner = await lookUp(hashApiKey(key));
     if (!owner) return 'unknown';
     if (owner.expiresAt && owner.expiresAt.getTime() <= now().getTime()) return 'expired';
     if (owner.disabled) return 'account_disabled';

@@ -1,3 +1,4 @@
+import { RecentMap } from '@zerochat/runtime';
 import type { ObjectId } from 'mongodb';
 
 /**
@@ -15,15 +16,9 @@ export interface BranchEndGuesses {
 
 /** Remembers at most `maxEntries` conversations; the least recently replied in go first. */
 export function createBranchEndGuesses(maxEntries = 10_000): BranchEndGuesses {
-  const ends = new Map<string, ObjectId>();
+  const ends = new RecentMap<string, ObjectId>(maxEntries);
   return {
     get: (conversationId) => ends.get(conversationId.toHexString()),
-    set(conversationId, end) {
-      const key = conversationId.toHexString();
-      ends.delete(key);
-      ends.set(key, end);
-      // Map keeps insertion order: the first key is the one replied in longest ago.
-      if (ends.size > maxEntries) ends.delete(ends.keys().next().value as string);
-    },
+    set: (conversationId, end) => void ends.set(conversationId.toHexString(), end),
   };
 }

@@ -7,6 +7,7 @@ import {
   type JWTVerifyGetKey,
   jwtVerify,
 } from 'jose';
+import { RecentMap } from '../cache/recent-map.ts';
 import type { AppError } from '../errors/app-error.ts';
 import { forbidden, unauthorized, upstreamUnavailable } from '../errors/problems.ts';
 import type { SessionCheck } from './session-check.ts';
@@ -70,7 +71,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   const cacheMs = options.verifiedCacheMs ?? 0;
   // A client sends its token with every request until it expires: checking the ES256 signature
   // again each time costs a quarter of a millisecond of CPU, more than the rest of a read.
-  const verified = new Map<string, { principal: Principal; until: number }>();
+  const verified = new RecentMap<string, { principal: Principal; until: number }>(VERIFIED_CACHE_ENTRIES);
 
   const checkSession = async (principal: Principal) => {
     // Last, after everything that costs nothing: it may ask the session store.
@@ -87,12 +88,9 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     if (cached && cached.until > currentDate.getTime()) return checkSession({ ...cached.principal });
     const { principal, expiresAt } = await verifySignatureAndClaims(token, currentDate);
     if (cacheMs > 0) {
-      verified.delete(token);
-      // Map keeps insertion order: the first entry is the oldest, gone when full or lapsed.
+      // The oldest entry goes when full (RecentMap) or lapsed, so lapsed tokens do not linger.
       const [oldest] = verified;
-      if (oldest && (verified.size >= VERIFIED_CACHE_ENTRIES || oldest[1].until <= currentDate.getTime())) {
-        verified.delete(oldest[0]);
-      }
+      if (oldest && oldest[1].until <= currentDate.getTime()) verified.delete(oldest[0]);
       verified.set(token, { principal, until: Math.min(currentDate.getTime() + cacheMs, expiresAt * 1000) });
     }
     return checkSession({ ...principal });

@@ -1,5 +1,6 @@
 import { COLLECTIONS, type RefreshTokenDocument } from '@zerochat/data';
 import type { Db } from 'mongodb';
+import { cachedLookup } from '../cache/cached-lookup.ts';
 
 /**
  * Whether the session an access token was issued for (its `sid`: the refresh-token family) is
@@ -30,34 +31,14 @@ export interface SessionCheckOptions {
 export function createSessionCheck(options: SessionCheckOptions): SessionCheck {
   const tokens = options.db.collection<RefreshTokenDocument>(COLLECTIONS.refreshTokens);
   const now = options.now ?? (() => new Date());
-  const maxEntries = options.maxEntries ?? 10_000;
-  const known = new Map<string, { live: boolean; until: number }>();
-  const asking = new Map<string, Promise<boolean>>();
-
-  const remember = (sessionId: string, live: boolean) => {
-    known.delete(sessionId);
-    known.set(sessionId, { live, until: live ? now().getTime() + options.cacheMs : Number.POSITIVE_INFINITY });
-    // Map keeps insertion order: the first key is the one asked longest ago.
-    if (known.size > maxEntries) known.delete(known.keys().next().value as string);
-  };
-
-  const ask = async (sessionId: string) => {
-    const token = await tokens.findOne(
-      { familyId: sessionId, revokedAt: { $exists: false }, expiresAt: { $gt: now() } },
-      { projection: { _id: 1 } },
-    );
-    remember(sessionId, token !== null);
-    return token !== null;
-  };
-
-  return function isSessionLive(sessionId) {
-    const cached = known.get(sessionId);
-    if (cached && cached.until > now().getTime()) return Promise.resolve(cached.live);
-    let pending = asking.get(sessionId);
-    if (!pending) {
-      pending = ask(sessionId).finally(() => asking.delete(sessionId));
-      asking.set(sessionId, pending);
-    }
-    return pending;
-  };
+  return cachedLookup({
+    ask: async (sessionId) =>
+      (await tokens.findOne(
+        { familyId: sessionId, revokedAt: { $exists: false }, expiresAt: { $gt: now() } },
+        { projection: { _id: 1 } },
+      )) !== null,
+    trustedUntil: (live, at) => (live ? at + options.cacheMs : Number.POSITIVE_INFINITY),
+    maxEntries: options.maxEntries ?? 10_000,
+    now,
+  });
 }
