@@ -25,6 +25,7 @@ describe('npm run bench:cold-start', () => {
     expect(report.subjects.map((subject) => subject.name)).toEqual([
       'floor (node:http)',
       'peer (faas-js-runtime)',
+      'least on the stack (hono, jose, mongodb, zod)',
       'auth',
       'auth (first login)',
       'chat',

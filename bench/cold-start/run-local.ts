@@ -8,21 +8,21 @@ import { prepareFixtures } from './fixtures.ts';
 import { measureLocally } from './local-target.ts';
 import type { MeasuredSubject } from './report/build-report.ts';
 import { besideComparison, functionSubjects } from './subjects/function-subjects.ts';
-import { floorSubject, peerSubject } from './subjects/reference-subjects.ts';
+import { floorSubject, LEAST_FUNCTION_DIR, leastFunctionSubject, peerSubject } from './subjects/reference-subjects.ts';
 
 const run = promisify(execFile);
+
+/** Bundles the function in `dir` into `outdir`, as `npm run build` does; resolves its entry. */
+async function buildBundle(dir: string, outdir: string): Promise<string> {
+  await run(process.execPath, [join(REPO_ROOT, 'tools/bundle-function.ts'), dir, outdir]);
+  return join(outdir, 'server.js');
+}
 
 /** Builds the production bundles of `functions` into `outdir`, as `npm run build` does. */
 export async function buildBundles(functions: readonly string[], outdir: string): Promise<Record<string, string>> {
   const bundles: Record<string, string> = {};
-  for (const name of functions) {
-    await run(process.execPath, [
-      join(REPO_ROOT, 'tools/bundle-function.ts'),
-      join(REPO_ROOT, 'functions', name),
-      join(outdir, name),
-    ]);
-    bundles[name] = join(outdir, name, 'server.js');
-  }
+  for (const name of functions)
+    bundles[name] = await buildBundle(join(REPO_ROOT, 'functions', name), join(outdir, name));
   return bundles;
 }
 
@@ -40,7 +40,7 @@ async function bundlesIn(dir: string, functions: readonly string[]): Promise<Rec
   return bundles;
 }
 
-/** The local target: real services, production bundles, the floor and the peer. */
+/** The local target: real services, production bundles, the floor, the peer and the least function. */
 export async function runLocalBenchmark(options: {
   runs: number;
   functions: readonly string[];
@@ -60,6 +60,7 @@ export async function runLocalBenchmark(options: {
   try {
     const fixtures = await prepareFixtures(services.mongoUri, `bench_${Date.now()}`);
     const bundles = await buildBundles(options.functions, join(scratch, 'bundles'));
+    const least = await buildBundle(LEAST_FUNCTION_DIR, join(scratch, 'bundles', 'least-function'));
     options.progress(`bundles built; measuring ${options.runs} cold starts per subject`);
     return await measureLocally({
       runs: options.runs,
@@ -71,6 +72,7 @@ export async function runLocalBenchmark(options: {
           token: fixtures.user.token,
           userId: fixtures.user.id,
         }),
+        leastFunctionSubject(least, fixtures),
         ...besideComparison(
           functionSubjects(options.functions, bundles, fixtures, services),
           compareBundles ? functionSubjects(options.functions, compareBundles, fixtures, services) : [],

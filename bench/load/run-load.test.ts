@@ -32,6 +32,7 @@ describe('bench:load', () => {
     expect(report).toMatchObject({ schema: LOAD_REPORT_SCHEMA, rounds: 1, durationSeconds: 1, replyTokens: 4 });
     expect(report.scenarios.map(({ path, kind }) => `${path} ${kind}`)).toEqual([
       'read floor',
+      'read stack',
       'read function',
       'read function',
       'read function',

@@ -61,7 +61,8 @@ const CONVERSATIONS_PER_READER = 5;
 /**
  * Requests per second and latency of one chat process on its two paths, next to what the
  * same work costs without it: the read path against a bare node:http server running the same
- * MongoDB query (the floor), the streaming paths against Ollama alone (the reference; for the
+ * MongoDB query (the floor; beside it the same on Hono and @hono/node-server, what the stack
+ * itself costs), the streaming paths against Ollama alone (the reference; for the
  * OpenAI-compatible /v1, Ollama's own /v1). The
  * same services, data and machine for all of them, one scenario after the other.
  */
@@ -158,14 +159,18 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
     const saving = await bundle(true);
     const notSaving = await bundle(false);
     servers.push(saving, notSaving);
-    const floor = await startServer({
-      command: process.execPath,
-      args: [join(import.meta.dirname, 'subjects/floor-read-server.mjs')],
-      env: { MONGODB_URI: services.mongoUri, MONGODB_DB: dbName },
-      port: await freePort(),
-      readinessPath: '/readyz',
-    });
-    servers.push(floor);
+    // The read path's baselines: the same query with nothing of chat's, on node:http and on the stack.
+    const readServer = async (script: string) =>
+      startServer({
+        command: process.execPath,
+        args: [join(import.meta.dirname, 'subjects', script)],
+        env: { MONGODB_URI: services.mongoUri, MONGODB_DB: dbName },
+        port: await freePort(),
+        readinessPath: '/readyz',
+      });
+    const floor = await readServer('floor-read-server.mjs');
+    const stack = await readServer('stack-read-server.mjs');
+    servers.push(floor, stack);
 
     const json = (body: object) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const readers = users.slice(0, options.readConnections);
@@ -181,6 +186,16 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
         request: 'GET /?user=… (find, sort, limit)',
         connections: options.readConnections,
         url: floor.url,
+        requests: readers.map((user) => ({ method: 'GET', path: `/?user=${user.id}` })),
+        isCorrect: (body) => body.startsWith('{"items":['),
+      },
+      {
+        path: 'read',
+        name: 'stack: Hono on @hono/node-server + the same query',
+        kind: 'stack',
+        request: 'GET /?user=… (find, sort, limit)',
+        connections: options.readConnections,
+        url: stack.url,
         requests: readers.map((user) => ({ method: 'GET', path: `/?user=${user.id}` })),
         isCorrect: (body) => body.startsWith('{"items":['),
       },
@@ -442,11 +457,11 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadReport
     });
     for (const [index, scenario] of measured.entries()) {
       // A function against the floor or reference just before it (chat /v1 against Ollama's
-      // own /v1, chat on one connection against the floor on one); a reference against the
-      // path's first (Ollama's /v1 against Ollama alone); a floor is its own.
+      // own /v1, chat on one connection against the floor on one); a reference or the stack
+      // against the path's first (Ollama's /v1 against Ollama alone); a floor is its own.
       const baselines = measured
         .slice(0, index + 1)
-        .filter((other) => other.path === scenario.path && other.kind !== 'function');
+        .filter((other) => other.path === scenario.path && (other.kind === 'floor' || other.kind === 'reference'));
       const baseline =
         scenario.kind === 'function' ? baselines.at(-1) : scenario.kind === 'floor' ? scenario : baselines[0];
       scenario.ratioToBaseline = baseline?.requestsPerSecond

@@ -32,7 +32,8 @@ export interface PhaseReport {
 
 export interface SubjectReport {
   name: string;
-  kind: 'floor' | 'peer' | 'function';
+  /** floor: bare node:http; peer: Knative Functions' runtime; stack: the least function on zerochat's stack. */
+  kind: 'floor' | 'peer' | 'stack' | 'function';
   /** The real request whose first correct answer ends a cold start. */
   request: string;
   phases: PhaseReport[];

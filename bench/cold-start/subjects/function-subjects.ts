@@ -4,15 +4,16 @@ import type { RealRequest } from '../measure.ts';
 import type { LocalSubject } from './subject.ts';
 
 /** The production bundle of a function, started as Knative would: `node server.js` on PORT. */
-function bundleSubject(options: {
+export function bundleSubject(options: {
   name: string;
+  kind?: LocalSubject['kind'];
   bundle: string;
   env: Record<string, string>;
   request: RealRequest;
 }): LocalSubject {
   return {
     name: options.name,
-    kind: 'function',
+    kind: options.kind ?? 'function',
     spec: (port) => ({
       command: process.execPath,
       args: [options.bundle],
@@ -25,6 +26,17 @@ function bundleSubject(options: {
 }
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** auth's GET /auth/me for the fixtures' user: the real request of auth and the least function. */
+export function authMeRequest(fixtures: Fixtures): RealRequest {
+  return {
+    label: 'GET /auth/me',
+    method: 'GET',
+    path: '/auth/me',
+    headers: bearer(fixtures.user.token),
+    isCorrect: (status, body) => status === 200 && body.includes(fixtures.user.id),
+  };
+}
 
 /** The subjects for each function, with the real request that ends its cold start. */
 export function functionSubjects(
@@ -47,13 +59,7 @@ export function functionSubjects(
         name: 'auth',
         bundle: bundle('auth'),
         env,
-        request: {
-          label: 'GET /auth/me',
-          method: 'GET',
-          path: '/auth/me',
-          headers: bearer(fixtures.user.token),
-          isCorrect: (status, body) => status === 200 && body.includes(fixtures.user.id),
-        },
+        request: authMeRequest(fixtures),
       }),
       bundleSubject({
         name: 'auth (first login)',

@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import type { Fixtures } from '../fixtures.ts';
+import { authMeRequest, bundleSubject } from './function-subjects.ts';
 import type { LocalSubject } from './subject.ts';
 
 const here = import.meta.dirname;
@@ -44,4 +46,22 @@ export function peerSubject(options: { env: Record<string, string>; token: strin
       },
     }),
   };
+}
+
+/** Where the least function's source is, for tools/bundle-function.ts. */
+export const LEAST_FUNCTION_DIR = join(here, 'least-function');
+
+/**
+ * The least a function on zerochat's stack can be (least-function/src/server.ts): auth's
+ * GET /auth/me work in a Hono app on @hono/node-server, bundled and code-cached as the
+ * functions are. Its ratio to the floor is what the stack itself costs a start.
+ */
+export function leastFunctionSubject(bundle: string, fixtures: Fixtures): LocalSubject {
+  return bundleSubject({
+    name: 'least on the stack (hono, jose, mongodb, zod)',
+    kind: 'stack',
+    bundle,
+    env: { ...fixtures.env, PATH: process.env.PATH ?? '' },
+    request: authMeRequest(fixtures),
+  });
 }

@@ -3,7 +3,7 @@ import type { ProcessSpec } from '../measure.ts';
 /** Something whose cold start is measured: a function bundle, the floor, or the peer. */
 export interface LocalSubject {
   name: string;
-  kind: 'floor' | 'peer' | 'function';
+  kind: 'floor' | 'peer' | 'stack' | 'function';
   /** The process to spawn, listening on `port`. */
   spec(port: number): ProcessSpec;
 }

@@ -50,8 +50,11 @@ export interface ScenarioReport {
    */
   path: 'read' | 'stream' | 'real-model';
   name: string;
-  /** `floor`: the least the same work can cost; `reference`: the model server alone. */
-  kind: 'floor' | 'function' | 'reference';
+  /**
+   * `floor`: the least the same work can cost; `stack`: the same on zerochat's HTTP stack (Hono
+   * on @hono/node-server) and nothing of zerochat's; `reference`: the model server alone.
+   */
+  kind: 'floor' | 'stack' | 'function' | 'reference';
   request: string;
   connections: number;
   /** Answers counted over all rounds, correct or not. */
