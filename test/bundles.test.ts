@@ -3,7 +3,7 @@ import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { testSigningKeys } from '../functions/auth/src/testing/auth-settings.ts';
+import { testSigningKeys } from '../functions/auth/test/auth-settings.ts';
 import { functionBundle } from './support/bundles.ts';
 import { startFunctionProcess } from './support/function-process.ts';
 import { testServices } from './support/test-services.ts';

@@ -5,11 +5,11 @@
 import { createLifecycle, type FunctionApp, parseConfig } from '@zerochat/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp as createAdminApp } from '../functions/admin/src/app.ts';
-import { testAdminSettings, zerochatModelfile } from '../functions/admin/src/testing/admin-settings.ts';
+import { testAdminSettings, zerochatModelfile } from '../functions/admin/test/admin-settings.ts';
 import { createApp as createAuthApp } from '../functions/auth/src/app.ts';
 import { publicJwk } from '../functions/auth/src/signing-keys.ts';
-import { testClock } from '../functions/auth/src/testing/auth-server.ts';
-import { testAuthSettings } from '../functions/auth/src/testing/auth-settings.ts';
+import { testClock } from '../functions/auth/test/auth-server.ts';
+import { testAuthSettings } from '../functions/auth/test/auth-settings.ts';
 import { createApp as createChatApp } from '../functions/chat/src/app.ts';
 import { chatConfigSchema } from '../functions/chat/src/config.ts';
 import { createModelServer } from '../functions/chat/src/model-server.ts';

@@ -8,7 +8,7 @@ import { REPO_ROOT } from '@zerochat/local-services';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publicJwk } from '../../functions/auth/src/signing-keys.ts';
-import { testSigningKeys } from '../../functions/auth/src/testing/auth-settings.ts';
+import { testSigningKeys } from '../../functions/auth/test/auth-settings.ts';
 import { functionBundle } from '../support/bundles.ts';
 import { type FunctionProcess, startFunctionProcess } from '../support/function-process.ts';
 import { apiClient } from '../support/http-client.ts';

@@ -7,7 +7,7 @@ import { createFerretDb, ensureFerretDb, type FerretDb } from '@zerochat/local-s
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publicJwk } from '../../functions/auth/src/signing-keys.ts';
-import { testSigningKeys } from '../../functions/auth/src/testing/auth-settings.ts';
+import { testSigningKeys } from '../../functions/auth/test/auth-settings.ts';
 import { functionBundle } from '../support/bundles.ts';
 import { type ChatProcess, startChatProcess } from '../support/chat-process.ts';
 import { type FunctionProcess, startFunctionProcess } from '../support/function-process.ts';

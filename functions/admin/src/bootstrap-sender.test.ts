@@ -10,8 +10,8 @@ import { testSigningKey } from '../../../test/support/keys.ts';
 import { testServices, useTestDatabase } from '../../../test/support/test-services.ts';
 import type { BootstrapReport } from './bootstrap/bootstrap.ts';
 import { DeliveryError, sendBootstrapEvent, tokenFile } from './bootstrap-sender.ts';
-import { adminTestApp, tinyBaseModel, uniqueModelNames } from './testing/admin-harness.ts';
-import { TEST_EVENTS_SECRET } from './testing/admin-settings.ts';
+import { adminTestApp, tinyBaseModel, uniqueModelNames } from '../test/admin-harness.ts';
+import { TEST_EVENTS_SECRET } from '../test/admin-settings.ts';
 
 // The sender against the admin app on a real socket, as compose's one-shot container uses it.
 

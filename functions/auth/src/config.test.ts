@@ -2,7 +2,7 @@ import { parseConfig } from '@zerochat/runtime';
 import { describe, expect, it } from 'vitest';
 import { configFailure } from '../../../test/support/config-failure.ts';
 import { authConfigSchema } from './config.ts';
-import { testSigningKeys } from './testing/auth-settings.ts';
+import { testSigningKeys } from '../test/auth-settings.ts';
 
 async function env(overrides: Record<string, string | undefined> = {}) {
   return {

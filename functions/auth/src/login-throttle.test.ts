@@ -3,8 +3,8 @@ import { COLLECTIONS } from '@zerochat/data';
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../../test/support/test-services.ts';
 import { addressBucket } from './login-throttle.ts';
-import { startAuthServer, testClock } from './testing/auth-server.ts';
-import { testAuthSettings } from './testing/auth-settings.ts';
+import { startAuthServer, testClock } from '../test/auth-server.ts';
+import { testAuthSettings } from '../test/auth-settings.ts';
 
 const database = useTestDatabase();
 const failures = () => database.db.collection(COLLECTIONS.loginThrottle);

@@ -16,11 +16,11 @@ import { routedService } from '../../../../test/support/kong-routing.ts';
 import { documentedOperations } from '../../../../test/support/openapi-coverage.ts';
 import { gatewayConfigRenderer } from '../kong/gateway-config.ts';
 import { createKongAdmin } from '../kong/kong-admin.ts';
-import { type KongAdminStandIn, startKongAdminStandIn } from '../testing/kong-admin-stand-in.ts';
+import { type KongAdminStandIn, startKongAdminStandIn } from '../../test/kong-admin-stand-in.ts';
 import { kongConfigStep } from './kong-config.ts';
 
 // Kong cannot run here: these tests talk to a stand-in of Kong's admin API (a real HTTP
-// server on loopback, testing/kong-admin-stand-in.ts) that checks what it receives against
+// server on loopback, test/kong-admin-stand-in.ts) that checks what it receives against
 // the schemas of Kong's declarative format.
 
 let keys: TestSigningKey[];

@@ -8,8 +8,8 @@ import { useKubernetesApiServer } from '../../../../test/support/kubernetes-api.
 import { gatewayConfigRenderer } from '../kong/gateway-config.ts';
 import { createKongAdmin } from '../kong/kong-admin.ts';
 import { kubernetesStartConfigStore, START_CONFIG_KEY } from '../kong/start-config.ts';
-import { applyZerochatRbac } from '../testing/cluster-rbac.ts';
-import { type KongAdminStandIn, startKongAdminStandIn } from '../testing/kong-admin-stand-in.ts';
+import { applyZerochatRbac } from '../../test/cluster-rbac.ts';
+import { type KongAdminStandIn, startKongAdminStandIn } from '../../test/kong-admin-stand-in.ts';
 import { kongConfigStep } from './kong-config.ts';
 
 // On Kubernetes the bootstrap also keeps the file a DB-less Kong loads at start (the
@@ -17,7 +17,7 @@ import { kongConfigStep } from './kong-config.ts';
 // rotation knows the new keys at once. The ConfigMap lives in a real kube-apiserver; the admin
 // code reads and merge-patches it with @kubernetes/client-node as the zerochat-admin
 // ServiceAccount, with a token the API server issued, under the RBAC of knative/base/rbac.yaml.
-// Kong cannot run here: its admin API is a stand-in (testing/kong-admin-stand-in.ts), and the
+// Kong cannot run here: its admin API is a stand-in (test/kong-admin-stand-in.ts), and the
 // stored file is loaded by the Kong 3.9 stand-in of test/support/kong-stand-in.ts.
 
 const CONFIGMAP = 'kong-declarative';

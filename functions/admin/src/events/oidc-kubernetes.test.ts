@@ -5,9 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestSigningKey, testSigningKey } from '../../../../test/support/keys.ts';
 import { useKubernetesApiServer } from '../../../../test/support/kubernetes-api.ts';
 import { testServices, useTestDatabase } from '../../../../test/support/test-services.ts';
-import type { AdminTestApp } from '../testing/admin-harness.ts';
-import { bootstrapRequest, OIDC_TEST_AUDIENCE, oidcAdminApp, triggerServiceAccount } from '../testing/oidc-events.ts';
-import { startOidcIssuer } from '../testing/oidc-issuer-server.ts';
+import type { AdminTestApp } from '../../test/admin-harness.ts';
+import { bootstrapRequest, OIDC_TEST_AUDIENCE, oidcAdminApp, triggerServiceAccount } from '../../test/oidc-events.ts';
+import { startOidcIssuer } from '../../test/oidc-issuer-server.ts';
 
 // ADMIN_EVENTS_AUTH=oidc against a real kube-apiserver: its OIDC discovery and keys, read with
 // a service-account token it issued and its own CA, and tokens it mints through TokenRequest,

@@ -4,7 +4,7 @@ import { ObjectId } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testSigningKey } from '../../../../test/support/keys.ts';
 import { useTestDatabase } from '../../../../test/support/test-services.ts';
-import { type AdminTestApp, adminTestApp } from '../testing/admin-harness.ts';
+import { type AdminTestApp, adminTestApp } from '../../test/admin-harness.ts';
 
 const database = useTestDatabase();
 let admin: AdminTestApp;

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestSigningKey, testSigningKey } from '../../../../test/support/keys.ts';
 import { testServices, useTestDatabase } from '../../../../test/support/test-services.ts';
 import type { BootstrapReport } from '../bootstrap/bootstrap.ts';
-import { adminTestApp, tinyBaseModel, uniqueModelNames } from '../testing/admin-harness.ts';
+import { adminTestApp, tinyBaseModel, uniqueModelNames } from '../../test/admin-harness.ts';
 
 const database = useTestDatabase();
 const { ollamaHost } = testServices();

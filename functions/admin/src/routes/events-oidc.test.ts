@@ -2,9 +2,9 @@ import { COLLECTIONS } from '@zerochat/data';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { type TestSigningKey, testSigningKey } from '../../../../test/support/keys.ts';
 import { testServices, useTestDatabase } from '../../../../test/support/test-services.ts';
-import type { AdminTestApp } from '../testing/admin-harness.ts';
-import { bootstrapRequest, OIDC_TEST_AUDIENCE, oidcAdminApp, triggerServiceAccount } from '../testing/oidc-events.ts';
-import { type OidcIssuerServer, startOidcIssuer, TEST_CLUSTER_ISSUER } from '../testing/oidc-issuer-server.ts';
+import type { AdminTestApp } from '../../test/admin-harness.ts';
+import { bootstrapRequest, OIDC_TEST_AUDIENCE, oidcAdminApp, triggerServiceAccount } from '../../test/oidc-events.ts';
+import { type OidcIssuerServer, startOidcIssuer, TEST_CLUSTER_ISSUER } from '../../test/oidc-issuer-server.ts';
 
 // ADMIN_EVENTS_AUTH=oidc, Knative Eventing's sender identity: the admin app against a real
 // OIDC issuer (discovery and JWKS over HTTP, tokens signed with a real RSA key), real FerretDB

@@ -5,12 +5,12 @@ import { Ollama } from 'ollama/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestSigningKey, testSigningKey } from '../../../../test/support/keys.ts';
 import { type TestDatabase, testServices, useTestDatabase } from '../../../../test/support/test-services.ts';
-import { startAuthServer } from '../../../auth/src/testing/auth-server.ts';
-import { testAuthSettings } from '../../../auth/src/testing/auth-settings.ts';
+import { startAuthServer } from '../../../auth/test/auth-server.ts';
+import { testAuthSettings } from '../../../auth/test/auth-settings.ts';
 import type { BootstrapReport } from '../bootstrap/bootstrap.ts';
-import { type AdminTestApp, adminTestApp, tinyBaseModel, uniqueModelNames } from '../testing/admin-harness.ts';
-import { TEST_EVENTS_SECRET } from '../testing/admin-settings.ts';
-import { type KongAdminStandIn, startKongAdminStandIn } from '../testing/kong-admin-stand-in.ts';
+import { type AdminTestApp, adminTestApp, tinyBaseModel, uniqueModelNames } from '../../test/admin-harness.ts';
+import { TEST_EVENTS_SECRET } from '../../test/admin-settings.ts';
+import { type KongAdminStandIn, startKongAdminStandIn } from '../../test/kong-admin-stand-in.ts';
 
 // A bootstrap over CloudEvents against real FerretDB and real Ollama (the tiny model as the
 // base model), with a stand-in of Kong's admin API (Kong cannot run here).

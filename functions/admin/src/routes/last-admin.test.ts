@@ -3,7 +3,7 @@ import { COLLECTIONS, type UserDocument } from '@zerochat/data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestSigningKey, testSigningKey } from '../../../../test/support/keys.ts';
 import { useTestDatabase } from '../../../../test/support/test-services.ts';
-import { type AdminTestApp, adminTestApp } from '../testing/admin-harness.ts';
+import { type AdminTestApp, adminTestApp } from '../../test/admin-harness.ts';
 
 // A database of its own: the admins of each test are the only ones there are.
 const database = useTestDatabase();

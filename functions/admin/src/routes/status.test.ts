@@ -9,12 +9,12 @@ import { testServices, useTestDatabase } from '../../../../test/support/test-ser
 import type { AdminDeps } from '../app.ts';
 import { summariseServices } from '../status/knative-services.ts';
 import type { StatusDocument } from '../status/status.ts';
-import { adminTestApp, uniqueModelNames } from '../testing/admin-harness.ts';
-import { knativeObjects } from '../testing/knative-objects.ts';
-import { type KongAdminStandIn, startKongAdminStandIn } from '../testing/kong-admin-stand-in.ts';
+import { adminTestApp, uniqueModelNames } from '../../test/admin-harness.ts';
+import { knativeObjects } from '../../test/knative-objects.ts';
+import { type KongAdminStandIn, startKongAdminStandIn } from '../../test/kong-admin-stand-in.ts';
 
 // Real FerretDB and Ollama; Kong cannot run here, so its admin API is a stand-in
-// (testing/kong-admin-stand-in.ts). The Knative section is read from a real kube-apiserver in
+// (test/kong-admin-stand-in.ts). The Knative section is read from a real kube-apiserver in
 // status/knative-status.test.ts; here Knative's answers (and its failures) are given in process.
 
 const database = useTestDatabase();

@@ -4,7 +4,7 @@ import { ObjectId } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signAccessToken, type TestSigningKey, testSigningKey } from '../../../../test/support/keys.ts';
 import { useTestDatabase } from '../../../../test/support/test-services.ts';
-import { adminTestApp } from '../testing/admin-harness.ts';
+import { adminTestApp } from '../../test/admin-harness.ts';
 
 const database = useTestDatabase();
 let key: TestSigningKey;

@@ -4,9 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestSigningKey, testSigningKey } from '../../../../test/support/keys.ts';
 import { CRD_SOURCES, useKubernetesApiServer } from '../../../../test/support/kubernetes-api.ts';
 import { testServices, useTestDatabase } from '../../../../test/support/test-services.ts';
-import { adminTestApp } from '../testing/admin-harness.ts';
-import { applyZerochatRbac } from '../testing/cluster-rbac.ts';
-import { knativeObjects } from '../testing/knative-objects.ts';
+import { adminTestApp } from '../../test/admin-harness.ts';
+import { applyZerochatRbac } from '../../test/cluster-rbac.ts';
+import { knativeObjects } from '../../test/knative-objects.ts';
 import { kubernetesKnativeApi, summariseServices } from './knative-services.ts';
 import type { StatusDocument } from './status.ts';
 
@@ -15,7 +15,7 @@ import type { StatusDocument } from './status.ts';
 // token is one the API server issued (TokenRequest), and what it may read is what
 // knative/base/rbac.yaml grants. No Knative controller or kubelet runs here, so the services,
 // revisions and pods are created by the test and their status written through the status
-// subresource, as the controllers would (testing/knative-objects.ts).
+// subresource, as the controllers would (test/knative-objects.ts).
 
 const NAMESPACE = 'zerochat';
 const kubernetes = useKubernetesApiServer({

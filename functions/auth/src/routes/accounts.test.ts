@@ -1,8 +1,8 @@
 import { COLLECTIONS } from '@zerochat/data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../../../test/support/test-services.ts';
-import { type AuthServer, startAuthServer } from '../testing/auth-server.ts';
-import { testAuthSettings } from '../testing/auth-settings.ts';
+import { type AuthServer, startAuthServer } from '../../test/auth-server.ts';
+import { testAuthSettings } from '../../test/auth-settings.ts';
 
 const database = useTestDatabase();
 let auth: AuthServer;

@@ -3,7 +3,7 @@ import { API_KEY_PATTERN, type ApiKeyDocument, COLLECTIONS, hashApiKey } from '@
 import { ObjectId } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../../../test/support/test-services.ts';
-import { type AuthServer, startAuthServer } from '../testing/auth-server.ts';
+import { type AuthServer, startAuthServer } from '../../test/auth-server.ts';
 
 const database = useTestDatabase();
 let auth: AuthServer;

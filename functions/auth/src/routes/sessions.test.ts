@@ -4,7 +4,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { ObjectId } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../../../test/support/test-services.ts';
-import { type AuthServer, startAuthServer } from '../testing/auth-server.ts';
+import { type AuthServer, startAuthServer } from '../../test/auth-server.ts';
 
 const database = useTestDatabase();
 let auth: AuthServer;

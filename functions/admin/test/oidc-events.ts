@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
-import type { TestSigningKey } from '../../../../test/support/keys.ts';
-import { BOOTSTRAP_REQUESTED } from '../events/event-types.ts';
+import type { TestSigningKey } from '../../../test/support/keys.ts';
+import { BOOTSTRAP_REQUESTED } from '../src/events/event-types.ts';
 import { type AdminTestApp, adminTestApp, tinyBaseModel, uniqueModelNames } from './admin-harness.ts';
 
 // What the tests of ADMIN_EVENTS_AUTH=oidc share: the settings Knative's config.env gives admin,

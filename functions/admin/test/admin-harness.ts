@@ -3,17 +3,17 @@ import { COLLECTIONS, type UserDocument } from '@zerochat/data';
 import { registerTinyModel } from '@zerochat/local-services';
 import { createLifecycle, type FunctionApp } from '@zerochat/runtime';
 import { type Db, ObjectId } from 'mongodb';
-import { captureLog } from '../../../../test/support/capture-log.ts';
+import { captureLog } from '../../../test/support/capture-log.ts';
 import {
   liveTestSession,
   signAccessToken,
   TEST_AUDIENCE,
   TEST_ISSUER,
   type TestSigningKey,
-} from '../../../../test/support/keys.ts';
-import { type AdminDeps, createApp } from '../app.ts';
-import type { BaseModelSource } from '../bootstrap/ollama-models.ts';
-import type { AdminSettings } from '../config.ts';
+} from '../../../test/support/keys.ts';
+import { type AdminDeps, createApp } from '../src/app.ts';
+import type { BaseModelSource } from '../src/bootstrap/ollama-models.ts';
+import type { AdminSettings } from '../src/config.ts';
 import { testAdminSettings, zerochatModelfile } from './admin-settings.ts';
 
 /** A base model source that registers the tiny model instead of pulling; it counts its calls. */

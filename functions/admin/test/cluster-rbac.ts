@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { KubernetesObject as ClientObject } from '@kubernetes/client-node';
 import { KNATIVE_NAMESPACE } from '@zerochat/kong';
 import { REPO_ROOT } from '@zerochat/local-services';
-import type { TestKubernetes } from '../../../../test/support/kubernetes-api.ts';
-import { parseObjects } from '../../../../test/support/kustomize.ts';
+import type { TestKubernetes } from '../../../test/support/kubernetes-api.ts';
+import { parseObjects } from '../../../test/support/kustomize.ts';
 
 /**
  * The zerochat namespace in the test API server, with the ServiceAccounts, Roles and

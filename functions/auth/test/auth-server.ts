@@ -2,8 +2,8 @@ import type { PasswordHasher } from '@zerochat/accounts';
 import { createLifecycle, type RunningFunction, serveFunction } from '@zerochat/runtime';
 import type { Db } from 'mongodb';
 import { afterAll } from 'vitest';
-import { captureLog } from '../../../../test/support/capture-log.ts';
-import { type AuthSettings, createApp } from '../app.ts';
+import { captureLog } from '../../../test/support/capture-log.ts';
+import { type AuthSettings, createApp } from '../src/app.ts';
 import { testAuthSettings } from './auth-settings.ts';
 
 /** A clock that stands still until a test moves it. */

@@ -3,15 +3,15 @@ import { join } from 'node:path';
 import { type Modelfile, parseModelfile } from '@zerochat/ollama';
 import { parseConfig } from '@zerochat/runtime';
 import type { JWK } from 'jose';
-import type { AdminSettings } from '../config.ts';
-import { adminConfigSchema } from '../config.ts';
+import type { AdminSettings } from '../src/config.ts';
+import { adminConfigSchema } from '../src/config.ts';
 
 /** The events secret of test settings: what a test's event sender presents. */
 export const TEST_EVENTS_SECRET = 'test-events-secret-0123456789abcdef';
 
 /** ollama/Modelfile as the bundle carries it. */
 export function zerochatModelfile(): Modelfile {
-  return parseModelfile(readFileSync(join(import.meta.dirname, '../../../../ollama/Modelfile'), 'utf8'));
+  return parseModelfile(readFileSync(join(import.meta.dirname, '../../../ollama/Modelfile'), 'utf8'));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { parseConfig } from '@zerochat/runtime';
-import type { AuthSettings } from '../app.ts';
-import { authConfigSchema } from '../config.ts';
-import { generateSigningKey, type PrivateJwks } from '../signing-keys.ts';
+import type { AuthSettings } from '../src/app.ts';
+import { authConfigSchema } from '../src/config.ts';
+import { generateSigningKey, type PrivateJwks } from '../src/signing-keys.ts';
 
 /** A fresh signing key set of `count` keys, as `npm run keys` makes them. */
 export async function testSigningKeys(count = 1): Promise<PrivateJwks> {
