@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { captureLog } from '../../../test/support/capture-log.ts';
 import { testSigningKey } from '../../../test/support/keys.ts';
 import { testServices, useTestDatabase } from '../../../test/support/test-services.ts';
-import type { BootstrapReport } from './bootstrap/bootstrap.ts';
-import { DeliveryError, sendBootstrapEvent, tokenFile } from './bootstrap-sender.ts';
 import { adminTestApp, tinyBaseModel, uniqueModelNames } from '../test/admin-harness.ts';
 import { TEST_EVENTS_SECRET } from '../test/admin-settings.ts';
+import type { BootstrapReport } from './bootstrap/bootstrap.ts';
+import { DeliveryError, sendBootstrapEvent, tokenFile } from './bootstrap-sender.ts';
 
 // The sender against the admin app on a real socket, as compose's one-shot container uses it.
 

@@ -15,10 +15,10 @@ import {
   testSigningKey,
 } from '../../../test/support/keys.ts';
 import { testServices, useTestDatabase } from '../../../test/support/test-services.ts';
-import type { StatusDocument } from './status/status.ts';
 import { uniqueModelNames } from '../test/admin-harness.ts';
 import { TEST_EVENTS_SECRET } from '../test/admin-settings.ts';
 import { type KongAdminStandIn, startKongAdminStandIn } from '../test/kong-admin-stand-in.ts';
+import type { StatusDocument } from './status/status.ts';
 
 // The admin bundle as its own process, bootstrapped over a real socket by the bundled sender,
 // as compose's one-shot container does it. Kong is the stand-in of its admin API; the base

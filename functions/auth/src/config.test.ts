@@ -1,8 +1,8 @@
 import { parseConfig } from '@zerochat/runtime';
 import { describe, expect, it } from 'vitest';
 import { configFailure } from '../../../test/support/config-failure.ts';
-import { authConfigSchema } from './config.ts';
 import { testSigningKeys } from '../test/auth-settings.ts';
+import { authConfigSchema } from './config.ts';
 
 async function env(overrides: Record<string, string | undefined> = {}) {
   return {

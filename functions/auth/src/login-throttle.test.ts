@@ -2,9 +2,9 @@ import { createPasswordHasher, PASSWORD_HASH_FLOOR, type PasswordHasher } from '
 import { COLLECTIONS } from '@zerochat/data';
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../../test/support/test-services.ts';
-import { addressBucket } from './login-throttle.ts';
 import { startAuthServer, testClock } from '../test/auth-server.ts';
 import { testAuthSettings } from '../test/auth-settings.ts';
+import { addressBucket } from './login-throttle.ts';
 
 const database = useTestDatabase();
 const failures = () => database.db.collection(COLLECTIONS.loginThrottle);

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../../test/support/test-services.ts';
-import { CSRF_COOKIE, CSRF_HEADER, csrfTokenFor, REFRESH_COOKIE } from './session-cookie.ts';
 import { type AuthServer, startAuthServer } from '../test/auth-server.ts';
+import { CSRF_COOKIE, CSRF_HEADER, csrfTokenFor, REFRESH_COOKIE } from './session-cookie.ts';
 
 // Browser sessions: the refresh token in an httpOnly cookie, refresh and logout by cookie plus
 // its CSRF token, over the real socket (the cookies as a browser would keep them).

@@ -14,9 +14,9 @@ import { buildFunctionApps } from '../../../../test/support/function-apps.ts';
 import { signAccessToken, type TestSigningKey, testSigningKey } from '../../../../test/support/keys.ts';
 import { routedService } from '../../../../test/support/kong-routing.ts';
 import { documentedOperations } from '../../../../test/support/openapi-coverage.ts';
+import { type KongAdminStandIn, startKongAdminStandIn } from '../../test/kong-admin-stand-in.ts';
 import { gatewayConfigRenderer } from '../kong/gateway-config.ts';
 import { createKongAdmin } from '../kong/kong-admin.ts';
-import { type KongAdminStandIn, startKongAdminStandIn } from '../../test/kong-admin-stand-in.ts';
 import { kongConfigStep } from './kong-config.ts';
 
 // Kong cannot run here: these tests talk to a stand-in of Kong's admin API (a real HTTP

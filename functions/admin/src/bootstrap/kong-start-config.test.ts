@@ -5,11 +5,11 @@ import { captureLog } from '../../../../test/support/capture-log.ts';
 import { signAccessToken, type TestSigningKey, testSigningKey } from '../../../../test/support/keys.ts';
 import { kongJwtAccess, kongStartsFrom, routeJwtPlugin } from '../../../../test/support/kong-stand-in.ts';
 import { useKubernetesApiServer } from '../../../../test/support/kubernetes-api.ts';
+import { applyZerochatRbac } from '../../test/cluster-rbac.ts';
+import { type KongAdminStandIn, startKongAdminStandIn } from '../../test/kong-admin-stand-in.ts';
 import { gatewayConfigRenderer } from '../kong/gateway-config.ts';
 import { createKongAdmin } from '../kong/kong-admin.ts';
 import { kubernetesStartConfigStore, START_CONFIG_KEY } from '../kong/start-config.ts';
-import { applyZerochatRbac } from '../../test/cluster-rbac.ts';
-import { type KongAdminStandIn, startKongAdminStandIn } from '../../test/kong-admin-stand-in.ts';
 import { kongConfigStep } from './kong-config.ts';
 
 // On Kubernetes the bootstrap also keeps the file a DB-less Kong loads at start (the

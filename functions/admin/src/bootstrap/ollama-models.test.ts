@@ -4,9 +4,9 @@ import { Ollama } from 'ollama/browser';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { captureLog } from '../../../../test/support/capture-log.ts';
 import { testServices } from '../../../../test/support/test-services.ts';
-import { ollamaClients } from '../ollama-client.ts';
 import { tinyBaseModel, uniqueModelNames } from '../../test/admin-harness.ts';
 import { zerochatModelfile } from '../../test/admin-settings.ts';
+import { ollamaClients } from '../ollama-client.ts';
 import { ollamaModelsStep, pullFrom } from './ollama-models.ts';
 
 // Real Ollama with the tiny model. No model can be pulled here, so the base model comes

@@ -3,8 +3,8 @@ import { freePort } from '@zerochat/local-services';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestSigningKey, testSigningKey } from '../../../../test/support/keys.ts';
 import { testServices, useTestDatabase } from '../../../../test/support/test-services.ts';
-import type { BootstrapReport } from '../bootstrap/bootstrap.ts';
 import { adminTestApp, tinyBaseModel, uniqueModelNames } from '../../test/admin-harness.ts';
+import type { BootstrapReport } from '../bootstrap/bootstrap.ts';
 
 const database = useTestDatabase();
 const { ollamaHost } = testServices();

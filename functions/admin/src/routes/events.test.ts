@@ -7,10 +7,10 @@ import { type TestSigningKey, testSigningKey } from '../../../../test/support/ke
 import { type TestDatabase, testServices, useTestDatabase } from '../../../../test/support/test-services.ts';
 import { startAuthServer } from '../../../auth/test/auth-server.ts';
 import { testAuthSettings } from '../../../auth/test/auth-settings.ts';
-import type { BootstrapReport } from '../bootstrap/bootstrap.ts';
 import { type AdminTestApp, adminTestApp, tinyBaseModel, uniqueModelNames } from '../../test/admin-harness.ts';
 import { TEST_EVENTS_SECRET } from '../../test/admin-settings.ts';
 import { type KongAdminStandIn, startKongAdminStandIn } from '../../test/kong-admin-stand-in.ts';
+import type { BootstrapReport } from '../bootstrap/bootstrap.ts';
 
 // A bootstrap over CloudEvents against real FerretDB and real Ollama (the tiny model as the
 // base model), with a stand-in of Kong's admin API (Kong cannot run here).

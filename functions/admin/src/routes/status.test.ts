@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestSigningKey, testSigningKey } from '../../../../test/support/keys.ts';
 import { schemaErrors, unknownFields } from '../../../../test/support/kubernetes-schemas.ts';
 import { testServices, useTestDatabase } from '../../../../test/support/test-services.ts';
-import type { AdminDeps } from '../app.ts';
-import { summariseServices } from '../status/knative-services.ts';
-import type { StatusDocument } from '../status/status.ts';
 import { adminTestApp, uniqueModelNames } from '../../test/admin-harness.ts';
 import { knativeObjects } from '../../test/knative-objects.ts';
 import { type KongAdminStandIn, startKongAdminStandIn } from '../../test/kong-admin-stand-in.ts';
+import type { AdminDeps } from '../app.ts';
+import { summariseServices } from '../status/knative-services.ts';
+import type { StatusDocument } from '../status/status.ts';
 
 // Real FerretDB and Ollama; Kong cannot run here, so its admin API is a stand-in
 // (test/kong-admin-stand-in.ts). The Knative section is read from a real kube-apiserver in

@@ -1,9 +1,9 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../../../test/support/test-services.ts';
-import { generateSigningKey, type PrivateJwk, type PrivateJwks } from '../signing-keys.ts';
 import { type AuthServer, startAuthServer, testClock } from '../../test/auth-server.ts';
 import { testAuthSettings, testSigningKeys } from '../../test/auth-settings.ts';
+import { generateSigningKey, type PrivateJwk, type PrivateJwks } from '../signing-keys.ts';
 
 const database = useTestDatabase();
 const clock = testClock();
