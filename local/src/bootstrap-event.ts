@@ -1,5 +1,5 @@
-import type { BootstrapReport } from '../../functions/admin/src/bootstrap/bootstrap.ts';
-import { DeliveryError, sendBootstrapEvent } from '../../functions/admin/src/bootstrap-sender.ts';
+import type { BootstrapReport } from '@zerochat/admin/bootstrap';
+import { DeliveryError, sendBootstrapEvent } from '@zerochat/admin/bootstrap-sender';
 import type { FunctionFetch } from './one-process.ts';
 
 export type { BootstrapReport };

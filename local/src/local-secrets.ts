@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateSigningKey, type PrivateJwks } from '../../functions/auth/src/signing-keys.ts';
+import { generateSigningKey, type PrivateJwks } from '@zerochat/auth/signing-keys';
 
 /** The first admin's login, stored as the JSON body POST /auth/login takes. */
 export interface AdminCredentials {

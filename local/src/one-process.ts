@@ -1,4 +1,4 @@
-import { notFound, PROMETHEUS_CONTENT_TYPE, problemResponse } from '@zerochat/runtime';
+import { HEALTH_PATHS, notFound, PROMETHEUS_CONTENT_TYPE, problemResponse } from '@zerochat/runtime';
 import { mergeExpositions } from './metrics-exposition.ts';
 
 export const FUNCTION_NAMES = ['web', 'auth', 'chat', 'admin'] as const;
@@ -22,7 +22,6 @@ const API_PREFIXES: ReadonlyArray<readonly [prefix: string, owner: FunctionName]
  */
 export type FunctionFetch = (request: Request, env?: object) => Response | Promise<Response>;
 
-const ROOT_HEALTH = new Set(['/healthz', '/readyz', '/metrics']);
 const NOT_SERVED = new Set(['/admin/events']);
 
 /**
@@ -66,7 +65,7 @@ export function mountFunctions(functions: Readonly<Record<FunctionName, Function
     }
     const owner = API_PREFIXES.find(([prefix]) => pathname === prefix || pathname.startsWith(`${prefix}/`))?.[1];
     if (owner) return functions[owner](request, env);
-    if (ROOT_HEALTH.has(pathname)) {
+    if (HEALTH_PATHS.has(pathname)) {
       if (request.method !== 'GET') {
         return problemResponse(notFound(`No route for ${request.method} ${pathname}.`), crypto.randomUUID());
       }

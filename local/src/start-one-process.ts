@@ -2,6 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { createApp as createAdminApp } from '@zerochat/admin';
+import { adminConfigSchema } from '@zerochat/admin/config';
+import { createApp as createAuthApp } from '@zerochat/auth';
+import { authConfigSchema } from '@zerochat/auth/config';
+import { publicJwk } from '@zerochat/auth/signing-keys';
+import { createApp as createChatApp } from '@zerochat/chat';
+import { chatConfigSchema } from '@zerochat/chat/config';
+import { absentModelServer, createModelServer } from '@zerochat/chat/model-server';
 import {
   cacheDir,
   type ProvidedService,
@@ -20,17 +28,9 @@ import {
   type RunningFunction,
   serveFunction,
 } from '@zerochat/runtime';
-import { createApp as createAdminApp } from '../../functions/admin/src/app.ts';
-import { adminConfigSchema } from '../../functions/admin/src/config.ts';
-import { createApp as createAuthApp } from '../../functions/auth/src/app.ts';
-import { authConfigSchema } from '../../functions/auth/src/config.ts';
-import { publicJwk } from '../../functions/auth/src/signing-keys.ts';
-import { createApp as createChatApp } from '../../functions/chat/src/app.ts';
-import { chatConfigSchema } from '../../functions/chat/src/config.ts';
-import { absentModelServer, createModelServer } from '../../functions/chat/src/model-server.ts';
-import { buildPage } from '../../functions/web/build/build-page.ts';
-import { createApp as createWebApp } from '../../functions/web/src/app.ts';
-import { loadPageAssets } from '../../functions/web/src/page-assets.ts';
+import { createApp as createWebApp } from '@zerochat/web';
+import { buildPage } from '@zerochat/web/build-page';
+import { loadPageAssets } from '@zerochat/web/page-assets';
 import { type BaseModelChoice, provideBaseModel } from './base-model.ts';
 import { type BootstrapReport, requestBootstrap } from './bootstrap-event.ts';
 import type { LocalConfig } from './config.ts';

@@ -63,7 +63,7 @@ export {
 export { type ApiInfo, addApiDocs } from './http/api-docs.ts';
 export { cursorParam, encodeCursor } from './http/cursor.ts';
 export { createFunctionApp, type FunctionApp, type FunctionAppOptions, type FunctionEnv } from './http/function-app.ts';
-export { addHealthRoutes, type HealthOptions, type ReadinessCheck } from './http/health-routes.ts';
+export { addHealthRoutes, HEALTH_PATHS, type HealthOptions, type ReadinessCheck } from './http/health-routes.ts';
 export { createOpenApiApp, jsonBody, jsonResponse, ProblemSchema, problem, toFieldErrors } from './http/openapi.ts';
 export { limitBody, refuseWhileDraining, requireJsonBodies } from './http/request-guards.ts';
 export { type LogVariables, requestLog } from './http/request-log.ts';
