@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import type { ConversationDocument, MessageDocument } from '@zerochat/data';
+import { type ConversationDocument, type MessageDocument, OBJECT_ID_HEX } from '@zerochat/data';
 import { type Principal, problem, unauthorized } from '@zerochat/runtime';
 import { ObjectId } from 'mongodb';
 import { FINISH_REASONS } from './reply/stream-reply.ts';
@@ -7,9 +7,7 @@ import { FINISH_REASONS } from './reply/stream-reply.ts';
 // The chat API's shapes: request pieces (strict at every level) and responses, plus the
 // mapping from stored documents to responses.
 
-const OBJECT_ID = /^[0-9a-fA-F]{24}$/;
-
-export const objectIdString = z.string().regex(OBJECT_ID, 'must be a 24-character hex id');
+export const objectIdString = z.string().regex(OBJECT_ID_HEX, 'must be a 24-character hex id');
 
 export const IdParam = z.strictObject({
   id: objectIdString.openapi({ param: { name: 'id', in: 'path' }, example: '6650c3f4a1b2c3d4e5f60718' }),
@@ -103,7 +101,7 @@ export function messageJson(
 
 /** The signed-in user's id: the access token's subject, which the auth function makes a user ObjectId. */
 export function userIdOf(principal: Principal): ObjectId {
-  if (!OBJECT_ID.test(principal.userId)) {
+  if (!OBJECT_ID_HEX.test(principal.userId)) {
     throw unauthorized('token_claims_invalid', 'The access token\'s "sub" claim is not a user id.');
   }
   return ObjectId.createFromHexString(principal.userId);

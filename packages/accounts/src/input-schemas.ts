@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { OBJECT_ID_HEX } from '@zerochat/data';
 import { EMAIL_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordLength } from './credentials.ts';
 
 // How an email address and a password are taken from a request body, for every function that
@@ -39,5 +40,5 @@ export const Password = passwordOf(1);
 /** An id in a path, as the API writes ObjectIds (parseObjectId reads it). */
 export const IdString = z
   .string()
-  .regex(/^[0-9a-fA-F]{24}$/, 'must be a 24-character hex id')
+  .regex(OBJECT_ID_HEX, 'must be a 24-character hex id')
   .openapi({ example: '6650c0ffee0123456789abcd' });

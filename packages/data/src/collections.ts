@@ -3,6 +3,9 @@ import type { Binary, ObjectId } from 'mongodb';
 // The documents zerochat stores (docs/data.md). Ids are ObjectIds in MongoDB and their hex
 // strings in the API. Every timestamp is a Date.
 
+/** An ObjectId as the API writes it: 24 hex digits. */
+export const OBJECT_ID_HEX = /^[0-9a-fA-F]{24}$/;
+
 export const COLLECTIONS = {
   users: 'users',
   refreshTokens: 'refresh_tokens',

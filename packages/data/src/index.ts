@@ -14,6 +14,7 @@ export {
   type MessageRole,
   type MessageStatus,
   type MessageUsage,
+  OBJECT_ID_HEX,
   type ProcessedEventDocument,
   type RefreshTokenDocument,
   type SearchIndexDocument,
