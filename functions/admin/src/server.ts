@@ -3,10 +3,10 @@
 import { randomBytes } from 'node:crypto';
 import { rehearsalUserDocuments } from '@zerochat/accounts';
 import { parseModelfile } from '@zerochat/ollama';
-import { type RunningFunction, readConfigOrExit, runFunction, type StartupFacts } from '@zerochat/runtime';
 // Bundled as text by esbuild, so the image needs no file next to server.js. (Run from source,
 // Node needs --experimental-import-text for it.)
-import modelfileText from '../../../ollama/Modelfile' with { type: 'text' };
+import modelfileText from '@zerochat/ollama/Modelfile' with { type: 'text' };
+import { type RunningFunction, readConfigOrExit, runFunction, type StartupFacts } from '@zerochat/runtime';
 import { createApp } from './app.ts';
 import { adminConfigSchema } from './config.ts';
 
