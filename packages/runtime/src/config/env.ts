@@ -5,6 +5,9 @@ import { LOG_LEVELS } from '../log/logger.ts';
 // Environment variables that more than one function reads. Each function's config.ts spreads
 // the groups it needs into its own z.object, so every variable is declared exactly once.
 
+/** What a config parsed from a group of variables below holds: each variable's parsed value. */
+export type EnvConfig<E extends z.ZodRawShape> = z.output<z.ZodObject<E>>;
+
 export const envInteger = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 export const envBoolean = z

@@ -1,22 +1,14 @@
+import type { EnvConfig, mongoEnv, serverEnv } from '../config/env.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import { connectMongo, type Mongo } from '../mongo/connect-mongo.ts';
 import { createLifecycle, type Lifecycle } from './lifecycle.ts';
 import { type RunningFunction, type ServeFunctionOptions, type StartupFacts, serveFunction } from './serve-function.ts';
 
-/** The config fields of serverEnv that starting a function reads. */
-export interface ServerConfig {
-  PORT: number;
-  HOST: string;
-  LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error';
-  SHUTDOWN_GRACE_MS: number;
-}
+/** The config fields of serverEnv that starting a function reads, as its schema gives them. */
+export type ServerConfig = Pick<EnvConfig<typeof serverEnv>, 'PORT' | 'HOST' | 'LOG_LEVEL' | 'SHUTDOWN_GRACE_MS'>;
 
 /** The config fields every function with a database has (serverEnv and mongoEnv). */
-export interface FunctionConfig extends ServerConfig {
-  MONGODB_URI: string;
-  MONGODB_DB: string;
-  MONGODB_TIMEOUT_MS: number;
-}
+export type FunctionConfig = ServerConfig & EnvConfig<typeof mongoEnv>;
 
 export interface FunctionContext {
   log: Logger;
