@@ -1,13 +1,10 @@
 import {
-  type ApiKeyStore,
   createAccounts,
   createPasswordHasher,
   DEFAULT_PASSWORD_HASH_PARAMS,
   DEFAULT_SESSION_LIFETIMES,
-  type SessionStore,
-  type UserStore,
 } from '@zerochat/accounts';
-import { COLLECTIONS, deleteUserData, type ProcessedEventDocument, type RemovedUserData } from '@zerochat/data';
+import { COLLECTIONS, deleteUserData, type ProcessedEventDocument } from '@zerochat/data';
 import type { Modelfile } from '@zerochat/ollama';
 import {
   type AccessTokenKeys,
@@ -18,13 +15,12 @@ import {
   type Lifecycle,
   type Logger,
   MetricsRegistry,
-  type PrincipalVariables,
 } from '@zerochat/runtime';
-import type { MiddlewareHandler } from 'hono';
-import type { Collection, Db, ObjectId } from 'mongodb';
+import type { Db } from 'mongodb';
 import packageJson from '../package.json' with { type: 'json' };
+import type { AdminContext } from './admin-context.ts';
 import { adminAccountStep } from './bootstrap/admin-account.ts';
-import { type Bootstrap, createBootstrap } from './bootstrap/bootstrap.ts';
+import { createBootstrap } from './bootstrap/bootstrap.ts';
 import { kongConfigStep } from './bootstrap/kong-config.ts';
 import { mongodbIndexesStep } from './bootstrap/mongodb-indexes.ts';
 import { type BaseModelSource, ollamaModelsStep, pullFrom } from './bootstrap/ollama-models.ts';
@@ -44,8 +40,8 @@ import { addEventRoutes } from './routes/events.ts';
 import { addStatusRoutes } from './routes/status.ts';
 import { addUserRoutes } from './routes/users.ts';
 import { type KnativeApi, kubernetesKnativeApi } from './status/knative-services.ts';
-import { collectStatus, type StatusDocument } from './status/status.ts';
-import { type AdminRoster, createAdminRoster } from './users/admin-roster.ts';
+import { collectStatus } from './status/status.ts';
+import { createAdminRoster } from './users/admin-roster.ts';
 
 export interface AdminDeps {
   config: AdminSettings;
@@ -62,31 +58,6 @@ export interface AdminDeps {
   fetch?: typeof fetch;
   /** Injected so tests can move time. */
   now?: () => Date;
-}
-
-/** What the routes work with, built once from the deps. */
-export interface AdminServices {
-  bootstrap: Bootstrap;
-  users: UserStore;
-  sessions: SessionStore;
-  apiKeys: ApiKeyStore;
-  processedEvents: Collection<ProcessedEventDocument>;
-  requireAdmin: MiddlewareHandler<{ Variables: PrincipalVariables }>[];
-  /** Guards every change that takes admin rights away: the last enabled admin stays. */
-  roster: AdminRoster;
-  /** Deletes the account and everything of the user's (USER_DATA in @zerochat/data). */
-  deleteUserData(userId: ObjectId): Promise<RemovedUserData>;
-  /** Resolves once the account indexes exist (the unique email index above all). */
-  indexesReady(): Promise<void>;
-  status(): Promise<StatusDocument>;
-  metrics: MetricsRegistry;
-  /** Whose reconcile PingSource asks for bootstraps. */
-  namespace: string;
-  /** The ways /admin/events accepts to prove a sender (ADMIN_EVENTS_AUTH). */
-  eventSenders: EventSenderVerifier[];
-  /** ADMIN_EVENT_SOURCES: where a bootstrap request may come from. */
-  eventSources: readonly string[];
-  now: () => Date;
 }
 
 function eventSenderVerifiers(config: AdminSettings, log: Logger, now: () => Date): EventSenderVerifier[] {
@@ -169,7 +140,7 @@ export function createApp(deps: AdminDeps): FunctionApp {
   const knative = deps.knative ?? kubernetesKnativeApi(kubernetes);
   const verifyAccessToken = configuredVerifier(config, { db: mongo.db, now, keys });
 
-  const services: AdminServices = {
+  const services: AdminContext = {
     bootstrap,
     users: accounts.users,
     sessions: accounts.sessions,

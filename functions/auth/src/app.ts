@@ -1,4 +1,4 @@
-import { type Accounts, createAccounts, createPasswordHasher, type PasswordHasher } from '@zerochat/accounts';
+import { createAccounts, createPasswordHasher, type PasswordHasher } from '@zerochat/accounts';
 import { COLLECTIONS, type LoginFailureDocument } from '@zerochat/data';
 import {
   configuredVerifier,
@@ -6,20 +6,19 @@ import {
   type FunctionApp,
   type Lifecycle,
   type Logger,
-  type VerifyAccessToken,
 } from '@zerochat/runtime';
 import type { Db } from 'mongodb';
 import packageJson from '../package.json' with { type: 'json' };
-import type { ClientAddressSource } from './client-address.ts';
+import type { AuthContext } from './auth-context.ts';
 import type { AuthConfig } from './config.ts';
-import { createLoginThrottle, type LoginThrottle } from './login-throttle.ts';
+import { createLoginThrottle } from './login-throttle.ts';
 import { addAccountRoutes } from './routes/accounts.ts';
 import { addApiKeyRoutes } from './routes/api-keys.ts';
 import { addKeyRoutes } from './routes/keys.ts';
 import { addSessionRoutes } from './routes/sessions.ts';
-import { createSessionCookies, type SessionCookies } from './session-cookie.ts';
+import { createSessionCookies } from './session-cookie.ts';
 import { signingKeyRing } from './signing-keys.ts';
-import { createTokenIssuer, type TokenIssuer } from './tokens.ts';
+import { createTokenIssuer } from './tokens.ts';
 
 /** The settings createApp reads: everything but where to listen and which database to open. */
 export type AuthSettings = Omit<
@@ -36,19 +35,6 @@ export interface AuthDeps {
   now?: () => Date;
   /** argon2id with the configured cost by default; injected so tests can count the hashes. */
   hasher?: PasswordHasher;
-}
-
-/** What the routes work with, built once from the deps. */
-export interface AuthServices {
-  accounts: Accounts;
-  tokens: TokenIssuer;
-  throttle: LoginThrottle;
-  verifyAccessToken: VerifyAccessToken;
-  registrationEnabled: boolean;
-  clientAddressSource: ClientAddressSource;
-  /** A browser's session: its refresh token in an httpOnly cookie (session-cookie.ts). */
-  cookies: SessionCookies;
-  refreshTokenTtlSeconds: number;
 }
 
 /** The auth function as a Hono app; no side effects, everything it touches comes in `deps`. */
@@ -72,7 +58,7 @@ export function createApp(deps: AuthDeps): FunctionApp {
     },
     now,
   });
-  const services: AuthServices = {
+  const services: AuthContext = {
     accounts,
     tokens: createTokenIssuer({
       keys,

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ApiKeyViewSchema, apiKeyView, IdString, parseObjectId } from '@zerochat/accounts';
 import { type FunctionApp, jsonResponse, notFound, problem } from '@zerochat/runtime';
 import type { ObjectId } from 'mongodb';
-import type { AdminServices } from '../app.ts';
+import type { AdminContext } from '../admin-context.ts';
 import { adminAuthProblems, NO_STORE, secured } from './schemas.ts';
 import { IdParam } from './users.ts';
 
@@ -38,7 +38,7 @@ const revokeKey = createRoute({
   },
 });
 
-export function addApiKeyRoutes(app: FunctionApp, services: AdminServices): void {
+export function addApiKeyRoutes(app: FunctionApp, services: AdminContext): void {
   const { users, apiKeys } = services;
   const userOf = async (id: string): Promise<ObjectId> => {
     const user = await users.findById(id);

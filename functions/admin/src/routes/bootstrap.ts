@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { type FunctionApp, jsonResponse } from '@zerochat/runtime';
-import type { AdminServices } from '../app.ts';
+import type { AdminContext } from '../admin-context.ts';
 import { bootstrapFailed } from '../problems.ts';
 import { adminAuthProblems, BootstrapReportSchema, bootstrapFailedResponse, secured } from './schemas.ts';
 
@@ -19,7 +19,7 @@ const runBootstrap = createRoute({
   },
 });
 
-export function addBootstrapRoutes(app: FunctionApp, services: AdminServices): void {
+export function addBootstrapRoutes(app: FunctionApp, services: AdminContext): void {
   app.openapi({ ...runBootstrap, middleware: services.requireAdmin }, async (c) => {
     const report = await services.bootstrap.run({ kind: 'api', userId: c.get('principal').userId });
     if (report.status === 'failed') throw bootstrapFailed(report);

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { isDuplicateKey } from '@zerochat/data';
 import type { FunctionApp } from '@zerochat/runtime';
 import { ProblemSchema, problem } from '@zerochat/runtime';
-import type { AdminServices } from '../app.ts';
+import type { AdminContext } from '../admin-context.ts';
 import type { BootstrapReport } from '../bootstrap/bootstrap.ts';
 import { bootstrapCompleted, readCloudEvent, requestsBootstrap } from '../events/cloud-events.ts';
 import { authenticateEventSender, type EventSender } from '../events/event-senders.ts';
@@ -46,7 +46,7 @@ const receive = createRoute({
 
 type EventOutcome = 'completed' | 'duplicate' | 'failed' | 'ignored' | 'malformed' | 'unauthenticated' | 'refused';
 
-export function addEventRoutes(app: FunctionApp, services: AdminServices): void {
+export function addEventRoutes(app: FunctionApp, services: AdminContext): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'eventSender', {
     type: 'http',
     scheme: 'bearer',

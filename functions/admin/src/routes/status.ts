@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { type FunctionApp, jsonResponse } from '@zerochat/runtime';
-import type { AdminServices } from '../app.ts';
+import type { AdminContext } from '../admin-context.ts';
 import { StatusDocumentSchema } from '../status/status.ts';
 import { adminAuthProblems, secured } from './schemas.ts';
 
@@ -18,7 +18,7 @@ const status = createRoute({
   },
 });
 
-export function addStatusRoutes(app: FunctionApp, services: AdminServices): void {
+export function addStatusRoutes(app: FunctionApp, services: AdminContext): void {
   app.openapi({ ...status, middleware: services.requireAdmin }, async (c) =>
     c.json(await services.status(), 200, { 'cache-control': 'no-store' }),
   );

@@ -21,7 +21,7 @@ import {
   validationFailed,
 } from '@zerochat/runtime';
 import { ObjectId } from 'mongodb';
-import type { AdminServices } from '../app.ts';
+import type { AdminContext } from '../admin-context.ts';
 import { ownAccount } from '../problems.ts';
 import { adminAuthProblems, NO_STORE, secured } from './schemas.ts';
 
@@ -179,7 +179,7 @@ const deleteUser = createRoute({
   },
 });
 
-export function addUserRoutes(app: FunctionApp, services: AdminServices): void {
+export function addUserRoutes(app: FunctionApp, services: AdminContext): void {
   const { users, sessions, roster } = services;
 
   /** The user an admin acts on, never their own account for what would lock them out. */

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { userView } from '@zerochat/accounts';
 import { type FunctionApp, jsonBody, jsonResponse, problem, requireAccessToken } from '@zerochat/runtime';
-import type { AuthServices } from '../app.ts';
+import type { AuthContext } from '../auth-context.ts';
 import { clientAddress } from '../client-address.ts';
 import {
   accountDisabled,
@@ -80,7 +80,7 @@ const changePassword = createRoute({
   },
 });
 
-export function addAccountRoutes(app: FunctionApp, services: AuthServices): void {
+export function addAccountRoutes(app: FunctionApp, services: AuthContext): void {
   const { users, sessions } = services.accounts;
   const authenticated = requireAccessToken(services.verifyAccessToken);
 

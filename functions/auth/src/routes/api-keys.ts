@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ApiKeyViewSchema, apiKeyView, IdString, MAX_API_KEYS_PER_USER, parseObjectId } from '@zerochat/accounts';
 import { type FunctionApp, jsonBody, jsonResponse, problem, requireAccessToken } from '@zerochat/runtime';
 import { ObjectId } from 'mongodb';
-import type { AuthServices } from '../app.ts';
+import type { AuthContext } from '../auth-context.ts';
 import { apiKeyLimitReached, apiKeyNotFound } from '../problems.ts';
 import { NO_STORE } from './schemas.ts';
 
@@ -92,7 +92,7 @@ const revokeKey = createRoute({
 const DAY_MS = 24 * 3600 * 1000;
 
 /** The routes by which people manage their own API keys; only an access token reaches them. */
-export function addApiKeyRoutes(app: FunctionApp, services: AuthServices, now: () => Date): void {
+export function addApiKeyRoutes(app: FunctionApp, services: AuthContext, now: () => Date): void {
   const { apiKeys } = services.accounts;
   const authenticated = requireAccessToken(services.verifyAccessToken);
   const owner = (userId: string) => new ObjectId(userId);

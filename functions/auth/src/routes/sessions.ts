@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type FunctionApp, jsonBody, jsonResponse, problem } from '@zerochat/runtime';
 import type { Context } from 'hono';
-import type { AuthServices } from '../app.ts';
+import type { AuthContext } from '../auth-context.ts';
 import { clientAddress } from '../client-address.ts';
 import {
   accountDisabled,
@@ -78,7 +78,7 @@ const logout = createRoute({
  * A token pair as the answer: for a browser session the refresh token goes into the cookie
  * and stays out of the body, so the page's scripts never hold it.
  */
-export function answerPair(c: Context, services: AuthServices, pair: IssuedPair, inCookie: boolean) {
+export function answerPair(c: Context, services: AuthContext, pair: IssuedPair, inCookie: boolean) {
   if (!inCookie) return c.json(pair, 200, NO_STORE);
   services.cookies.set(c, pair.refreshToken, services.refreshTokenTtlSeconds);
   const { refreshToken: _inCookie, ...rest } = pair;
@@ -86,14 +86,14 @@ export function answerPair(c: Context, services: AuthServices, pair: IssuedPair,
 }
 
 /** The refresh token of a refresh or logout: the body's, else the session cookie's. */
-function presentedRefreshToken(c: Context, services: AuthServices, body: { refreshToken?: string | undefined }) {
+function presentedRefreshToken(c: Context, services: AuthContext, body: { refreshToken?: string | undefined }) {
   if (body.refreshToken !== undefined) return { token: body.refreshToken, fromCookie: false };
   const token = services.cookies.refreshToken(c);
   if (token === undefined) throw refreshTokenMissing();
   return { token, fromCookie: true };
 }
 
-export function addSessionRoutes(app: FunctionApp, services: AuthServices): void {
+export function addSessionRoutes(app: FunctionApp, services: AuthContext): void {
   const { users, sessions } = services.accounts;
 
   app.openapi(login, async (c) => {
