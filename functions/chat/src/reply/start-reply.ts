@@ -70,6 +70,7 @@ export async function startReply(chat: ChatContext, request: ReplyRequest, log: 
   const guessedEnd = target.kind === 'message' ? chat.branchEnds.get(request.conversationId) : undefined;
   const guessed =
     guessedEnd && lookUpBranchEnd(chat.store, { _id: request.conversationId, userId: request.userId }, guessedEnd);
+  // planAtBranchEnd awaits it only when the conversation lets a plan start at its end.
   guessed?.catch(() => undefined);
   const [conversation, stored, options] = await Promise.all([
     chat.store.findConversation(request.userId, request.conversationId),
